@@ -1,0 +1,329 @@
+//! From per-source events to the analysis: node names, absolute times, dedup of one
+//! kill seen in several sources, and a stable order.
+//!
+//! Times: a zoned stamp is printed with its offset; `dmesg -T` and year-less syslog
+//! stamps are local wall-clock times (the syslog year taken from a reference date:
+//! `--reference-date`, the file's rotation name, the bundle's collection date, the
+//! file's modification time, in that order); a bare uptime becomes UTC when the
+//! node's boot time is known. The analyzing machine's clock is never read.
+
+pub mod dedup;
+
+use crate::bundle::facts::NodeFacts;
+use crate::bundle::{Bundle, SourceFile};
+use crate::clock::{Civil, civil_from_days};
+use crate::envelope::Wall;
+use crate::kernel::SourceScan;
+use crate::kernel::event::{OomEvent, OtherDeath, Stamp};
+use serde::Serialize;
+
+/// The analysis of all inputs: the JSON document's content.
+#[derive(Debug, Serialize)]
+pub struct Analysis {
+    pub schema: &'static str,
+    pub inputs: Vec<InputInfo>,
+    pub nodes: Vec<NodeInfo>,
+    pub events: Vec<OomEvent>,
+    /// Deaths that are not kernel OOM kills (here: OOM reports that ended in a panic).
+    pub other_deaths: Vec<OtherDeath>,
+    pub warnings: Vec<Warning>,
+    #[serde(skip)]
+    pub incomplete: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputInfo {
+    pub path: String,
+    pub kind: &'static str,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Clone, PartialEq)]
+pub struct NodeInfo {
+    pub name: Option<String>,
+    pub kernel: Option<String>,
+    pub boot_time: Option<String>,
+    pub collected_at: Option<String>,
+    pub mem_total_kb: Option<u64>,
+    pub cgroup_version: Option<String>,
+    pub cgroup_driver: Option<String>,
+}
+
+#[derive(Debug, Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    pub file: String,
+    pub message: String,
+}
+
+/// Options that change how times are resolved.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimeOptions {
+    /// The date the logs were collected (for the syslog year), overriding the bundle's.
+    pub reference_date: Option<(i32, u8, u8)>,
+}
+
+/// One scanned source with its bundle index.
+pub struct Scanned<'a> {
+    pub bundle: usize,
+    pub source: &'a SourceFile,
+    pub scan: SourceScan,
+}
+
+/// Builds the analysis from the bundles and what their sources yielded.
+pub fn analyze(
+    bundles: &[Bundle],
+    scanned: Vec<Scanned>,
+    failed_inputs: Vec<Warning>,
+    opts: TimeOptions,
+) -> Analysis {
+    let mut warnings = failed_inputs;
+    let mut incomplete = !warnings.is_empty();
+    let mut per_bundle: Vec<Vec<OomEvent>> = bundles.iter().map(|_| Vec::new()).collect();
+    let mut deaths = Vec::new();
+    for s in scanned {
+        let b = &bundles[s.bundle];
+        for w in &s.scan.warnings {
+            warnings.push(Warning {
+                file: s.source.display.clone(),
+                message: w.clone(),
+            });
+        }
+        incomplete |= s.scan.incomplete;
+        let boot = boot_epoch(&b.facts, &s.scan.events);
+        for mut e in s.scan.events {
+            resolve(
+                &mut e.node,
+                &mut e.time,
+                e.stamp,
+                &b.facts,
+                s.source,
+                boot,
+                opts,
+            );
+            if e.kernel.is_none() {
+                e.kernel.clone_from(&b.facts.kernel);
+            }
+            per_bundle[s.bundle].push(e);
+        }
+        for mut d in s.scan.deaths {
+            resolve(
+                &mut d.node,
+                &mut d.time,
+                d.stamp,
+                &b.facts,
+                s.source,
+                boot,
+                opts,
+            );
+            deaths.push(d);
+        }
+    }
+    for b in bundles {
+        for (file, msg) in &b.errors {
+            warnings.push(Warning {
+                file: file.clone(),
+                message: msg.clone(),
+            });
+            incomplete = true;
+        }
+        for (file, msg) in &b.skipped {
+            warnings.push(Warning {
+                file: file.clone(),
+                message: msg.clone(),
+            });
+        }
+    }
+    let mut events: Vec<OomEvent> = per_bundle.into_iter().flat_map(dedup::dedup).collect();
+    events.sort_by_key(order_key);
+    for (i, e) in events.iter_mut().enumerate() {
+        e.id = format!("e{}", i + 1);
+        e.sources.sort();
+    }
+    deaths.sort_by(|a, b| (&a.node, a.sources.first()).cmp(&(&b.node, b.sources.first())));
+    let mut nodes: Vec<NodeInfo> = bundles
+        .iter()
+        .filter_map(|b| node_info(&b.facts, &events))
+        .collect();
+    for e in &events {
+        if e.node.is_some() && !nodes.iter().any(|n| n.name == e.node) {
+            nodes.push(NodeInfo {
+                name: e.node.clone(),
+                kernel: e.kernel.clone(),
+                boot_time: None,
+                collected_at: None,
+                mem_total_kb: None,
+                cgroup_version: None,
+                cgroup_driver: driver_from_paths(&events, e.node.as_deref()),
+            });
+        }
+    }
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    nodes.dedup();
+    warnings.sort();
+    warnings.dedup();
+    Analysis {
+        schema: "oomsift/1",
+        inputs: bundles
+            .iter()
+            .map(|b| InputInfo {
+                path: b.input.clone(),
+                kind: if b.is_dir { "directory" } else { "file" },
+                sources: b.sources.iter().map(|s| s.display.clone()).collect(),
+            })
+            .collect(),
+        nodes,
+        events,
+        other_deaths: deaths,
+        warnings,
+        incomplete,
+    }
+}
+
+fn node_info(f: &NodeFacts, events: &[OomEvent]) -> Option<NodeInfo> {
+    let name = f.hostname.clone()?;
+    Some(NodeInfo {
+        kernel: f.kernel.clone(),
+        boot_time: f
+            .boot_epoch
+            .map(|s| Civil::from_utc_micros(s * 1_000_000, false).rfc3339_with_offset(0)),
+        collected_at: f.collected.map(|c| match c.offset {
+            Some(o) => c.civil.rfc3339_with_offset(o),
+            None => c.civil.rfc3339_local(),
+        }),
+        mem_total_kb: f.mem_total_kb,
+        cgroup_version: f.cgroup_version.clone(),
+        cgroup_driver: f
+            .cgroup_driver
+            .clone()
+            .or_else(|| driver_from_paths(events, Some(&name))),
+        name: Some(name),
+    })
+}
+
+/// The cgroup driver the kernel's paths reveal (`kubepods.slice` → systemd, `/kubepods/` → cgroupfs).
+fn driver_from_paths(events: &[OomEvent], node: Option<&str>) -> Option<String> {
+    events
+        .iter()
+        .filter(|e| e.node.as_deref() == node)
+        .flat_map(|e| [e.cgroup.task.as_deref(), e.cgroup.oom.as_deref()])
+        .flatten()
+        .find_map(|p| {
+            if p.contains("kubepods.slice") {
+                Some("systemd".to_string())
+            } else if p.starts_with("/kubepods/") {
+                Some("cgroupfs".to_string())
+            } else {
+                None
+            }
+        })
+}
+
+/// Boot time: the bundle's, else what journal records (wall and monotonic together) reveal.
+fn boot_epoch(f: &NodeFacts, events: &[OomEvent]) -> Option<i64> {
+    f.boot_epoch.or_else(|| {
+        events
+            .iter()
+            .filter_map(|e| match (e.stamp.wall, e.stamp.uptime_us) {
+                (Wall::Zoned(c, off), Some(up)) => Some(
+                    (c.as_utc_micros() - i64::from(off) * 1_000_000 - up as i64)
+                        .div_euclid(1_000_000),
+                ),
+                _ => None,
+            })
+            .max()
+    })
+}
+
+fn resolve(
+    node: &mut Option<String>,
+    time: &mut Option<String>,
+    stamp: Stamp,
+    facts: &NodeFacts,
+    src: &SourceFile,
+    boot: Option<i64>,
+    opts: TimeOptions,
+) {
+    if facts.hostname.is_some() {
+        node.clone_from(&facts.hostname);
+    }
+    let node_offset = facts.collected.and_then(|c| c.offset);
+    *time = match stamp.wall {
+        Wall::Zoned(c, off) => Some(c.rfc3339_with_offset(off)),
+        Wall::Local(c) => Some(local(c, node_offset)),
+        Wall::Yearless {
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            micros,
+        } => reference_date(opts, src, facts).map(|(ry, rm, rd)| {
+            // A date after the reference (allowing a day of zone skew) is last year's.
+            let year = if (month, day) > (rm, rd.saturating_add(1)) {
+                ry - 1
+            } else {
+                ry
+            };
+            local(
+                Civil {
+                    year,
+                    month,
+                    day,
+                    hour,
+                    minute,
+                    second,
+                    micros,
+                },
+                node_offset,
+            )
+        }),
+        Wall::None => match (stamp.uptime_us, boot) {
+            (Some(up), Some(b)) => {
+                Some(Civil::from_utc_micros(b * 1_000_000 + up as i64, true).rfc3339_with_offset(0))
+            }
+            _ => None,
+        },
+    };
+}
+
+fn local(c: Civil, offset: Option<i32>) -> String {
+    match offset {
+        Some(o) => c.rfc3339_with_offset(o),
+        None => c.rfc3339_local(),
+    }
+}
+
+fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Option<(i32, u8, u8)> {
+    opts.reference_date
+        .or(src.rotation_date)
+        .or_else(|| {
+            facts
+                .collected
+                .map(|c| (c.civil.year, c.civil.month, c.civil.day))
+        })
+        .or_else(|| {
+            src.mtime.map(|s| {
+                let (y, m, d) = civil_from_days(s.div_euclid(86_400));
+                (y, m, d)
+            })
+        })
+}
+
+/// Output order: node, then time (events without a time last), uptime, then source.
+fn order_key(
+    e: &OomEvent,
+) -> (
+    Option<String>,
+    bool,
+    Option<String>,
+    u64,
+    Option<crate::kernel::event::SourceRef>,
+) {
+    (
+        e.node.clone(),
+        e.time.is_none(),
+        e.time.clone(),
+        e.stamp.uptime_us.unwrap_or(u64::MAX),
+        e.sources.first().cloned(),
+    )
+}

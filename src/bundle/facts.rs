@@ -1,0 +1,257 @@
+//! Node facts read from a bundle's files: host name, kernel, collection date, boot
+//! time, memory size, cgroup version and driver. Paths are those of a sosreport
+//! (`sos_commands/…`) and of a copied node root (`etc/hostname`, `proc/…`); the first
+//! file present wins.
+
+use crate::clock::{Civil, month_from_name, parse_hms, parse_u64};
+use std::path::Path;
+
+/// Files read for facts (never scanned as logs).
+pub const FACT_FILES: &[&str] = &[
+    "hostname",
+    "sos_commands/general/hostname",
+    "sos_commands/host/hostname",
+    "etc/hostname",
+    "uname",
+    "sos_commands/kernel/uname_-a",
+    "sos_commands/general/uname_-a",
+    "date",
+    "sos_commands/date/date",
+    "sos_commands/date/date_--utc",
+    "sos_commands/general/date",
+    "uptime",
+    "sos_commands/host/uptime",
+    "sos_commands/general/uptime",
+    "version.txt",
+];
+
+/// When the bundle was collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collected {
+    pub civil: Civil,
+    /// UTC offset when the date output named it (`UTC`, `GMT`, `+0100`).
+    pub offset: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeFacts {
+    pub hostname: Option<String>,
+    pub kernel: Option<String>,
+    pub collected: Option<Collected>,
+    /// Boot time, seconds since the epoch (UTC).
+    pub boot_epoch: Option<i64>,
+    pub mem_total_kb: Option<u64>,
+    pub cgroup_version: Option<String>,
+    pub cgroup_driver: Option<String>,
+}
+
+fn first_text(root: &Path, candidates: &[&str]) -> Option<String> {
+    candidates.iter().find_map(|c| {
+        let s = std::fs::read(root.join(c)).ok()?;
+        let s = String::from_utf8_lossy(&s[..s.len().min(64 * 1024)]).into_owned();
+        (!s.trim().is_empty()).then_some(s)
+    })
+}
+
+/// Reads what the bundle at `root` says about its node.
+pub fn read(root: &Path) -> NodeFacts {
+    let mut f = NodeFacts {
+        hostname: first_text(
+            root,
+            &[
+                "sos_commands/host/hostname",
+                "sos_commands/general/hostname",
+                "hostname",
+                "etc/hostname",
+                "proc/sys/kernel/hostname",
+            ],
+        )
+        .and_then(|s| s.lines().next().map(|l| l.trim().to_string()))
+        .filter(|h| !h.is_empty() && !h.contains(' ')),
+        kernel: first_text(
+            root,
+            &[
+                "sos_commands/kernel/uname_-a",
+                "sos_commands/general/uname_-a",
+                "uname",
+            ],
+        )
+        .and_then(|s| s.split_whitespace().nth(2).map(str::to_string))
+        .or_else(|| {
+            first_text(root, &["proc/version"])
+                .and_then(|s| s.split_whitespace().nth(2).map(str::to_string))
+        }),
+        collected: first_text(
+            root,
+            &[
+                "sos_commands/date/date_--utc",
+                "sos_commands/date/date",
+                "sos_commands/general/date",
+                "date",
+            ],
+        )
+        .and_then(|s| parse_date_output(s.trim())),
+        mem_total_kb: first_text(root, &["proc/meminfo"]).and_then(|s| meminfo_total(&s)),
+        ..NodeFacts::default()
+    };
+    f.boot_epoch = first_text(root, &["proc/stat"])
+        .and_then(|s| btime(&s))
+        .or_else(|| {
+            let c = f.collected?;
+            let up = first_text(root, &["proc/uptime"])
+                .and_then(|s| proc_uptime(&s))
+                .or_else(|| {
+                    first_text(
+                        root,
+                        &[
+                            "sos_commands/host/uptime",
+                            "sos_commands/general/uptime",
+                            "uptime",
+                        ],
+                    )
+                    .and_then(|s| uptime_seconds(&s))
+                })?;
+            Some(c.civil.as_utc_seconds() - i64::from(c.offset?) - up)
+        });
+    let cg = root.join("sys/fs/cgroup");
+    if cg.join("cgroup.controllers").exists() {
+        f.cgroup_version = Some("v2".into());
+    } else if cg.join("memory").is_dir() {
+        f.cgroup_version = Some("v1".into());
+    }
+    for base in [cg.join("memory"), cg.clone()] {
+        if base.join("kubepods.slice").is_dir() {
+            f.cgroup_driver = Some("systemd".into());
+        } else if base.join("kubepods").is_dir() {
+            f.cgroup_driver = Some("cgroupfs".into());
+        }
+        if f.cgroup_driver.is_some() {
+            break;
+        }
+    }
+    f
+}
+
+/// `date` output: `Tue Mar  5 10:11:12 UTC 2024` (zone optional, numeric or named).
+pub fn parse_date_output(s: &str) -> Option<Collected> {
+    let toks: Vec<&str> = s.split_whitespace().collect();
+    let mi = toks
+        .iter()
+        .position(|t| month_from_name(t.as_bytes()).is_some())?;
+    let month = month_from_name(toks[mi].as_bytes())?;
+    let day = parse_u64(toks.get(mi + 1)?.as_bytes())? as u8;
+    let ((hour, minute, second, _), _) = parse_hms(toks.get(mi + 2)?.as_bytes())?;
+    let rest = &toks[mi + 3..];
+    let year = rest
+        .iter()
+        .find_map(|t| (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten())?;
+    let offset = rest.iter().find_map(|t| match *t {
+        "UTC" | "GMT" | "Z" => Some(0),
+        z if (z.starts_with('+') || z.starts_with('-')) && z.len() == 5 => {
+            let h: i32 = z[1..3].parse().ok()?;
+            let m: i32 = z[3..5].parse().ok()?;
+            Some(if z.starts_with('-') { -1 } else { 1 } * (h * 3600 + m * 60))
+        }
+        _ => None,
+    });
+    let civil = Civil {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        micros: None,
+    };
+    civil.is_valid().then_some(Collected { civil, offset })
+}
+
+fn meminfo_total(s: &str) -> Option<u64> {
+    let l = s.lines().find(|l| l.starts_with("MemTotal:"))?;
+    l.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn btime(s: &str) -> Option<i64> {
+    s.lines()
+        .find_map(|l| l.strip_prefix("btime "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+fn proc_uptime(s: &str) -> Option<i64> {
+    let first = s.split_whitespace().next()?;
+    let secs: f64 = first.parse().ok()?;
+    Some(secs as i64)
+}
+
+/// `uptime` output: ` 10:11:12 up 3 days,  4:05,  2 users, …` / `up 17 min,` / `up 1 day, 10 min,`.
+pub fn uptime_seconds(s: &str) -> Option<i64> {
+    let after = s.split(" up ").nth(1)?;
+    let mut total = 0i64;
+    for part in after.split(',').map(str::trim) {
+        if part.contains("user") || part.contains("load") {
+            break;
+        }
+        if let Some(d) = part
+            .strip_suffix(" days")
+            .or_else(|| part.strip_suffix(" day"))
+        {
+            total += d.trim().parse::<i64>().ok()? * 86_400;
+        } else if let Some(m) = part
+            .strip_suffix(" min")
+            .or_else(|| part.strip_suffix(" mins"))
+        {
+            total += m.trim().parse::<i64>().ok()? * 60;
+        } else if let Some((h, m)) = part.split_once(':') {
+            total += h.trim().parse::<i64>().ok()? * 3600 + m.trim().parse::<i64>().ok()? * 60;
+        } else {
+            return None;
+        }
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_outputs() {
+        let c = parse_date_output("Tue Mar  5 10:11:12 UTC 2024").unwrap();
+        assert_eq!(
+            (c.civil.year, c.civil.month, c.civil.day, c.offset),
+            (2024, 3, 5, Some(0))
+        );
+        let c = parse_date_output("Tue Mar  5 10:11:12 CET 2024").unwrap();
+        assert_eq!(c.offset, None);
+        let c = parse_date_output("Tue Mar  5 10:11:12 +0100 2024").unwrap();
+        assert_eq!(c.offset, Some(3600));
+    }
+
+    #[test]
+    fn uptime_outputs() {
+        assert_eq!(
+            uptime_seconds(" 10:11:12 up 3 days,  4:05,  2 users,  load average: 0.00, 0.01, 0.05"),
+            Some(3 * 86_400 + 4 * 3600 + 5 * 60)
+        );
+        assert_eq!(
+            uptime_seconds(" 10:11:12 up 17 min,  1 user,  load average: 0.00"),
+            Some(17 * 60)
+        );
+        assert_eq!(
+            uptime_seconds(" 10:11:12 up 1 day, 10 min,  1 user"),
+            Some(86_400 + 600)
+        );
+    }
+
+    #[test]
+    fn proc_files() {
+        assert_eq!(
+            btime("cpu  1 2 3\nbtime 1709600000\nprocesses 5\n"),
+            Some(1_709_600_000)
+        );
+        assert_eq!(
+            meminfo_total("MemTotal:       16303600 kB\nMemFree: 1 kB\n"),
+            Some(16_303_600)
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! What was handed in: each input path becomes a [`Bundle`] (a directory — an
+//! unpacked sosreport, a copy of `/var/log`, a folder of node logs — or one loose
+//! file), its log sources found by path and, failing that, by content, and its node
+//! facts read from the files that hold them.
+//!
+//! Directories are walked in sorted order without following directory links;
+//! file links are followed only when they stay inside the bundle. `proc/`, `sys/`
+//! and `dev/` trees are not walked for logs (facts are read from them by name).
+
+pub mod facts;
+
+use crate::envelope::{FileFormat, line::parse_line};
+use crate::kernel::scan::prefilter;
+use crate::source::{self, Compression};
+use facts::NodeFacts;
+use std::path::{Path, PathBuf};
+
+/// One input as given on the command line.
+#[derive(Debug)]
+pub struct Bundle {
+    pub input: String,
+    pub is_dir: bool,
+    pub sources: Vec<SourceFile>,
+    pub facts: NodeFacts,
+    /// Files skipped with a reason worth telling (binary logs, unreadable files).
+    pub skipped: Vec<(String, String)>,
+    /// Files that could not be read at all (these make the run incomplete).
+    pub errors: Vec<(String, String)>,
+}
+
+/// A file to scan.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as reported: the input as given, joined with the path inside it.
+    pub display: String,
+    /// Path relative to the bundle root (for a loose file: its name).
+    pub rel: String,
+    pub compression: Compression,
+    pub format: FileFormat,
+    /// A date in the file's rotated name (`messages-20240101`), as (y, m, d).
+    pub rotation_date: Option<(i32, u8, u8)>,
+    /// Modification time (seconds since the epoch), the last resort for a syslog year.
+    pub mtime: Option<i64>,
+}
+
+/// Reads an input path into a bundle. `Err` when the path cannot be used at all.
+pub fn discover(input: &str) -> Result<Bundle, String> {
+    let root = Path::new(input);
+    let meta =
+        std::fs::metadata(root).map_err(|e| format!("{input}: cannot read: {}", io_reason(&e)))?;
+    let mut b = Bundle {
+        input: input.to_string(),
+        is_dir: meta.is_dir(),
+        sources: Vec::new(),
+        facts: NodeFacts::default(),
+        skipped: Vec::new(),
+        errors: Vec::new(),
+    };
+    if meta.is_dir() {
+        let canon = root
+            .canonicalize()
+            .map_err(|e| format!("{input}: {}", io_reason(&e)))?;
+        let mut files = Vec::new();
+        walk(&canon, &canon, &mut files, &mut b.errors, input);
+        for (path, rel) in files {
+            consider(&mut b, path, &rel, false);
+        }
+        b.facts = facts::read(&canon);
+    } else {
+        let name = root
+            .file_name()
+            .map_or_else(|| input.to_string(), |n| n.to_string_lossy().into_owned());
+        consider(&mut b, root.to_path_buf(), &name, true);
+    }
+    Ok(b)
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn display_of(input: &str, rel: &str, is_dir: bool) -> String {
+    if is_dir {
+        format!("{}/{rel}", input.trim_end_matches('/'))
+    } else {
+        input.to_string()
+    }
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(PathBuf, String)>,
+    errors: &mut Vec<(String, String)>,
+    input: &str,
+) {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            let rel = dir
+                .strip_prefix(root)
+                .unwrap_or(dir)
+                .to_string_lossy()
+                .into_owned();
+            errors.push((
+                display_of(input, &rel, true),
+                format!("cannot list directory: {}", io_reason(&e)),
+            ));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            let name = e.file_name();
+            let skip = matches!(
+                name.to_str(),
+                Some("proc" | "sys" | "dev" | ".git" | "node_modules")
+            );
+            if !skip {
+                walk(root, &path, out, errors, input);
+            }
+        } else if ft.is_file() {
+            out.push((path, rel));
+        } else if ft.is_symlink() {
+            // Follow a file link only when its target stays inside the bundle.
+            if let Ok(target) = path.canonicalize()
+                && target.starts_with(root)
+                && target.is_file()
+            {
+                out.push((path, rel));
+            }
+        }
+    }
+}
+
+/// Is this file name one of the logs we know by path?
+fn log_by_name(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    const PREFIXES: &[&str] = &[
+        "messages",
+        "syslog",
+        "kern.log",
+        "kern",
+        "dmesg",
+        "journalctl_",
+        "journal",
+        "console",
+        "kernel",
+    ];
+    PREFIXES.iter().any(|p| name.starts_with(p))
+        && !name.ends_with(".journal")
+        && !name.starts_with("journalctl_--list-boots")
+        && !name.starts_with("journalctl_--disk-usage")
+}
+
+fn is_fact_file(rel: &str) -> bool {
+    facts::FACT_FILES.contains(&rel)
+}
+
+/// Rotation date in a name: `messages-20240101`, `syslog-20240101.gz`.
+fn rotation_date(rel: &str) -> Option<(i32, u8, u8)> {
+    let name = rel.rsplit('/').next()?;
+    let i = name.rfind('-')?;
+    let digits: String = name[i + 1..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.len() != 8 {
+        return None;
+    }
+    let y = digits[0..4].parse().ok()?;
+    let m = digits[4..6].parse().ok()?;
+    let d = digits[6..8].parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d) && y > 1990).then_some((y, m, d))
+}
+
+/// Does the start of a file look like a log with kernel messages?
+fn looks_like_log(head: &[u8]) -> bool {
+    if prefilter(FileFormat::Lines, head).is_some() || FileFormat::sniff(head) != FileFormat::Lines
+    {
+        return true;
+    }
+    let lines: Vec<&[u8]> = head
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(20)
+        .collect();
+    let timed = lines.iter().filter(|l| parse_line(l).has_time()).count();
+    !lines.is_empty() && timed * 2 >= lines.len()
+}
+
+fn consider(b: &mut Bundle, path: PathBuf, rel: &str, explicit: bool) {
+    let display = display_of(&b.input, rel, b.is_dir);
+    if !explicit && is_fact_file(rel) {
+        return;
+    }
+    let (compression, head) = match source::head(&path, 64 * 1024) {
+        Ok(h) => h,
+        Err(e) => {
+            b.errors
+                .push((display, format!("cannot read: {}", io_reason(&e))));
+            return;
+        }
+    };
+    let by_name = log_by_name(rel);
+    if rel.ends_with(".journal") || rel.ends_with(".journal~") {
+        b.skipped.push((display, "binary systemd journal skipped: export it with `journalctl --file FILE -o export` and analyze the export".into()));
+        return;
+    }
+    if source::is_binary(&head) {
+        if explicit || by_name {
+            b.skipped
+                .push((display, "binary file skipped (not a text log)".into()));
+        }
+        return;
+    }
+    if !(explicit || by_name || looks_like_log(&head)) {
+        return;
+    }
+    let mtime = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64);
+    b.sources.push(SourceFile {
+        path,
+        display,
+        rel: rel.to_string(),
+        compression,
+        format: FileFormat::sniff(&head),
+        rotation_date: rotation_date(rel),
+        mtime,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(log_by_name("var/log/messages-20240101"));
+        assert!(log_by_name("var/log/kern.log.1"));
+        assert!(log_by_name("sos_commands/kernel/dmesg_-T"));
+        assert!(log_by_name("sos_commands/logs/journalctl_--no-pager"));
+        assert!(!log_by_name("sos_commands/systemd/journalctl_--list-boots"));
+        assert!(!log_by_name("var/log/journal/x/system.journal"));
+        assert!(!log_by_name("etc/hosts"));
+    }
+
+    #[test]
+    fn rotation_dates() {
+        assert_eq!(
+            rotation_date("var/log/messages-20240101"),
+            Some((2024, 1, 1))
+        );
+        assert_eq!(
+            rotation_date("var/log/syslog-20231231.gz"),
+            Some((2023, 12, 31))
+        );
+        assert_eq!(rotation_date("var/log/kern.log.1"), None);
+    }
+
+    #[test]
+    fn content_sniffing() {
+        assert!(looks_like_log(
+            b"Jun 23 11:24:34 host systemd[1]: a\nJun 23 11:24:35 host systemd[1]: b\n"
+        ));
+        assert!(looks_like_log(
+            b"random text\nOut of memory: Killed process 1 (a)\n"
+        ));
+        assert!(!looks_like_log(b"[main]\nkey = value\n"));
+    }
+}

@@ -1,0 +1,87 @@
+//! Command-line arguments → [`Config`](crate::Config).
+
+use crate::Config;
+use crate::analysis::TimeOptions;
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oomsift",
+    version,
+    about = "Why was this process or pod OOM-killed? Offline forensics over logs and node bundles."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find every kernel OOM kill in log files and unpacked bundles.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A short human summary.
+    Text,
+    /// The JSON document (docs/json-schema.md).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Log files (plain or .gz) and directories (sosreport, /var/log copy, node logs).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Worker threads (default: all cores). The output is the same whatever the number.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// The date the logs were collected, YYYY-MM-DD: the year of year-less syslog times.
+    /// Default: from the bundle (collection date, rotated file names, file times).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub reference_date: Option<(i32, u8, u8)>,
+}
+
+fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
+    let bad = || format!("expected YYYY-MM-DD, got {s:?}");
+    let mut it = s.split('-');
+    let y: i32 = it.next().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+    let m: u8 = it.next().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+    let d: u8 = it.next().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+    if it.next().is_some()
+        || !(1..=12).contains(&m)
+        || d == 0
+        || d > crate::clock::days_in_month(y, m)
+    {
+        return Err(bad());
+    }
+    Ok((y, m, d))
+}
+
+impl AnalyzeArgs {
+    pub fn config(&self) -> Config {
+        Config {
+            inputs: self.paths.clone(),
+            jobs: self.jobs,
+            time: TimeOptions {
+                reference_date: self.reference_date,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2024-03-05"), Ok((2024, 3, 5)));
+        assert!(parse_date("2024-02-30").is_err());
+        assert!(parse_date("yesterday").is_err());
+    }
+}

@@ -1,0 +1,197 @@
+//! journald's record-oriented exports: `journalctl -o json` (one object per line,
+//! `MESSAGE` a string or, for non-UTF-8 text, an array of bytes) and
+//! `journalctl -o export` (`KEY=value` lines, a record ending at a blank line, binary
+//! fields written as `KEY\n<le64 length><bytes>\n`).
+//!
+//! Kernel records are those with `_TRANSPORT=kernel` (or `SYSLOG_IDENTIFIER=kernel`).
+//! The time is `__REALTIME_TIMESTAMP` (microseconds since the epoch, UTC); the kernel
+//! uptime is `__MONOTONIC_TIMESTAMP`.
+
+use super::{Origin, Record, Wall};
+use crate::clock::{Civil, parse_u64};
+use serde::Deserialize;
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+struct JsonEntry {
+    #[serde(rename = "MESSAGE", default)]
+    message: Option<JsonMessage>,
+    #[serde(rename = "__REALTIME_TIMESTAMP", default)]
+    realtime: Option<String>,
+    #[serde(rename = "__MONOTONIC_TIMESTAMP", default)]
+    monotonic: Option<String>,
+    #[serde(rename = "_HOSTNAME", default)]
+    hostname: Option<String>,
+    #[serde(rename = "_TRANSPORT", default)]
+    transport: Option<String>,
+    #[serde(rename = "SYSLOG_IDENTIFIER", default)]
+    identifier: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JsonMessage {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// A journal record whose strings are owned (JSON unescaping, binary fields).
+pub struct OwnedRecord {
+    pub realtime_us: Option<i64>,
+    pub monotonic_us: Option<u64>,
+    pub hostname: Option<String>,
+    pub kernel: bool,
+    pub message: Vec<u8>,
+    pub time_raw: String,
+}
+
+impl OwnedRecord {
+    /// Borrows this record as a [`Record`] (host names are leaked into the borrow of `self`).
+    pub fn as_record(&self) -> Record<'_> {
+        Record {
+            wall: self.realtime_us.map_or(Wall::None, |us| {
+                Wall::Zoned(Civil::from_utc_micros(us, true), 0)
+            }),
+            uptime_us: self.monotonic_us,
+            time_raw: Cow::Borrowed(&self.time_raw),
+            host: self.hostname.as_deref(),
+            origin: if self.kernel {
+                Origin::Kernel
+            } else {
+                Origin::Userspace
+            },
+            msg: Cow::Borrowed(&self.message),
+        }
+    }
+}
+
+/// Parses one line of `journalctl -o json`. `Err` carries a short reason.
+pub fn parse_json_line(line: &[u8]) -> Result<OwnedRecord, String> {
+    let e: JsonEntry =
+        serde_json::from_slice(line).map_err(|e| format!("invalid journal JSON: {e}"))?;
+    let message = match e.message {
+        Some(JsonMessage::Text(s)) => s.into_bytes(),
+        Some(JsonMessage::Bytes(b)) => b,
+        None => Vec::new(),
+    };
+    let kernel =
+        e.transport.as_deref() == Some("kernel") || e.identifier.as_deref() == Some("kernel");
+    Ok(OwnedRecord {
+        realtime_us: e
+            .realtime
+            .as_deref()
+            .and_then(|s| parse_u64(s.as_bytes()))
+            .map(|v| v as i64),
+        monotonic_us: e.monotonic.as_deref().and_then(|s| parse_u64(s.as_bytes())),
+        hostname: e.hostname,
+        kernel,
+        message,
+        time_raw: e.realtime.unwrap_or_default(),
+    })
+}
+
+/// Parses the export record starting at `buf[pos..]`. Returns the record and the
+/// position after its terminating blank line.
+pub fn parse_export_record(buf: &[u8], mut pos: usize) -> (OwnedRecord, usize) {
+    let mut rec = OwnedRecord {
+        realtime_us: None,
+        monotonic_us: None,
+        hostname: None,
+        kernel: false,
+        message: Vec::new(),
+        time_raw: String::new(),
+    };
+    while pos < buf.len() {
+        let end = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |p| pos + p);
+        let line = &buf[pos..end];
+        pos = (end + 1).min(buf.len());
+        if line.is_empty() {
+            break;
+        }
+        let (key, value): (&[u8], Cow<[u8]>) = match memchr::memchr(b'=', line) {
+            Some(eq) => (&line[..eq], Cow::Borrowed(&line[eq + 1..])),
+            None => {
+                // Binary field: KEY\n<le64 size><data>\n
+                if pos + 8 > buf.len() {
+                    break;
+                }
+                let mut len_bytes = [0u8; 8];
+                len_bytes.copy_from_slice(&buf[pos..pos + 8]);
+                let len = u64::from_le_bytes(len_bytes) as usize;
+                let start = pos + 8;
+                let stop = start.saturating_add(len).min(buf.len());
+                pos = (stop + 1).min(buf.len());
+                (line, Cow::Borrowed(&buf[start..stop]))
+            }
+        };
+        match key {
+            b"MESSAGE" => rec.message = value.into_owned(),
+            b"__REALTIME_TIMESTAMP" => {
+                rec.realtime_us = parse_u64(&value).map(|v| v as i64);
+                rec.time_raw = String::from_utf8_lossy(&value).into_owned();
+            }
+            b"__MONOTONIC_TIMESTAMP" => rec.monotonic_us = parse_u64(&value),
+            b"_HOSTNAME" => rec.hostname = Some(String::from_utf8_lossy(&value).into_owned()),
+            b"_TRANSPORT" if &*value == b"kernel" => rec.kernel = true,
+            b"SYSLOG_IDENTIFIER" if &*value == b"kernel" => rec.kernel = true,
+            _ => {}
+        }
+    }
+    (rec, pos)
+}
+
+/// The start of the export record that contains `buf[hit]`.
+pub fn export_record_start(buf: &[u8], hit: usize) -> usize {
+    memchr::memmem::rfind(&buf[..hit], b"\n\n").map_or(0, |p| p + 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_text_message() {
+        let r = parse_json_line(br#"{"__REALTIME_TIMESTAMP":"1709633472000000","__MONOTONIC_TIMESTAMP":"5000000","_TRANSPORT":"kernel","_HOSTNAME":"node1","MESSAGE":"Out of memory: Killed process 1 (a)"}"#).unwrap();
+        assert!(r.kernel);
+        assert_eq!(r.hostname.as_deref(), Some("node1"));
+        assert_eq!(r.monotonic_us, Some(5_000_000));
+        let rec = r.as_record();
+        assert!(matches!(rec.wall, Wall::Zoned(c, 0) if c.year == 2024 && c.month == 3));
+        assert_eq!(&*rec.msg, b"Out of memory: Killed process 1 (a)");
+    }
+
+    #[test]
+    fn json_byte_array_message() {
+        let r = parse_json_line(
+            br#"{"SYSLOG_IDENTIFIER":"kernel","MESSAGE":[77,101,109,45,73,110,102,111,58,255]}"#,
+        )
+        .unwrap();
+        assert!(r.kernel);
+        assert_eq!(&r.message[..9], b"Mem-Info:");
+    }
+
+    #[test]
+    fn json_userspace_and_bad_line() {
+        let r = parse_json_line(br#"{"_TRANSPORT":"syslog","MESSAGE":"Out of memory"}"#).unwrap();
+        assert!(!r.kernel);
+        assert!(parse_json_line(b"{not json").is_err());
+    }
+
+    #[test]
+    fn export_text_and_binary_fields() {
+        let mut buf = b"__REALTIME_TIMESTAMP=1342540861416409\n_TRANSPORT=kernel\n_HOSTNAME=epsilon\nMESSAGE\n".to_vec();
+        let msg = b"Killed process 5 (a\nb)";
+        buf.extend_from_slice(&(msg.len() as u64).to_le_bytes());
+        buf.extend_from_slice(msg);
+        buf.extend_from_slice(b"\n\n__REALTIME_TIMESTAMP=1\nMESSAGE=next\n\n");
+        let (r, next) = parse_export_record(&buf, 0);
+        assert!(r.kernel);
+        assert_eq!(r.message, msg);
+        assert_eq!(r.hostname.as_deref(), Some("epsilon"));
+        let (r2, end) = parse_export_record(&buf, next);
+        assert_eq!(r2.message, b"next");
+        assert!(!r2.kernel);
+        assert_eq!(end, buf.len());
+        assert_eq!(export_record_start(&buf, next + 5), next);
+    }
+}

@@ -1,0 +1,182 @@
+//! The OOM kill event: what one kernel OOM report says, assembled from its block.
+//! Field names and nullability are the public JSON interface (`docs/json-schema.md`).
+
+use crate::envelope::Wall;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use std::collections::BTreeMap;
+
+/// One kernel OOM kill.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OomEvent {
+    /// Stable number in the document (`e1`, `e2`, … in output order).
+    pub id: String,
+    /// `cgroup`, `host`, another constraint (`cpuset`, `memory_policy`), or null when
+    /// the logs do not tell.
+    pub kind: Option<String>,
+    /// The kernel's constraint as printed (`CONSTRAINT_MEMCG`, `CONSTRAINT_NONE`, …).
+    pub constraint: Option<String>,
+    pub time: Option<String>,
+    pub time_raw: Option<String>,
+    pub node: Option<String>,
+    /// Kernel release from the `CPU: … PID: … Comm: …` line.
+    pub kernel: Option<String>,
+    pub trigger: Trigger,
+    pub victim: Victim,
+    pub cgroup: Cgroups,
+    pub pod: Option<Pod>,
+    pub container: Option<Container>,
+    pub memory: Memory,
+    /// cgroup path → stat → bytes, from `Memory cgroup stats for …`.
+    pub memcg_stats: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Mem-Info summary of a host OOM (page counts; `_kb` keys in kB).
+    pub meminfo: Option<BTreeMap<String, u64>>,
+    /// The task table, rows as printed (memory columns in pages unless named `_bytes`).
+    pub tasks: Vec<TaskRow>,
+    /// `oom_reaper: reaped process …` for the victim.
+    pub reaped: Option<Reaped>,
+    pub sources: Vec<SourceRef>,
+    /// True when the whole block was seen: header through the `Killed process` line.
+    pub complete: bool,
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    pub stamp: Stamp,
+    /// Byte offset of the block's first record in its source (for ordering and merging).
+    #[serde(skip)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub wall: Wall,
+    pub uptime_us: Option<u64>,
+}
+
+impl Default for Stamp {
+    fn default() -> Self {
+        Stamp {
+            wall: Wall::None,
+            uptime_us: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Trigger {
+    pub pid: Option<u64>,
+    pub comm: Option<String>,
+    pub gfp_mask: Option<String>,
+    pub order: Option<i64>,
+    pub oom_score_adj: Option<i64>,
+    pub nodemask: Option<String>,
+    pub cpuset: Option<String>,
+    /// `order=-1`: an OOM kill requested by hand (sysrq-f), not by an allocation.
+    pub manual: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Victim {
+    pub pid: Option<u64>,
+    pub comm: Option<String>,
+    pub uid: Option<u64>,
+    pub total_vm_kb: Option<u64>,
+    pub anon_rss_kb: Option<u64>,
+    pub file_rss_kb: Option<u64>,
+    pub shmem_rss_kb: Option<u64>,
+    pub pgtables_kb: Option<u64>,
+    pub oom_score_adj: Option<i64>,
+    pub score: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Cgroups {
+    /// The memory cgroup whose limit was hit (`oom_memcg=`, `limit of B`).
+    pub oom: Option<String>,
+    /// The victim's memory cgroup (`task_memcg=`, `Task in A`).
+    pub task: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Pod {
+    pub uid: String,
+    pub qos: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Container {
+    pub id: String,
+    pub runtime: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Memory {
+    pub usage_kb: Option<u64>,
+    pub limit_kb: Option<u64>,
+    pub failcnt: Option<u64>,
+    pub memsw_usage_kb: Option<u64>,
+    pub memsw_limit_kb: Option<u64>,
+    pub swap_usage_kb: Option<u64>,
+    pub swap_limit_kb: Option<u64>,
+    pub kmem_usage_kb: Option<u64>,
+    pub kmem_limit_kb: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Reaped {
+    pub pid: u64,
+    pub anon_rss_kb: Option<u64>,
+    pub file_rss_kb: Option<u64>,
+    pub shmem_rss_kb: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: u64,
+}
+
+/// One row of the task table: the kernel's columns in the kernel's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRow {
+    pub pid: u64,
+    pub columns: Vec<(String, i64)>,
+    pub name: String,
+}
+
+impl TaskRow {
+    pub fn get(&self, column: &str) -> Option<i64> {
+        self.columns
+            .iter()
+            .find(|(c, _)| c == column)
+            .map(|&(_, v)| v)
+    }
+}
+
+impl Serialize for TaskRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.columns.len() + 2))?;
+        m.serialize_entry("pid", &self.pid)?;
+        for (k, v) in &self.columns {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("name", &self.name)?;
+        m.end()
+    }
+}
+
+/// A death that is not a kernel OOM kill (here: an OOM report ending in a panic).
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherDeath {
+    pub kind: String,
+    pub time: Option<String>,
+    pub time_raw: Option<String>,
+    pub node: Option<String>,
+    pub message: String,
+    pub sources: Vec<SourceRef>,
+    #[serde(skip)]
+    pub stamp: Stamp,
+    #[serde(skip)]
+    pub offset: u64,
+}

@@ -1,0 +1,270 @@
+//! Record scanning: a byte-level prefilter finds the rare regions of a log that can
+//! hold an OOM report; only there are records parsed and fed to the [`Assembler`].
+//!
+//! The prefilter is one `regex::bytes` alternation of literals (SIMD multi-literal
+//! search), so a gigabyte of unrelated log costs one pass at memory speed plus a
+//! newline count for line numbers. Once a block is open, every following record is
+//! fed until the assembler closes it (a block's trace and task table carry no
+//! anchor). Scanning is resumable: it stops at the end of the complete records it
+//! was given and continues when handed the rest, so decompressed streams are scanned
+//! chunk by chunk in bounded memory.
+
+use super::assemble::Assembler;
+use crate::envelope::journal::{export_record_start, parse_export_record, parse_json_line};
+use crate::envelope::{FileFormat, line::parse_line};
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+/// Every line an OOM report can begin with (or, when its start was cut, the strong
+/// lines that still make it an event).
+const ANCHORS: &[&str] = &[
+    "invoked oom-killer",
+    "Killed process",
+    "Kill process",
+    "oom-kill:",
+    "as a result of limit of",
+    "Memory cgroup stats for",
+    "memory: usage",
+    "not syncing: Out of memory",
+    "deadlocked on memory",
+    "no killable processes",
+];
+
+fn alternation(extra: &[&str]) -> Regex {
+    let pat = ANCHORS
+        .iter()
+        .chain(extra)
+        .map(|s| regex::escape(s))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&pat).expect("static prefilter")
+}
+
+static LINES: LazyLock<Regex> = LazyLock::new(|| alternation(&[]));
+/// journal JSON also stores non-UTF-8 messages as byte arrays, invisible to the anchors.
+static JSON: LazyLock<Regex> = LazyLock::new(|| alternation(&["\"MESSAGE\":["]));
+
+/// Finds the next possible OOM region in `hay`.
+pub fn prefilter(format: FileFormat, hay: &[u8]) -> Option<usize> {
+    let re = match format {
+        FileFormat::JournalJson => &*JSON,
+        _ => &*LINES,
+    };
+    re.find(hay).map(|m| m.start())
+}
+
+fn count_lines(b: &[u8]) -> u64 {
+    bytecount::count(b, b'\n') as u64
+}
+
+/// Where a scan stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanEnd {
+    /// First byte not consumed.
+    pub pos: usize,
+    /// Line number (1-based) of the line starting at `pos`.
+    pub line: u64,
+    /// Line number at `soft_end`, once reached.
+    pub line_at_soft_end: Option<u64>,
+}
+
+/// Problems met while scanning (bad JSON lines), reported once per source.
+#[derive(Debug, Default)]
+pub struct ScanIssues {
+    pub bad_records: u64,
+    pub first_bad: Option<(u64, String)>,
+}
+
+/// Scans `buf[start..]`. Prefilter hits are searched for only before `soft_end` (a
+/// record boundary); an open block is followed past it. Without `eof`, a record not
+/// terminated by its separator is left unconsumed for the next call. `line` is the
+/// line number of `start`.
+#[allow(clippy::too_many_arguments)]
+pub fn scan(
+    format: FileFormat,
+    buf: &[u8],
+    start: usize,
+    soft_end: usize,
+    eof: bool,
+    line: u64,
+    asm: &mut Assembler,
+    issues: &mut ScanIssues,
+) -> ScanEnd {
+    let mut pos = start;
+    let mut line = line;
+    let mut at_soft = None;
+    loop {
+        if pos >= soft_end && at_soft.is_none() && pos == soft_end {
+            at_soft = Some(line);
+        }
+        if !asm.is_open() {
+            if pos >= soft_end {
+                break;
+            }
+            match prefilter(format, &buf[pos..soft_end]) {
+                None => {
+                    line += count_lines(&buf[pos..soft_end]);
+                    pos = soft_end;
+                    continue;
+                }
+                Some(h) => {
+                    let hit = pos + h;
+                    let rs = match format {
+                        FileFormat::JournalExport => export_record_start(buf, hit).max(pos),
+                        _ => memchr::memrchr(b'\n', &buf[pos..hit]).map_or(pos, |i| pos + i + 1),
+                    };
+                    line += count_lines(&buf[pos..rs]);
+                    pos = rs;
+                }
+            }
+        }
+        if pos >= buf.len() {
+            break;
+        }
+        let next = match format {
+            FileFormat::JournalExport => {
+                if !eof && memchr::memmem::find(&buf[pos..], b"\n\n").is_none() && buf[pos] != b'\n'
+                {
+                    break;
+                }
+                let (rec, next) = parse_export_record(buf, pos);
+                asm.feed(&rec.as_record(), line, pos as u64);
+                next
+            }
+            _ => {
+                let end = match memchr::memchr(b'\n', &buf[pos..]) {
+                    Some(i) => pos + i,
+                    None if eof => buf.len(),
+                    None => break,
+                };
+                let text = &buf[pos..end];
+                if format == FileFormat::JournalJson {
+                    if !text.iter().all(u8::is_ascii_whitespace) {
+                        match parse_json_line(text) {
+                            Ok(rec) => asm.feed(&rec.as_record(), line, pos as u64),
+                            Err(e) => {
+                                issues.bad_records += 1;
+                                issues.first_bad.get_or_insert((line, e));
+                            }
+                        }
+                    }
+                } else {
+                    asm.feed(&parse_line(text), line, pos as u64);
+                }
+                (end + 1).min(buf.len())
+            }
+        };
+        line += count_lines(&buf[pos..next]);
+        if next == buf.len() && buf.last() != Some(&b'\n') && format != FileFormat::JournalExport {
+            line += 1;
+        }
+        pos = next;
+    }
+    ScanEnd {
+        pos,
+        line,
+        line_at_soft_end: at_soft,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_all(format: FileFormat, text: &str) -> Assembler {
+        let mut a = Assembler::new("f");
+        let mut issues = ScanIssues::default();
+        scan(
+            format,
+            text.as_bytes(),
+            0,
+            text.len(),
+            true,
+            1,
+            &mut a,
+            &mut issues,
+        );
+        a.finish();
+        a
+    }
+
+    #[test]
+    fn prefilter_skips_to_blocks_and_counts_lines() {
+        let mut text = String::new();
+        for i in 0..1000 {
+            text.push_str(&format!(
+                "Jun 23 11:24:{:02} host systemd[1]: Started unit {i}.\n",
+                i % 60
+            ));
+        }
+        text.push_str("Jun 23 11:25:00 host kernel: Out of memory: Killed process 42 (stress) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB\n");
+        let a = scan_all(FileFormat::Lines, &text);
+        assert_eq!(a.events.len(), 1);
+        assert_eq!(a.events[0].sources[0].line, 1001);
+        assert_eq!(a.events[0].kind.as_deref(), Some("host"));
+    }
+
+    #[test]
+    fn resumes_across_chunks() {
+        let text = "x\n[1.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n[1.0] Mem-Info:\n[1.0] Out of memory: Killed process 7 (a) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB\n";
+        let cut = text.find("Mem-Info").unwrap() + 3;
+        let mut a = Assembler::new("f");
+        let mut issues = ScanIssues::default();
+        let soft = memchr::memrchr(b'\n', &text.as_bytes()[..cut]).unwrap() + 1;
+        let end = scan(
+            FileFormat::Lines,
+            &text.as_bytes()[..cut],
+            0,
+            soft,
+            false,
+            1,
+            &mut a,
+            &mut issues,
+        );
+        assert_eq!(end.pos, soft);
+        assert!(a.is_open());
+        let rest = &text.as_bytes()[end.pos..];
+        scan(
+            FileFormat::Lines,
+            rest,
+            0,
+            rest.len(),
+            true,
+            end.line,
+            &mut a,
+            &mut issues,
+        );
+        a.finish();
+        assert_eq!(a.events.len(), 1);
+        assert!(a.events[0].complete);
+        assert_eq!(a.events[0].sources[0].line, 2);
+    }
+
+    #[test]
+    fn journal_json_with_byte_array() {
+        let bytes: Vec<String> =
+            "Out of memory: Killed process 9 (b) total-vm:1kB, anon-rss:2kB, file-rss:3kB"
+                .bytes()
+                .map(|b| b.to_string())
+                .collect();
+        let text = format!(
+            "{{\"_TRANSPORT\":\"kernel\",\"MESSAGE\":[{}]}}\nnot json\n",
+            bytes.join(",")
+        );
+        let mut a = Assembler::new("f");
+        let mut issues = ScanIssues::default();
+        scan(
+            FileFormat::JournalJson,
+            text.as_bytes(),
+            0,
+            text.len(),
+            true,
+            1,
+            &mut a,
+            &mut issues,
+        );
+        a.finish();
+        assert_eq!(a.events.len(), 1);
+        assert_eq!(a.events[0].victim.pid, Some(9));
+    }
+}

@@ -1,0 +1,47 @@
+//! `oomsift`: arguments → config → run → exit status. 0: the analysis ran over all
+//! input; 1: it ran but some input could not be fully read; 2: nothing could be
+//! analyzed, or a usage error. A closed stdout (`| head`) is not an error.
+
+use clap::Parser;
+use oomsift::cli::{Cli, Command, Format};
+use oomsift::report::{Render, json::Json, text::Text};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let Command::Analyze(args) = cli.command;
+    let analysis = match oomsift::run(&args.config()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("oomsift: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for w in &analysis.warnings {
+        eprintln!("oomsift: warning: {}: {}", w.file, w.message);
+    }
+    let renderer: &dyn Render = match args.format {
+        Format::Json => &Json,
+        Format::Text => &Text,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = renderer
+        .render(&analysis, &mut out)
+        .and_then(|()| out.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("oomsift: cannot write the output: {e}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(if analysis.incomplete { 1 } else { 0 })
+}

@@ -1,0 +1,156 @@
+//! The terminal summary: per node, the count of host and cgroup kills, then one line
+//! per kill (time, kind, victim, pod or cgroup, usage against limit).
+
+use super::Render;
+use crate::analysis::Analysis;
+use crate::kernel::event::OomEvent;
+use std::io::{self, Write};
+
+pub struct Text;
+
+/// `524288` kB → `512.0 MiB`.
+pub fn human_kb(kb: u64) -> String {
+    const UNITS: &[&str] = &["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut v = kb as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{kb} KiB")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// A limit of 2^53-ish kB or more is the kernel's "unlimited".
+fn limit_text(kb: u64) -> String {
+    if kb >= (1 << 50) {
+        "unlimited".into()
+    } else {
+        human_kb(kb)
+    }
+}
+
+fn line(e: &OomEvent) -> String {
+    let time = e
+        .time
+        .as_deref()
+        .or(e.time_raw.as_deref())
+        .unwrap_or("(no time)");
+    let kind = e.kind.as_deref().unwrap_or("unknown");
+    let victim = match (e.victim.pid, &e.victim.comm) {
+        (Some(p), Some(c)) => format!("{p} ({c})"),
+        (None, Some(c)) => format!("? ({c})"),
+        (Some(p), None) => p.to_string(),
+        (None, None) => "victim unknown".into(),
+    };
+    let whom = if let Some(p) = &e.pod {
+        let mut s = format!("pod {}", p.uid);
+        if let Some(q) = &p.qos {
+            s.push_str(&format!(" [{q}]"));
+        }
+        if let Some(c) = &e.container {
+            s.push_str(&format!(" container {}", &c.id[..c.id.len().min(12)]));
+        }
+        s
+    } else if let Some(c) = e.cgroup.task.as_ref().or(e.cgroup.oom.as_ref()) {
+        format!("cgroup {c}")
+    } else {
+        String::new()
+    };
+    let mem = match (e.memory.usage_kb, e.memory.limit_kb) {
+        (Some(u), Some(l)) => format!("usage {} / limit {}", human_kb(u), limit_text(l)),
+        (Some(u), None) => format!("usage {}", human_kb(u)),
+        _ => match e.victim.anon_rss_kb {
+            Some(a) => format!("victim anon-rss {}", human_kb(a)),
+            None => String::new(),
+        },
+    };
+    let mut s = format!("  {time}  {kind:<6}  {victim}");
+    for part in [whom, mem] {
+        if !part.is_empty() {
+            s.push_str("  ");
+            s.push_str(&part);
+        }
+    }
+    if !e.complete {
+        s.push_str("  (incomplete)");
+    }
+    s
+}
+
+impl Render for Text {
+    fn render(&self, a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+        if a.events.is_empty() {
+            writeln!(
+                out,
+                "No kernel OOM kills found in {} input(s).",
+                a.inputs.len()
+            )?;
+        }
+        let mut nodes: Vec<Option<&str>> = a.events.iter().map(|e| e.node.as_deref()).collect();
+        nodes.dedup();
+        for node in nodes {
+            let evs: Vec<&OomEvent> = a
+                .events
+                .iter()
+                .filter(|e| e.node.as_deref() == node)
+                .collect();
+            let host = evs
+                .iter()
+                .filter(|e| e.kind.as_deref() == Some("host"))
+                .count();
+            let cgroup = evs
+                .iter()
+                .filter(|e| e.kind.as_deref() == Some("cgroup"))
+                .count();
+            let other = evs.len() - host - cgroup;
+            let mut head = format!(
+                "node {}: {} OOM kill(s): {host} host, {cgroup} cgroup",
+                node.unwrap_or("(unknown)"),
+                evs.len()
+            );
+            if other > 0 {
+                head.push_str(&format!(", {other} other/unknown"));
+            }
+            writeln!(out, "{head}")?;
+            for e in evs {
+                writeln!(out, "{}", line(e))?;
+            }
+        }
+        for d in &a.other_deaths {
+            writeln!(
+                out,
+                "node {}: {} at {}: {}",
+                d.node.as_deref().unwrap_or("(unknown)"),
+                d.kind,
+                d.time
+                    .as_deref()
+                    .or(d.time_raw.as_deref())
+                    .unwrap_or("(no time)"),
+                d.message
+            )?;
+        }
+        if !a.warnings.is_empty() {
+            writeln!(out, "{} warning(s):", a.warnings.len())?;
+            for w in &a.warnings {
+                writeln!(out, "  {}: {}", w.file, w.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_kb(980), "980 KiB");
+        assert_eq!(human_kb(524_288), "512.0 MiB");
+        assert_eq!(limit_text(9_007_199_254_740_988), "unlimited");
+    }
+}
