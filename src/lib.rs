@@ -116,5 +116,14 @@ fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
             scan: scan_source(source),
         })
         .collect();
-    Ok(analysis::analyze(&bundles, scanned, failed, cfg.time))
+    let snapshots: Vec<_> = bundles
+        .par_iter()
+        .map(|b| match &b.root {
+            Some(root) => k8s::cgroup_snapshot::discover(root, &b.input),
+            None => Vec::new(),
+        })
+        .collect();
+    Ok(analysis::analyze(
+        &bundles, scanned, snapshots, failed, cfg.time,
+    ))
 }

@@ -13,6 +13,7 @@ use crate::bundle::facts::NodeFacts;
 use crate::bundle::{Bundle, SourceFile};
 use crate::clock::{Civil, civil_from_days};
 use crate::envelope::Wall;
+use crate::k8s::cgroup_snapshot::CgroupSnapshot;
 use crate::kernel::SourceScan;
 use crate::kernel::event::{OomEvent, OtherDeath, Stamp};
 use serde::Serialize;
@@ -26,6 +27,8 @@ pub struct Analysis {
     pub events: Vec<OomEvent>,
     /// Deaths that are not kernel OOM kills (here: OOM reports that ended in a panic).
     pub other_deaths: Vec<OtherDeath>,
+    /// cgroup snapshots found in the bundles (values at collection time).
+    pub cgroups: Vec<CgroupSnapshot>,
     pub warnings: Vec<Warning>,
     #[serde(skip)]
     pub incomplete: bool,
@@ -73,6 +76,7 @@ pub struct Scanned<'a> {
 pub fn analyze(
     bundles: &[Bundle],
     scanned: Vec<Scanned>,
+    snapshots: Vec<Vec<CgroupSnapshot>>,
     failed_inputs: Vec<Warning>,
     opts: TimeOptions,
 ) -> Analysis {
@@ -161,6 +165,17 @@ pub fn analyze(
     nodes.dedup();
     warnings.sort();
     warnings.dedup();
+    let mut cgroups: Vec<CgroupSnapshot> = bundles
+        .iter()
+        .zip(snapshots)
+        .flat_map(|(b, snaps)| {
+            snaps.into_iter().map(move |mut s| {
+                s.node.clone_from(&b.facts.hostname);
+                s
+            })
+        })
+        .collect();
+    cgroups.sort_by(|a, b| (&a.node, &a.path, a.version).cmp(&(&b.node, &b.path, b.version)));
     Analysis {
         schema: "oomsift/1",
         inputs: bundles
@@ -174,6 +189,7 @@ pub fn analyze(
         nodes,
         events,
         other_deaths: deaths,
+        cgroups,
         warnings,
         incomplete,
     }

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 pub struct Bundle {
     pub input: String,
     pub is_dir: bool,
+    /// The directory's canonical path (None for a loose file).
+    pub root: Option<PathBuf>,
     pub sources: Vec<SourceFile>,
     pub facts: NodeFacts,
     /// Files skipped with a reason worth telling (binary logs, unreadable files).
@@ -52,6 +54,7 @@ pub fn discover(input: &str) -> Result<Bundle, String> {
     let mut b = Bundle {
         input: input.to_string(),
         is_dir: meta.is_dir(),
+        root: None,
         sources: Vec::new(),
         facts: NodeFacts::default(),
         skipped: Vec::new(),
@@ -67,6 +70,7 @@ pub fn discover(input: &str) -> Result<Bundle, String> {
             consider(&mut b, path, &rel, false);
         }
         b.facts = facts::read(&canon);
+        b.root = Some(canon);
     } else {
         let name = root
             .file_name()

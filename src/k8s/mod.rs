@@ -1,4 +1,5 @@
 //! Kubernetes and cgroup enrichment. So far: what a cgroup path names (pod UID, QoS
-//! class, container id and runtime).
+//! class, container id and runtime), and cgroup snapshots read from a bundle.
 
 pub mod cgroup_path;
+pub mod cgroup_snapshot;
