@@ -119,7 +119,9 @@ fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
     let snapshots: Vec<_> = bundles
         .par_iter()
         .map(|b| match &b.root {
-            Some(root) => k8s::cgroup_snapshot::discover(root, &b.input),
+            Some(root) => {
+                k8s::cgroup_snapshot::discover(&bundle::tree::DiskTree(root.clone()), "", &b.input)
+            }
             None => Vec::new(),
         })
         .collect();

@@ -3,8 +3,8 @@
 //! (`sos_commands/…`) and of a copied node root (`etc/hostname`, `proc/…`); the first
 //! file present wins.
 
+use super::tree::{Tree, join};
 use crate::clock::{Civil, month_from_name, parse_hms, parse_u64};
-use std::path::Path;
 
 /// Files read for facts (never scanned as logs).
 pub const FACT_FILES: &[&str] = &[
@@ -23,6 +23,11 @@ pub const FACT_FILES: &[&str] = &[
     "sos_commands/host/uptime",
     "sos_commands/general/uptime",
     "version.txt",
+    "proc/stat",
+    "proc/meminfo",
+    "proc/uptime",
+    "proc/version",
+    "proc/sys/kernel/hostname",
 ];
 
 /// When the bundle was collected.
@@ -45,16 +50,20 @@ pub struct NodeFacts {
     pub cgroup_driver: Option<String>,
 }
 
-fn first_text(root: &Path, candidates: &[&str]) -> Option<String> {
+fn first_text(root: &Root, candidates: &[&str]) -> Option<String> {
     candidates.iter().find_map(|c| {
-        let s = std::fs::read(root.join(c)).ok()?;
+        let s = root.0.read(&join(root.1, c))?;
         let s = String::from_utf8_lossy(&s[..s.len().min(64 * 1024)]).into_owned();
         (!s.trim().is_empty()).then_some(s)
     })
 }
 
-/// Reads what the bundle at `root` says about its node.
-pub fn read(root: &Path) -> NodeFacts {
+/// A node root: the tree and the path of the node's `/` in it.
+struct Root<'a>(&'a dyn Tree, &'a str);
+
+/// Reads what the node rooted at `base` in `tree` says about itself.
+pub fn read(tree: &dyn Tree, base: &str) -> NodeFacts {
+    let root = &Root(tree, base);
     let mut f = NodeFacts {
         hostname: first_text(
             root,
@@ -113,16 +122,16 @@ pub fn read(root: &Path) -> NodeFacts {
                 })?;
             Some(c.civil.as_utc_seconds() - i64::from(c.offset?) - up)
         });
-    let cg = root.join("sys/fs/cgroup");
-    if cg.join("cgroup.controllers").exists() {
+    let cg = join(base, "sys/fs/cgroup");
+    if tree.exists(&join(&cg, "cgroup.controllers")) {
         f.cgroup_version = Some("v2".into());
-    } else if cg.join("memory").is_dir() {
+    } else if tree.exists(&join(&cg, "memory")) {
         f.cgroup_version = Some("v1".into());
     }
-    for base in [cg.join("memory"), cg.clone()] {
-        if base.join("kubepods.slice").is_dir() {
+    for dir in [join(&cg, "memory"), cg.clone()] {
+        if tree.exists(&join(&dir, "kubepods.slice")) {
             f.cgroup_driver = Some("systemd".into());
-        } else if base.join("kubepods").is_dir() {
+        } else if tree.exists(&join(&dir, "kubepods")) {
             f.cgroup_driver = Some("cgroupfs".into());
         }
         if f.cgroup_driver.is_some() {

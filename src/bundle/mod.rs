@@ -8,6 +8,7 @@
 //! and `dev/` trees are not walked for logs (facts are read from them by name).
 
 pub mod facts;
+pub mod tree;
 
 use crate::envelope::{FileFormat, line::parse_line};
 use crate::kernel::scan::prefilter;
@@ -69,7 +70,7 @@ pub fn discover(input: &str) -> Result<Bundle, String> {
         for (path, rel) in files {
             consider(&mut b, path, &rel, false);
         }
-        b.facts = facts::read(&canon);
+        b.facts = facts::read(&tree::DiskTree(canon.clone()), "");
         b.root = Some(canon);
     } else {
         let name = root

@@ -9,10 +9,10 @@
 //! size on v1) read as null.
 
 use super::cgroup_path;
+use crate::bundle::tree::{Tree, join};
 use crate::kernel::event::{Container, Pod};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// v1 limits at or above this are "no limit" (the kernel prints 2^63 − page size).
 const UNLIMITED: u64 = 1 << 62;
@@ -46,24 +46,23 @@ pub struct CgroupSnapshot {
     pub container: Option<Container>,
 }
 
-fn read_small(dir: &Path, name: &str) -> Option<String> {
-    let bytes = std::fs::read(dir.join(name)).ok()?;
-    Some(String::from_utf8_lossy(&bytes[..bytes.len().min(1 << 20)]).into_owned())
+fn read_small(t: &dyn Tree, dir: &str, name: &str) -> Option<String> {
+    let bytes = t.read(&join(dir, name))?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn number(dir: &Path, name: &str) -> Option<u64> {
-    read_small(dir, name)?.trim().parse().ok()
+fn number(t: &dyn Tree, dir: &str, name: &str) -> Option<u64> {
+    read_small(t, dir, name)?.trim().parse().ok()
 }
 
 /// A limit file: `max` and v1's near-2^63 values are "no limit" (null).
-fn limit(dir: &Path, name: &str) -> Option<u64> {
-    let s = read_small(dir, name)?;
-    let v: u64 = s.trim().parse().ok()?;
+fn limit(t: &dyn Tree, dir: &str, name: &str) -> Option<u64> {
+    let v: u64 = read_small(t, dir, name)?.trim().parse().ok()?;
     (v < UNLIMITED).then_some(v)
 }
 
-fn keyed(dir: &Path, name: &str) -> Option<BTreeMap<String, u64>> {
-    let s = read_small(dir, name)?;
+fn keyed(t: &dyn Tree, dir: &str, name: &str) -> Option<BTreeMap<String, u64>> {
+    let s = read_small(t, dir, name)?;
     Some(
         s.lines()
             .filter_map(|l| {
@@ -74,11 +73,16 @@ fn keyed(dir: &Path, name: &str) -> Option<BTreeMap<String, u64>> {
     )
 }
 
-/// Reads the cgroup folder `dir` (kernel path `path`), if it holds memory files.
-pub fn read_dir_snapshot(dir: &Path, path: &str, source: String) -> Option<CgroupSnapshot> {
-    let v1 =
-        dir.join("memory.limit_in_bytes").exists() || dir.join("memory.usage_in_bytes").exists();
-    let v2 = dir.join("memory.current").exists() || dir.join("memory.max").exists();
+/// Reads the cgroup folder `dir` of `t` (kernel path `path`), if it holds memory files.
+pub fn read_dir_snapshot(
+    t: &dyn Tree,
+    dir: &str,
+    path: &str,
+    source: String,
+) -> Option<CgroupSnapshot> {
+    let has = |n: &str| t.exists(&join(dir, n));
+    let v1 = has("memory.limit_in_bytes") || has("memory.usage_in_bytes");
+    let v2 = has("memory.current") || has("memory.max");
     if !v1 && !v2 {
         return None;
     }
@@ -86,35 +90,34 @@ pub fn read_dir_snapshot(dir: &Path, path: &str, source: String) -> Option<Cgrou
     let mut s = CgroupSnapshot {
         path: path.to_string(),
         source,
-        stat: keyed(dir, "memory.stat").unwrap_or_default(),
+        stat: keyed(t, dir, "memory.stat").unwrap_or_default(),
         pod: id.pod,
         container: id.container,
         ..CgroupSnapshot::default()
     };
     if v1 {
         s.version = "v1";
-        s.limit_bytes = limit(dir, "memory.limit_in_bytes");
-        s.usage_bytes = number(dir, "memory.usage_in_bytes");
-        s.peak_bytes = number(dir, "memory.max_usage_in_bytes");
-        s.failcnt = number(dir, "memory.failcnt");
-        s.kmem_usage_bytes = number(dir, "memory.kmem.usage_in_bytes");
-        s.kmem_limit_bytes = limit(dir, "memory.kmem.limit_in_bytes");
-        s.memsw_usage_bytes = number(dir, "memory.memsw.usage_in_bytes");
-        s.memsw_limit_bytes = limit(dir, "memory.memsw.limit_in_bytes");
-        s.high_bytes = None;
-        s.oom_control = keyed(dir, "memory.oom_control");
+        s.limit_bytes = limit(t, dir, "memory.limit_in_bytes");
+        s.usage_bytes = number(t, dir, "memory.usage_in_bytes");
+        s.peak_bytes = number(t, dir, "memory.max_usage_in_bytes");
+        s.failcnt = number(t, dir, "memory.failcnt");
+        s.kmem_usage_bytes = number(t, dir, "memory.kmem.usage_in_bytes");
+        s.kmem_limit_bytes = limit(t, dir, "memory.kmem.limit_in_bytes");
+        s.memsw_usage_bytes = number(t, dir, "memory.memsw.usage_in_bytes");
+        s.memsw_limit_bytes = limit(t, dir, "memory.memsw.limit_in_bytes");
+        s.oom_control = keyed(t, dir, "memory.oom_control");
         if let Some(n) = s.oom_control.as_ref().and_then(|o| o.get("oom_kill")) {
             s.events.insert("oom_kill".into(), *n);
         }
     } else {
         s.version = "v2";
-        s.limit_bytes = limit(dir, "memory.max");
-        s.high_bytes = limit(dir, "memory.high");
-        s.usage_bytes = number(dir, "memory.current");
-        s.peak_bytes = number(dir, "memory.peak");
-        s.swap_usage_bytes = number(dir, "memory.swap.current");
-        s.swap_limit_bytes = limit(dir, "memory.swap.max");
-        s.events = keyed(dir, "memory.events").unwrap_or_default();
+        s.limit_bytes = limit(t, dir, "memory.max");
+        s.high_bytes = limit(t, dir, "memory.high");
+        s.usage_bytes = number(t, dir, "memory.current");
+        s.peak_bytes = number(t, dir, "memory.peak");
+        s.swap_usage_bytes = number(t, dir, "memory.swap.current");
+        s.swap_limit_bytes = limit(t, dir, "memory.swap.max");
+        s.events = keyed(t, dir, "memory.events").unwrap_or_default();
     }
     Some(s)
 }
@@ -139,38 +142,34 @@ const V1_OTHER: &[&str] = &[
     "misc",
 ];
 
+#[allow(clippy::too_many_arguments)]
 fn walk(
-    dir: &Path,
+    t: &dyn Tree,
+    dir: &str,
     path: &str,
     display: &str,
     out: &mut Vec<CgroupSnapshot>,
-    skip_top: &[&str],
+    skip: &[&str],
     depth: usize,
 ) {
     if depth > 64 {
         return;
     }
-    if let Some(s) = read_dir_snapshot(dir, path, display.to_string()) {
+    if let Some(s) = read_dir_snapshot(t, dir, path, display.to_string()) {
         out.push(s);
     }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut subdirs: Vec<_> = rd
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !skip_top.contains(&n.as_str()))
-        .collect();
-    subdirs.sort();
-    for name in subdirs {
+    for name in t.subdirs(dir) {
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
         let child = if path == "/" {
             format!("/{name}")
         } else {
             format!("{path}/{name}")
         };
         walk(
-            &dir.join(&name),
+            t,
+            &join(dir, &name),
             &child,
             &format!("{display}/{name}"),
             out,
@@ -180,15 +179,17 @@ fn walk(
     }
 }
 
-/// Every cgroup snapshot in the bundle rooted at `root` (reported under `display`).
-pub fn discover(root: &Path, display: &str) -> Vec<CgroupSnapshot> {
+/// Every cgroup snapshot of the node rooted at `base` in `t` (reported under `display`,
+/// the bundle as given joined with `base`).
+pub fn discover(t: &dyn Tree, base: &str, display: &str) -> Vec<CgroupSnapshot> {
     let mut out = Vec::new();
     let display = display.trim_end_matches('/');
-    let fs = root.join("sys/fs/cgroup");
-    if fs.is_dir() {
-        let mem = fs.join("memory");
-        if mem.is_dir() {
+    let fs = join(base, "sys/fs/cgroup");
+    if t.exists(&fs) {
+        let mem = join(&fs, "memory");
+        if t.exists(&mem) {
             walk(
+                t,
                 &mem,
                 "/",
                 &format!("{display}/sys/fs/cgroup/memory"),
@@ -197,9 +198,10 @@ pub fn discover(root: &Path, display: &str) -> Vec<CgroupSnapshot> {
                 0,
             );
         }
-        let unified = fs.join("unified");
-        if unified.is_dir() {
+        let unified = join(&fs, "unified");
+        if t.exists(&unified) {
             walk(
+                t,
                 &unified,
                 "/",
                 &format!("{display}/sys/fs/cgroup/unified"),
@@ -211,6 +213,7 @@ pub fn discover(root: &Path, display: &str) -> Vec<CgroupSnapshot> {
         let mut skip: Vec<&str> = V1_OTHER.to_vec();
         skip.extend(["memory", "unified"]);
         walk(
+            t,
             &fs,
             "/",
             &format!("{display}/sys/fs/cgroup"),
@@ -218,9 +221,10 @@ pub fn discover(root: &Path, display: &str) -> Vec<CgroupSnapshot> {
             &skip,
             0,
         );
-    } else if read_dir_snapshot(root, "/", String::new()).is_some() {
+    } else if read_dir_snapshot(t, base, "/", String::new()).is_some() {
         walk(
-            root,
+            t,
+            base,
             "/",
             display,
             &mut out,
@@ -234,6 +238,7 @@ pub fn discover(root: &Path, display: &str) -> Vec<CgroupSnapshot> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bundle::tree::DiskTree;
 
     fn tree(files: &[(&str, &str)]) -> std::path::PathBuf {
         let dir =
@@ -269,7 +274,7 @@ mod tests {
             (&format!("{d}/memory.stat"), "cache 4096\nrss 400000000\n"),
             ("sys/fs/cgroup/cpu/memory.limit_in_bytes", "1\n"),
         ]);
-        let snaps = discover(&dir, "b");
+        let snaps = discover(&DiskTree(dir.clone()), "", "b");
         assert_eq!(snaps.len(), 2);
         assert_eq!((snaps[0].path.as_str(), snaps[0].limit_bytes), ("/", None));
         let c = &snaps[1];
@@ -298,7 +303,7 @@ mod tests {
             ("app.slice/memory.max", "1073741824\n"),
             ("app.slice/memory.current", "1073700000\n"),
         ]);
-        let snaps = discover(&dir, "t");
+        let snaps = discover(&DiskTree(dir.clone()), "", "t");
         assert_eq!(snaps.len(), 2);
         assert_eq!(
             (
