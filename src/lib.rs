@@ -24,8 +24,8 @@ pub mod kernel;
 pub mod report;
 pub mod source;
 
-use analysis::{Analysis, Scanned, TimeOptions, Warning};
-use bundle::{Bundle, SourceFile};
+use analysis::{Analysis, Analyzed, TimeOptions, Warning};
+use bundle::{Bundle, BundleKind, Discovered, SourceFile};
 use kernel::SourceScan;
 use rayon::prelude::*;
 use source::{Body, Compression};
@@ -38,7 +38,7 @@ pub struct Config {
     pub time: TimeOptions,
 }
 
-/// Scans one source file.
+/// Scans one source file on disk.
 pub fn scan_source(src: &SourceFile) -> SourceScan {
     let failed = |e: std::io::Error| SourceScan {
         warnings: vec![format!("cannot read: {}", bundle::io_reason(&e))],
@@ -51,7 +51,7 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
             Err(e) => failed(e),
         },
         comp => match source::stream(&src.path, comp) {
-            Ok(r) => kernel::scan_stream(r, &src.display, src.format),
+            Ok(mut r) => kernel::scan_stream(&mut r, &src.display, src.format),
             Err(e) => failed(e),
         },
     }
@@ -60,34 +60,58 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
 /// Runs the analysis. `Err` (one line naming the path and the cause) when nothing
 /// could be analyzed.
 pub fn run(cfg: &Config) -> Result<Analysis, String> {
+    let threads = cfg
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    source::set_xz_threads(threads as u32);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     pool.install(|| run_in_pool(cfg))
 }
 
+/// A unit of work: files on disk to scan, or an archive to stream.
+enum Work {
+    Disk(Box<Bundle>),
+    Archive {
+        path: std::path::PathBuf,
+        display: String,
+    },
+}
+
 fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
-    let mut bundles: Vec<Bundle> = Vec::new();
+    let mut work: Vec<Work> = Vec::new();
     let mut failed: Vec<Warning> = Vec::new();
     let mut first_error = None;
     for input in &cfg.inputs {
         match bundle::discover(input) {
-            Ok(b) if !b.is_dir && b.sources.is_empty() => {
-                let why = b
-                    .errors
-                    .iter()
-                    .chain(&b.skipped)
-                    .map(|(_, m)| m.clone())
-                    .next()
-                    .unwrap_or_else(|| "not a log file".into());
-                first_error.get_or_insert_with(|| format!("{input}: {why}"));
-                failed.push(Warning {
-                    file: input.clone(),
-                    message: why,
-                });
+            Ok(found) => {
+                for d in found {
+                    match d {
+                        Discovered::Bundle(b)
+                            if b.kind == BundleKind::File && b.sources.is_empty() =>
+                        {
+                            let why = b
+                                .errors
+                                .iter()
+                                .chain(&b.skipped)
+                                .map(|(_, m)| m.clone())
+                                .next()
+                                .unwrap_or_else(|| "not a log file".into());
+                            first_error.get_or_insert_with(|| format!("{input}: {why}"));
+                            failed.push(Warning {
+                                file: input.clone(),
+                                message: why,
+                            });
+                        }
+                        Discovered::Bundle(b) => work.push(Work::Disk(b)),
+                        Discovered::Archive { path, display } => {
+                            work.push(Work::Archive { path, display })
+                        }
+                    }
+                }
             }
-            Ok(b) => bundles.push(b),
             Err(e) => {
                 first_error.get_or_insert_with(|| e.clone());
                 failed.push(Warning {
@@ -100,32 +124,51 @@ fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
             }
         }
     }
-    if bundles.is_empty() {
+    if work.is_empty() {
         return Err(first_error.unwrap_or_else(|| "no input given".into()));
     }
-    let tasks: Vec<(usize, &SourceFile)> = bundles
-        .iter()
-        .enumerate()
-        .flat_map(|(i, b)| b.sources.iter().map(move |s| (i, s)))
-        .collect();
-    let scanned: Vec<Scanned> = tasks
+    let results: Vec<Result<Vec<Analyzed>, String>> = work
         .into_par_iter()
-        .map(|(bundle, source)| Scanned {
-            bundle,
-            source,
-            scan: scan_source(source),
-        })
-        .collect();
-    let snapshots: Vec<_> = bundles
-        .par_iter()
-        .map(|b| match &b.root {
-            Some(root) => {
-                k8s::cgroup_snapshot::discover(&bundle::tree::DiskTree(root.clone()), "", &b.input)
+        .map(|w| match w {
+            Work::Disk(b) => {
+                let scans: Vec<SourceScan> = b.sources.par_iter().map(scan_source).collect();
+                let snapshots = match &b.root {
+                    Some(root) => k8s::cgroup_snapshot::discover(
+                        &bundle::tree::DiskTree(root.clone()),
+                        "",
+                        &b.input,
+                    ),
+                    None => Vec::new(),
+                };
+                Ok(vec![Analyzed {
+                    bundle: *b,
+                    scans,
+                    snapshots,
+                }])
             }
-            None => Vec::new(),
+            Work::Archive { path, display } => bundle::archive::read(&path, &display),
         })
         .collect();
-    Ok(analysis::analyze(
-        &bundles, scanned, snapshots, failed, cfg.time,
-    ))
+    let mut analyzed = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => analyzed.extend(v),
+            Err(e) => {
+                let (file, message) =
+                    e.split_once(": ").map_or((e.clone(), e.clone()), |(f, m)| {
+                        (f.to_string(), m.to_string())
+                    });
+                failed.push(Warning { file, message });
+            }
+        }
+    }
+    if analyzed.is_empty() {
+        return Err(first_error.unwrap_or_else(|| {
+            failed
+                .first()
+                .map(|w| format!("{}: {}", w.file, w.message))
+                .unwrap_or_default()
+        }));
+    }
+    Ok(analysis::analyze(analyzed, failed, cfg.time))
 }

@@ -65,64 +65,54 @@ pub struct TimeOptions {
     pub reference_date: Option<(i32, u8, u8)>,
 }
 
-/// One scanned source with its bundle index.
-pub struct Scanned<'a> {
-    pub bundle: usize,
-    pub source: &'a SourceFile,
-    pub scan: SourceScan,
+/// A bundle with what its sources yielded (`scans` in the order of `bundle.sources`)
+/// and its cgroup snapshots.
+pub struct Analyzed {
+    pub bundle: Bundle,
+    pub scans: Vec<SourceScan>,
+    pub snapshots: Vec<CgroupSnapshot>,
 }
 
-/// Builds the analysis from the bundles and what their sources yielded.
+/// Builds the analysis from the analyzed bundles.
 pub fn analyze(
-    bundles: &[Bundle],
-    scanned: Vec<Scanned>,
-    snapshots: Vec<Vec<CgroupSnapshot>>,
+    analyzed: Vec<Analyzed>,
     failed_inputs: Vec<Warning>,
     opts: TimeOptions,
 ) -> Analysis {
     let mut warnings = failed_inputs;
     let mut incomplete = !warnings.is_empty();
-    let mut per_bundle: Vec<Vec<OomEvent>> = bundles.iter().map(|_| Vec::new()).collect();
+    let mut per_bundle: Vec<Vec<OomEvent>> = Vec::new();
     let mut deaths = Vec::new();
-    for s in scanned {
-        let b = &bundles[s.bundle];
-        for w in &s.scan.warnings {
-            warnings.push(Warning {
-                file: s.source.display.clone(),
-                message: w.clone(),
-            });
-        }
-        incomplete |= s.scan.incomplete;
-        let boot = boot_epoch(&b.facts, &s.scan.events);
-        for mut e in s.scan.events {
-            resolve(
-                &mut e.node,
-                &mut e.time,
-                e.stamp,
-                &b.facts,
-                s.source,
-                boot,
-                opts,
-            );
-            if e.kernel.is_none() {
-                e.kernel.clone_from(&b.facts.kernel);
+    let mut bundles = Vec::new();
+    let mut cgroups: Vec<CgroupSnapshot> = Vec::new();
+    for Analyzed {
+        bundle: b,
+        scans,
+        snapshots,
+    } in analyzed
+    {
+        let boot = boot_epoch(&b.facts, scans.iter().flat_map(|s| &s.events));
+        let mut events = Vec::new();
+        for (src, scan) in b.sources.iter().zip(scans) {
+            for w in &scan.warnings {
+                warnings.push(Warning {
+                    file: src.display.clone(),
+                    message: w.clone(),
+                });
             }
-            per_bundle[s.bundle].push(e);
+            incomplete |= scan.incomplete;
+            for mut e in scan.events {
+                resolve(&mut e.node, &mut e.time, e.stamp, &b.facts, src, boot, opts);
+                if e.kernel.is_none() {
+                    e.kernel.clone_from(&b.facts.kernel);
+                }
+                events.push(e);
+            }
+            for mut d in scan.deaths {
+                resolve(&mut d.node, &mut d.time, d.stamp, &b.facts, src, boot, opts);
+                deaths.push(d);
+            }
         }
-        for mut d in s.scan.deaths {
-            resolve(
-                &mut d.node,
-                &mut d.time,
-                d.stamp,
-                &b.facts,
-                s.source,
-                boot,
-                opts,
-            );
-            deaths.push(d);
-        }
-    }
-    for b in bundles {
         for (file, msg) in &b.errors {
             warnings.push(Warning {
                 file: file.clone(),
@@ -136,6 +126,12 @@ pub fn analyze(
                 message: msg.clone(),
             });
         }
+        cgroups.extend(snapshots.into_iter().map(|mut s| {
+            s.node.clone_from(&b.facts.hostname);
+            s
+        }));
+        per_bundle.push(events);
+        bundles.push(b);
     }
     let mut events: Vec<OomEvent> = per_bundle.into_iter().flat_map(dedup::dedup).collect();
     events.sort_by_key(order_key);
@@ -165,16 +161,6 @@ pub fn analyze(
     nodes.dedup();
     warnings.sort();
     warnings.dedup();
-    let mut cgroups: Vec<CgroupSnapshot> = bundles
-        .iter()
-        .zip(snapshots)
-        .flat_map(|(b, snaps)| {
-            snaps.into_iter().map(move |mut s| {
-                s.node.clone_from(&b.facts.hostname);
-                s
-            })
-        })
-        .collect();
     cgroups.sort_by(|a, b| (&a.node, &a.path, a.version).cmp(&(&b.node, &b.path, b.version)));
     Analysis {
         schema: "oomsift/1",
@@ -182,7 +168,7 @@ pub fn analyze(
             .iter()
             .map(|b| InputInfo {
                 path: b.input.clone(),
-                kind: if b.is_dir { "directory" } else { "file" },
+                kind: b.kind.name(),
                 sources: b.sources.iter().map(|s| s.display.clone()).collect(),
             })
             .collect(),
@@ -235,10 +221,9 @@ fn driver_from_paths(events: &[OomEvent], node: Option<&str>) -> Option<String> 
 }
 
 /// Boot time: the bundle's, else what journal records (wall and monotonic together) reveal.
-fn boot_epoch(f: &NodeFacts, events: &[OomEvent]) -> Option<i64> {
+fn boot_epoch<'a>(f: &NodeFacts, events: impl Iterator<Item = &'a OomEvent>) -> Option<i64> {
     f.boot_epoch.or_else(|| {
         events
-            .iter()
             .filter_map(|e| match (e.stamp.wall, e.stamp.uptime_us) {
                 (Wall::Zoned(c, off), Some(up)) => Some(
                     (c.as_utc_micros() - i64::from(off) * 1_000_000 - up as i64)

@@ -7,6 +7,7 @@
 //! file links are followed only when they stay inside the bundle. `proc/`, `sys/`
 //! and `dev/` trees are not walked for logs (facts are read from them by name).
 
+pub mod archive;
 pub mod facts;
 pub mod tree;
 
@@ -16,12 +17,32 @@ use crate::source::{self, Compression};
 use facts::NodeFacts;
 use std::path::{Path, PathBuf};
 
-/// One input as given on the command line.
+/// What kind of input a bundle came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BundleKind {
+    Directory,
+    File,
+    Archive,
+}
+
+impl BundleKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            BundleKind::Directory => "directory",
+            BundleKind::File => "file",
+            BundleKind::Archive => "archive",
+        }
+    }
+}
+
+/// One node's worth of input: a directory (or a node root inside one), a loose file,
+/// or a node inside an archive.
 #[derive(Debug)]
 pub struct Bundle {
+    /// The input as given, joined with the node root inside it when there is one.
     pub input: String,
-    pub is_dir: bool,
-    /// The directory's canonical path (None for a loose file).
+    pub kind: BundleKind,
+    /// The node root on disk (None for a loose file or an archive).
     pub root: Option<PathBuf>,
     pub sources: Vec<SourceFile>,
     pub facts: NodeFacts,
@@ -37,7 +58,7 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The path as reported: the input as given, joined with the path inside it.
     pub display: String,
-    /// Path relative to the bundle root (for a loose file: its name).
+    /// Path relative to the node root (for a loose file: its name).
     pub rel: String,
     pub compression: Compression,
     pub format: FileFormat,
@@ -47,38 +68,107 @@ pub struct SourceFile {
     pub mtime: Option<i64>,
 }
 
-/// Reads an input path into a bundle. `Err` when the path cannot be used at all.
-pub fn discover(input: &str) -> Result<Bundle, String> {
+/// What an input path holds.
+#[derive(Debug)]
+pub enum Discovered {
+    /// Files on disk, to be scanned.
+    Bundle(Box<Bundle>),
+    /// An archive, to be streamed (see [`archive`]).
+    Archive { path: PathBuf, display: String },
+}
+
+/// Components that start a node's file system inside a bundle: everything before the
+/// first of them is the node root (`node1/var/log/messages` → `node1/`).
+const ROOT_MARKERS: &[&str] = &["var", "sos_commands", "proc", "sys", "etc"];
+
+/// The node root of a path inside an input (`""` or `"dir/"`).
+pub fn node_root(rel: &str) -> String {
+    let comps: Vec<&str> = rel.split('/').collect();
+    match comps[..comps.len().saturating_sub(1)]
+        .iter()
+        .position(|c| ROOT_MARKERS.contains(c))
+    {
+        Some(0) | None => String::new(),
+        Some(i) => format!("{}/", comps[..i].join("/")),
+    }
+}
+
+/// Reads an input path: one bundle per node root found, archives set aside for
+/// streaming. `Err` when the path cannot be used at all.
+pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     let root = Path::new(input);
     let meta =
         std::fs::metadata(root).map_err(|e| format!("{input}: cannot read: {}", io_reason(&e)))?;
-    let mut b = Bundle {
-        input: input.to_string(),
-        is_dir: meta.is_dir(),
-        root: None,
+    if !meta.is_dir() {
+        if archive::is_archive(root) {
+            return Ok(vec![Discovered::Archive {
+                path: root.to_path_buf(),
+                display: input.to_string(),
+            }]);
+        }
+        let mut b = new_bundle(input.to_string(), BundleKind::File, None);
+        let name = root
+            .file_name()
+            .map_or_else(|| input.to_string(), |n| n.to_string_lossy().into_owned());
+        consider(&mut b, root.to_path_buf(), &name, input.to_string(), true);
+        return Ok(vec![Discovered::Bundle(Box::new(b))]);
+    }
+    let canon = root
+        .canonicalize()
+        .map_err(|e| format!("{input}: {}", io_reason(&e)))?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    walk(&canon, &canon, &mut files, &mut errors, input);
+    let mut archives = Vec::new();
+    let mut nodes: std::collections::BTreeMap<String, Bundle> = std::collections::BTreeMap::new();
+    for (path, rel) in files {
+        let display = display_of(input, &rel, true);
+        if archive::is_archive(&path) {
+            archives.push(Discovered::Archive { path, display });
+            continue;
+        }
+        let nr = node_root(&rel);
+        let b = nodes.entry(nr.clone()).or_insert_with(|| {
+            let base = nr.trim_end_matches('/');
+            let name = if base.is_empty() {
+                input.to_string()
+            } else {
+                display_of(input, base, true)
+            };
+            new_bundle(name, BundleKind::Directory, Some(canon.join(base)))
+        });
+        consider(b, path, &rel[nr.len()..], display, false);
+    }
+    if nodes.is_empty() {
+        nodes.insert(
+            String::new(),
+            new_bundle(
+                input.to_string(),
+                BundleKind::Directory,
+                Some(canon.clone()),
+            ),
+        );
+    }
+    let mut out = Vec::new();
+    for (nr, mut b) in nodes {
+        b.facts = facts::read(&tree::DiskTree(canon.clone()), nr.trim_end_matches('/'));
+        b.errors.append(&mut errors);
+        out.push(Discovered::Bundle(Box::new(b)));
+    }
+    out.extend(archives);
+    Ok(out)
+}
+
+fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle {
+    Bundle {
+        input,
+        kind,
+        root,
         sources: Vec::new(),
         facts: NodeFacts::default(),
         skipped: Vec::new(),
         errors: Vec::new(),
-    };
-    if meta.is_dir() {
-        let canon = root
-            .canonicalize()
-            .map_err(|e| format!("{input}: {}", io_reason(&e)))?;
-        let mut files = Vec::new();
-        walk(&canon, &canon, &mut files, &mut b.errors, input);
-        for (path, rel) in files {
-            consider(&mut b, path, &rel, false);
-        }
-        b.facts = facts::read(&tree::DiskTree(canon.clone()), "");
-        b.root = Some(canon);
-    } else {
-        let name = root
-            .file_name()
-            .map_or_else(|| input.to_string(), |n| n.to_string_lossy().into_owned());
-        consider(&mut b, root.to_path_buf(), &name, true);
     }
-    Ok(b)
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {
@@ -153,7 +243,7 @@ fn walk(
 }
 
 /// Is this file name one of the logs we know by path?
-fn log_by_name(rel: &str) -> bool {
+pub(crate) fn log_by_name(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     const PREFIXES: &[&str] = &[
         "messages",
@@ -177,7 +267,7 @@ fn is_fact_file(rel: &str) -> bool {
 }
 
 /// Rotation date in a name: `messages-20240101`, `syslog-20240101.gz`.
-fn rotation_date(rel: &str) -> Option<(i32, u8, u8)> {
+pub(crate) fn rotation_date(rel: &str) -> Option<(i32, u8, u8)> {
     let name = rel.rsplit('/').next()?;
     let i = name.rfind('-')?;
     let digits: String = name[i + 1..]
@@ -194,7 +284,7 @@ fn rotation_date(rel: &str) -> Option<(i32, u8, u8)> {
 }
 
 /// Does the start of a file look like a log with kernel messages?
-fn looks_like_log(head: &[u8]) -> bool {
+pub(crate) fn looks_like_log(head: &[u8]) -> bool {
     if prefilter(FileFormat::Lines, head).is_some() || FileFormat::sniff(head) != FileFormat::Lines
     {
         return true;
@@ -208,8 +298,7 @@ fn looks_like_log(head: &[u8]) -> bool {
     !lines.is_empty() && timed * 2 >= lines.len()
 }
 
-fn consider(b: &mut Bundle, path: PathBuf, rel: &str, explicit: bool) {
-    let display = display_of(&b.input, rel, b.is_dir);
+fn consider(b: &mut Bundle, path: PathBuf, rel: &str, display: String, explicit: bool) {
     if !explicit && is_fact_file(rel) {
         return;
     }
@@ -265,6 +354,18 @@ mod tests {
         assert!(!log_by_name("sos_commands/systemd/journalctl_--list-boots"));
         assert!(!log_by_name("var/log/journal/x/system.journal"));
         assert!(!log_by_name("etc/hosts"));
+    }
+
+    #[test]
+    fn node_roots() {
+        assert_eq!(node_root("var/log/messages"), "");
+        assert_eq!(
+            node_root("sosreport-n1-2024/sos_commands/kernel/dmesg"),
+            "sosreport-n1-2024/"
+        );
+        assert_eq!(node_root("nodes/n2/var/log/messages"), "nodes/n2/");
+        assert_eq!(node_root("messages"), "");
+        assert_eq!(node_root("logs/var"), "");
     }
 
     #[test]

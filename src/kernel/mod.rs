@@ -114,7 +114,7 @@ pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
 }
 
 /// Scans a decompressing stream chunk by chunk, in bounded memory.
-pub fn scan_stream(mut reader: Box<dyn Read + Send>, file: &str, format: FileFormat) -> SourceScan {
+pub fn scan_stream(reader: &mut dyn Read, file: &str, format: FileFormat) -> SourceScan {
     let mut out = SourceScan::default();
     let mut asm = Assembler::new(file);
     let mut issues = ScanIssues::default();
@@ -125,7 +125,7 @@ pub fn scan_stream(mut reader: Box<dyn Read + Send>, file: &str, format: FileFor
     while !eof {
         let have = buf.len();
         buf.resize(have + CHUNK_BYTES, 0);
-        let got = match crate::source::read_full(&mut reader, &mut buf[have..]) {
+        let got = match crate::source::read_full(reader, &mut buf[have..]) {
             Ok(n) => n,
             Err(e) => {
                 out.warnings.push(format!(

@@ -16,21 +16,57 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-/// How a file is compressed, by its name and magic bytes.
+/// How a stream is compressed, by its magic bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
     None,
     Gzip,
+    Xz,
+    Zstd,
 }
 
 impl Compression {
-    pub fn detect(path: &Path, magic: &[u8]) -> Compression {
+    pub fn detect(magic: &[u8]) -> Compression {
         if magic.starts_with(&[0x1f, 0x8b]) {
-            return Compression::Gzip;
+            Compression::Gzip
+        } else if magic.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Compression::Xz
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
         }
-        let _ = path;
-        Compression::None
     }
+}
+
+/// Worker threads for one xz stream (multi-block files decode in parallel).
+static XZ_THREADS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
+/// Sets the threads an xz decoder may use.
+pub fn set_xz_threads(n: u32) {
+    XZ_THREADS.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A decompressing reader over `r`.
+pub fn decoder<'a, R: Read + 'a>(r: R, comp: Compression) -> io::Result<Box<dyn Read + 'a>> {
+    Ok(match comp {
+        Compression::None => Box::new(r),
+        Compression::Gzip => Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
+            1 << 20,
+            r,
+        ))),
+        Compression::Xz => {
+            let threads = XZ_THREADS.load(std::sync::atomic::Ordering::Relaxed);
+            let stream = liblzma::stream::MtStreamBuilder::new()
+                .threads(threads)
+                .memlimit_stop(u64::MAX)
+                .memlimit_threading(1 << 30)
+                .decoder()
+                .map_err(io::Error::other)?;
+            Box::new(liblzma::read::XzDecoder::new_stream(r, stream))
+        }
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(r)?),
+    })
 }
 
 /// A whole uncompressed file in memory: mapped or read.
@@ -89,14 +125,10 @@ impl Body {
 /// Reads the first `n` bytes of a file, decompressed if it is compressed.
 pub fn head(path: &Path, n: usize) -> io::Result<(Compression, Vec<u8>)> {
     let mut f = File::open(path)?;
-    let mut magic = [0u8; 4];
+    let mut magic = [0u8; 6];
     let got = read_full(&mut f, &mut magic)?;
-    let comp = Compression::detect(path, &magic[..got]);
-    let f = File::open(path)?;
-    let mut reader: Box<dyn Read> = match comp {
-        Compression::None => Box::new(f),
-        Compression::Gzip => Box::new(MultiGzDecoder::new(f)),
-    };
+    let comp = Compression::detect(&magic[..got]);
+    let mut reader = decoder(File::open(path)?, comp)?;
     let mut buf = vec![0u8; n];
     let got = read_full(&mut reader, &mut buf).or_else(|e| {
         if comp != Compression::None {
@@ -110,15 +142,95 @@ pub fn head(path: &Path, n: usize) -> io::Result<(Compression, Vec<u8>)> {
 }
 
 /// A decompressing reader over a file.
-pub fn stream(path: &Path, comp: Compression) -> io::Result<Box<dyn Read + Send>> {
-    let f = File::open(path)?;
-    Ok(match comp {
-        Compression::None => Box::new(f),
-        Compression::Gzip => Box::new(MultiGzDecoder::new(io::BufReader::with_capacity(
-            1 << 20,
-            f,
-        ))),
-    })
+pub fn stream(path: &Path, comp: Compression) -> io::Result<Box<dyn Read>> {
+    guarded_decoder(File::open(path)?, comp)
+}
+
+/// Is this decompressed head the start of a tar archive?
+pub fn is_tar(head: &[u8]) -> bool {
+    head.len() >= 262 && &head[257..262] == b"ustar"
+}
+
+/// Is this raw head the start of a zip archive?
+pub fn is_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
+}
+
+/// Decompressed output may exceed this many times its input only below [`BOMB_FLOOR`].
+pub const BOMB_RATIO: u64 = 1000;
+/// Output below this size is never treated as a bomb.
+pub const BOMB_FLOOR: u64 = 1 << 30;
+/// No single stream may decompress to more than this.
+pub const BOMB_CAP: u64 = 1 << 40;
+
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Stops a decoder whose output grows beyond [`BOMB_RATIO`] times its input.
+struct Guard<R> {
+    inner: R,
+    input: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    out: u64,
+    floor: u64,
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        let input = self.input.load(std::sync::atomic::Ordering::Relaxed).max(1);
+        if self.out > BOMB_CAP || (self.out > self.floor && self.out / input > BOMB_RATIO) {
+            return Err(io::Error::other(format!(
+                "decompression stopped after {} bytes from {input} compressed bytes (over {BOMB_RATIO}:1, a decompression bomb?)",
+                self.out
+            )));
+        }
+        Ok(n)
+    }
+}
+
+/// [`decoder`] with the bomb guard: the output is checked against the input consumed.
+pub fn guarded_decoder<'a, R: Read + 'a>(
+    r: R,
+    comp: Compression,
+) -> io::Result<Box<dyn Read + 'a>> {
+    guarded_decoder_with(r, comp, BOMB_FLOOR)
+}
+
+fn guarded_decoder_with<'a, R: Read + 'a>(
+    r: R,
+    comp: Compression,
+    floor: u64,
+) -> io::Result<Box<dyn Read + 'a>> {
+    if comp == Compression::None {
+        return Ok(Box::new(r));
+    }
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let inner = decoder(
+        Counting {
+            inner: r,
+            count: count.clone(),
+        },
+        comp,
+    )?;
+    Ok(Box::new(Guard {
+        inner,
+        input: count,
+        out: 0,
+        floor,
+    }))
 }
 
 /// Reads until `buf` is full or the input ends.
@@ -160,6 +272,33 @@ mod tests {
         assert!(is_binary(b"LPKSHHRH\0\0\0\x01"));
         assert!(!is_binary(b"Jun 23 11:24:34 host kernel: hello\n"));
         assert!(!is_binary(b""));
+    }
+
+    #[test]
+    fn magic_numbers() {
+        assert_eq!(Compression::detect(&[0x1f, 0x8b, 8]), Compression::Gzip);
+        assert_eq!(
+            Compression::detect(&[0xfd, b'7', b'z', b'X', b'Z', 0]),
+            Compression::Xz
+        );
+        assert_eq!(
+            Compression::detect(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
+        assert_eq!(Compression::detect(b"Jun"), Compression::None);
+        assert!(is_zip(b"PK\x03\x04rest"));
+    }
+
+    #[test]
+    fn bomb_guard_trips() {
+        use flate2::{Compression as Level, write::GzEncoder};
+        use std::io::Write;
+        let mut enc = GzEncoder::new(Vec::new(), Level::best());
+        enc.write_all(&vec![0u8; 64 << 20]).unwrap();
+        let gz = enc.finish().unwrap();
+        let mut r = guarded_decoder_with(io::Cursor::new(gz), Compression::Gzip, 1 << 20).unwrap();
+        let err = io::copy(&mut r, &mut io::sink()).unwrap_err();
+        assert!(err.to_string().contains("decompression bomb"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,501 @@
+//! Archives read in place: `.tar`, `.tar.gz`/`.tgz`, `.tar.xz`, `.tar.zst`, `.zip`,
+//! compressed members inside them and archives inside archives (a `sos collect`
+//! tarball holding one sosreport per node). Nothing is extracted to disk.
+//!
+//! A compressed tar must be decoded in order, so for archives discovery, reading and
+//! scanning interleave: each member is classified by its path as it streams past;
+//! logs (and members whose first 64 KiB look like logs) are scanned as a stream in
+//! bounded memory ([`crate::kernel::scan_stream`]); small node-fact and cgroup files
+//! are buffered in a [`MemTree`]; everything else streams past unread. Member names
+//! are never used as file system paths (`..` and leading `/` are dropped from them).
+//!
+//! A damaged archive yields every event read before the damage and a warning naming
+//! the member and the offset.
+
+use super::facts;
+use super::tree::{MemTree, join};
+use super::{
+    Bundle, BundleKind, SourceFile, log_by_name, looks_like_log, node_root, rotation_date,
+};
+use crate::analysis::Analyzed;
+use crate::envelope::FileFormat;
+use crate::k8s::cgroup_snapshot;
+use crate::kernel::{SourceScan, scan_stream};
+use crate::source::{self, Compression, guarded_decoder, is_binary, is_tar, is_zip, read_full};
+use std::collections::BTreeMap;
+use std::io::{self, Cursor, Read};
+use std::path::Path;
+
+/// How deep archives may nest.
+const MAX_DEPTH: usize = 4;
+/// A nested zip is buffered (zip needs random access) up to this size.
+const MAX_NESTED_ZIP: u64 = 1 << 30;
+/// Small files buffered for facts and cgroup snapshots are at most this large.
+const MAX_SMALL: u64 = 1 << 20;
+const HEAD: usize = 64 * 1024;
+
+/// Is this file (by its first bytes) an archive oomsift reads as one?
+pub fn is_archive(path: &Path) -> bool {
+    match source::head(path, 512) {
+        Ok((_, head)) => is_tar(&head) || is_zip_file(path),
+        Err(_) => false,
+    }
+}
+
+fn is_zip_file(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| read_full(&mut f, &mut magic))
+        .is_ok_and(|n| n == 4 && is_zip(&magic))
+}
+
+/// Per node root inside one archive.
+#[derive(Default)]
+struct Group {
+    sources: Vec<SourceFile>,
+    scans: Vec<SourceScan>,
+    skipped: Vec<(String, String)>,
+}
+
+struct Reader<'a> {
+    archive_path: &'a Path,
+    display: String,
+    tree: MemTree,
+    groups: BTreeMap<String, Group>,
+    nested: Vec<Analyzed>,
+    errors: Vec<(String, String)>,
+    depth: usize,
+}
+
+/// Reads the archive at `path` (reported as `display`) into one analyzed bundle per
+/// node it holds. `Err` when it cannot be opened at all.
+pub fn read(path: &Path, display: &str) -> Result<Vec<Analyzed>, String> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("{display}: cannot read: {}", super::io_reason(&e)))?;
+    let mut r = Reader::new(path, display, 0);
+    if is_zip_file(path) {
+        r.zip_file(file);
+    } else {
+        let mut magic = [0u8; 6];
+        let n = read_full(
+            &mut std::fs::File::open(path).map_err(|e| e.to_string())?,
+            &mut magic,
+        )
+        .unwrap_or(0);
+        let comp = Compression::detect(&magic[..n]);
+        match guarded_decoder(io::BufReader::with_capacity(1 << 20, file), comp) {
+            Ok(dec) => r.tar(dec),
+            Err(e) => r
+                .errors
+                .push((display.to_string(), format!("cannot decompress: {e}"))),
+        }
+    }
+    Ok(r.finish())
+}
+
+impl<'a> Reader<'a> {
+    fn new(archive_path: &'a Path, display: &str, depth: usize) -> Reader<'a> {
+        Reader {
+            archive_path,
+            display: display.to_string(),
+            tree: MemTree::default(),
+            groups: BTreeMap::new(),
+            nested: Vec::new(),
+            errors: Vec::new(),
+            depth,
+        }
+    }
+
+    fn member_display(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.display)
+    }
+
+    /// Streams the members of a tar archive.
+    fn tar(&mut self, reader: Box<dyn Read + '_>) {
+        let mut ar = tar::Archive::new(reader);
+        let entries = match ar.entries() {
+            Ok(e) => e,
+            Err(e) => {
+                self.errors.push((
+                    self.display.clone(),
+                    format!("not a readable tar archive: {e}"),
+                ));
+                return;
+            }
+        };
+        let mut last = String::from("(start of archive)");
+        for entry in entries {
+            let mut entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    self.errors.push((
+                        self.display.clone(),
+                        format!("the archive is damaged or truncated after member {last}: {e}; events before that point were kept"),
+                    ));
+                    return;
+                }
+            };
+            let kind = entry.header().entry_type();
+            if !(kind.is_file() || kind == tar::EntryType::Continuous) {
+                continue;
+            }
+            let Ok(path) = entry.path() else { continue };
+            let rel = sanitize(&path.to_string_lossy());
+            if rel.is_empty() {
+                continue;
+            }
+            let size = entry.header().size().unwrap_or(0);
+            let mtime = entry.header().mtime().ok().map(|m| m as i64);
+            let offset = entry.raw_file_position();
+            last = rel.clone();
+            if let Err(e) = self.member(&mut entry, &rel, size, mtime) {
+                self.errors.push((
+                    self.member_display(&rel),
+                    format!("cannot read this member (at archive offset {offset}): {e}"),
+                ));
+            }
+        }
+    }
+
+    /// Reads a zip file from disk (random access), falling back to a streaming read of
+    /// the local headers when the central directory is missing (a cut download).
+    fn zip_file(&mut self, file: std::fs::File) {
+        match zip::ZipArchive::new(io::BufReader::new(file)) {
+            Ok(mut z) => self.zip_entries(&mut z),
+            Err(e) => {
+                self.errors.push((
+                    self.display.clone(),
+                    format!("the zip directory is unreadable ({e}); members were read from their local headers as far as possible"),
+                ));
+                if let Ok(f) = std::fs::File::open(self.archive_path) {
+                    self.zip_stream(io::BufReader::new(f));
+                }
+            }
+        }
+    }
+
+    fn zip_entries<R: Read + io::Seek>(&mut self, z: &mut zip::ZipArchive<R>) {
+        for i in 0..z.len() {
+            let mut f = match z.by_index(i) {
+                Ok(f) => f,
+                Err(e) => {
+                    self.errors.push((
+                        self.display.clone(),
+                        format!("damaged zip member #{i}: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            if f.is_dir() || f.is_symlink() {
+                continue;
+            }
+            let rel = sanitize(&f.name().map(|n| n.into_owned()).unwrap_or_default());
+            let (size, offset) = (f.size(), f.header_start());
+            if let Err(e) = self.member(&mut f, &rel, size, None) {
+                self.errors.push((
+                    self.member_display(&rel),
+                    format!("cannot read this member (at archive offset {offset}): {e}"),
+                ));
+            }
+        }
+    }
+
+    fn zip_stream<R: Read>(&mut self, mut r: R) {
+        loop {
+            match zip::read::read_zipfile_from_stream(&mut r) {
+                Ok(Some(mut f)) => {
+                    if f.is_dir() {
+                        continue;
+                    }
+                    let rel = sanitize(&f.name().map(|n| n.into_owned()).unwrap_or_default());
+                    let size = f.size();
+                    if let Err(e) = self.member(&mut f, &rel, size, None) {
+                        self.errors.push((
+                            self.member_display(&rel),
+                            format!("cannot read this member: {e}"),
+                        ));
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    self.errors.push((
+                        self.display.clone(),
+                        format!("the zip stream ends in damage: {e}"),
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One member: a nested archive, a small file to keep, a log to scan, or nothing.
+    fn member(
+        &mut self,
+        r: &mut dyn Read,
+        rel: &str,
+        size: u64,
+        mtime: Option<i64>,
+    ) -> io::Result<()> {
+        let root = node_root(rel);
+        let inner = rel
+            .strip_prefix(&root)
+            .unwrap_or(rel)
+            .trim_start_matches('/');
+        if size <= MAX_SMALL && wanted_small(inner) {
+            let mut v = Vec::with_capacity(size as usize);
+            r.take(MAX_SMALL).read_to_end(&mut v)?;
+            self.tree.files.insert(rel.to_string(), v);
+            return Ok(());
+        }
+        let mut head = vec![0u8; HEAD];
+        let n = read_full(r, &mut head)?;
+        head.truncate(n);
+        let comp = Compression::detect(&head);
+        if comp == Compression::None {
+            if is_tar(&head) {
+                return self.nested_tar(Box::new(Cursor::new(head).chain(r)), rel);
+            }
+            if is_zip(&head) {
+                return self.nested_zip(Cursor::new(head).chain(r), rel, size);
+            }
+            return self.maybe_log(
+                &head,
+                &mut Cursor::new(head.clone()).chain(r),
+                rel,
+                comp,
+                mtime,
+            );
+        }
+        let mut dec = guarded_decoder(Cursor::new(head).chain(r), comp)?;
+        let mut dhead = vec![0u8; HEAD];
+        let n = read_full(&mut dec, &mut dhead)?;
+        dhead.truncate(n);
+        if is_tar(&dhead) {
+            return self.nested_tar(Box::new(Cursor::new(dhead).chain(dec)), rel);
+        }
+        self.maybe_log(
+            &dhead,
+            &mut Cursor::new(dhead.clone()).chain(dec),
+            rel,
+            comp,
+            mtime,
+        )
+    }
+
+    fn maybe_log(
+        &mut self,
+        head: &[u8],
+        r: &mut dyn Read,
+        rel: &str,
+        comp: Compression,
+        mtime: Option<i64>,
+    ) -> io::Result<()> {
+        let root = node_root(rel);
+        let inner = rel
+            .strip_prefix(&root)
+            .unwrap_or(rel)
+            .trim_start_matches('/');
+        if facts::FACT_FILES.contains(&inner)
+            || inner.starts_with("sys/")
+            || inner.starts_with("proc/")
+        {
+            return Ok(());
+        }
+        let by_name = log_by_name(inner);
+        if inner.ends_with(".journal") || inner.ends_with(".journal~") {
+            let shown = self.member_display(rel);
+            self.group(&root).skipped.push((
+                shown,
+                "binary systemd journal skipped: export it with `journalctl --file FILE -o export` and analyze the export".into(),
+            ));
+            return Ok(());
+        }
+        if is_binary(head) {
+            if by_name {
+                let shown = self.member_display(rel);
+                self.group(&root)
+                    .skipped
+                    .push((shown, "binary file skipped (not a text log)".into()));
+            }
+            return Ok(());
+        }
+        if !(by_name || looks_like_log(head)) {
+            return Ok(());
+        }
+        let display = self.member_display(rel);
+        let format = FileFormat::sniff(head);
+        let scan = scan_stream(r, &display, format);
+        let src = SourceFile {
+            path: self.archive_path.to_path_buf(),
+            display,
+            rel: inner.to_string(),
+            compression: comp,
+            format,
+            rotation_date: rotation_date(inner),
+            mtime,
+        };
+        let g = self.group(&root);
+        g.sources.push(src);
+        g.scans.push(scan);
+        Ok(())
+    }
+
+    fn group(&mut self, root: &str) -> &mut Group {
+        self.groups.entry(root.to_string()).or_default()
+    }
+
+    fn nested_tar(&mut self, r: Box<dyn Read + '_>, rel: &str) -> io::Result<()> {
+        if self.depth >= MAX_DEPTH {
+            return Err(io::Error::other("archives nested too deeply"));
+        }
+        let mut sub = Reader::new(self.archive_path, &self.member_display(rel), self.depth + 1);
+        sub.tar(r);
+        self.nested.extend(sub.finish());
+        Ok(())
+    }
+
+    fn nested_zip(&mut self, mut r: impl Read, rel: &str, size: u64) -> io::Result<()> {
+        if self.depth >= MAX_DEPTH {
+            return Err(io::Error::other("archives nested too deeply"));
+        }
+        if size > MAX_NESTED_ZIP {
+            return Err(io::Error::other(format!(
+                "a nested zip over {MAX_NESTED_ZIP} bytes is not read"
+            )));
+        }
+        let mut buf = Vec::with_capacity(size as usize);
+        (&mut r).take(MAX_NESTED_ZIP).read_to_end(&mut buf)?;
+        let mut sub = Reader::new(self.archive_path, &self.member_display(rel), self.depth + 1);
+        match zip::ZipArchive::new(Cursor::new(buf)) {
+            Ok(mut z) => sub.zip_entries(&mut z),
+            Err(e) => sub
+                .errors
+                .push((sub.display.clone(), format!("damaged zip: {e}"))),
+        }
+        self.nested.extend(sub.finish());
+        Ok(())
+    }
+
+    /// One analyzed bundle per node root seen (facts and cgroups from the buffered
+    /// files), then the nested archives' bundles.
+    fn finish(mut self) -> Vec<Analyzed> {
+        let mut roots: Vec<String> = self.groups.keys().cloned().collect();
+        // Roots that only hold facts or cgroup files are nodes too.
+        for k in self.tree.files.keys() {
+            let r = node_root(k);
+            if !roots.contains(&r) {
+                roots.push(r);
+            }
+        }
+        roots.sort();
+        roots.dedup();
+        let mut out = Vec::new();
+        let mut errors = std::mem::take(&mut self.errors);
+        for root in roots {
+            let g = self.groups.remove(&root).unwrap_or_default();
+            let base = root.trim_end_matches('/');
+            let input = if base.is_empty() {
+                self.display.clone()
+            } else {
+                join(&self.display, base)
+            };
+            let facts = facts::read(&self.tree, base);
+            let snapshots = cgroup_snapshot::discover(&self.tree, base, &input);
+            let mine: Vec<(String, String)> = errors
+                .iter()
+                .filter(|(f, _)| f.starts_with(&input))
+                .cloned()
+                .collect();
+            errors.retain(|(f, _)| !f.starts_with(&input) || f == &self.display);
+            out.push(Analyzed {
+                bundle: Bundle {
+                    input,
+                    kind: BundleKind::Archive,
+                    root: None,
+                    sources: g.sources,
+                    facts,
+                    skipped: g.skipped,
+                    errors: mine,
+                },
+                scans: g.scans,
+                snapshots,
+            });
+        }
+        if !errors.is_empty() {
+            // Damage to the archive itself: reported on its first bundle (or a bundle of its own).
+            match out.first_mut() {
+                Some(a) => a.bundle.errors.extend(errors),
+                None => out.push(Analyzed {
+                    bundle: Bundle {
+                        input: self.display.clone(),
+                        kind: BundleKind::Archive,
+                        root: None,
+                        sources: Vec::new(),
+                        facts: Default::default(),
+                        skipped: Vec::new(),
+                        errors,
+                    },
+                    scans: Vec::new(),
+                    snapshots: Vec::new(),
+                }),
+            }
+        }
+        // A container whose only content is nested archives is not a node itself.
+        out.retain(|a| {
+            !(a.bundle.sources.is_empty()
+                && a.snapshots.is_empty()
+                && a.bundle.errors.is_empty()
+                && a.bundle.facts == Default::default()
+                && !self.nested.is_empty())
+        });
+        out.extend(self.nested);
+        out
+    }
+}
+
+/// A member name as a relative `/`-separated path: no leading `/`, no `.` or `..`.
+pub fn sanitize(name: &str) -> String {
+    name.split(['/', '\\'])
+        .filter(|c| !c.is_empty() && *c != "." && *c != "..")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Small files worth buffering: node facts and cgroup memory files.
+fn wanted_small(inner: &str) -> bool {
+    if facts::FACT_FILES.contains(&inner) {
+        return true;
+    }
+    if let Some(rest) = inner.strip_prefix("sys/fs/cgroup/") {
+        let name = rest.rsplit('/').next().unwrap_or(rest);
+        return name.starts_with("memory.") || name == "cgroup.controllers";
+    }
+    // A folder that is itself a cgroup (memory.* at the top).
+    !inner.contains('/') && inner.starts_with("memory.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_names_are_never_paths() {
+        assert_eq!(sanitize("../../etc/passwd"), "etc/passwd");
+        assert_eq!(sanitize("/var/log/messages"), "var/log/messages");
+        assert_eq!(
+            sanitize("./sosreport-x/./var//log/messages"),
+            "sosreport-x/var/log/messages"
+        );
+    }
+
+    #[test]
+    fn small_files_kept() {
+        assert!(wanted_small("sos_commands/date/date"));
+        assert!(wanted_small(
+            "sys/fs/cgroup/memory/kubepods/memory.limit_in_bytes"
+        ));
+        assert!(!wanted_small("sys/fs/cgroup/memory/kubepods/tasks"));
+        assert!(!wanted_small("var/log/messages"));
+    }
+}
