@@ -38,6 +38,8 @@ pub struct Analysis {
 pub struct InputInfo {
     pub path: String,
     pub kind: &'static str,
+    /// `sosreport`, `must-gather`, `support-bundle`, `node-root` or `loose`.
+    pub layout: &'static str,
     pub sources: Vec<String>,
 }
 
@@ -169,6 +171,7 @@ pub fn analyze(
             .map(|b| InputInfo {
                 path: b.input.clone(),
                 kind: b.kind.name(),
+                layout: b.layout.name(),
                 sources: b.sources.iter().map(|s| s.display.clone()).collect(),
             })
             .collect(),

@@ -15,7 +15,7 @@
 use super::facts;
 use super::tree::{MemTree, join};
 use super::{
-    Bundle, BundleKind, SourceFile, log_by_name, looks_like_log, node_root, rotation_date,
+    Bundle, BundleKind, Layout, SourceFile, log_by_name, looks_like_log, node_root, rotation_date,
 };
 use crate::analysis::Analyzed;
 use crate::envelope::FileFormat;
@@ -49,19 +49,26 @@ fn is_zip_file(path: &Path) -> bool {
         .is_ok_and(|n| n == 4 && is_zip(&magic))
 }
 
-/// Per node root inside one archive.
-#[derive(Default)]
-struct Group {
-    sources: Vec<SourceFile>,
-    scans: Vec<SourceScan>,
-    skipped: Vec<(String, String)>,
+/// One node's sources, their scans, and the files skipped with a reason.
+type NodeFiles = (Vec<SourceFile>, Vec<SourceScan>, Vec<(String, String)>);
+
+/// A scanned log member.
+struct Member {
+    /// The member path (sanitized).
+    full: String,
+    src: SourceFile,
+    scan: SourceScan,
 }
 
 struct Reader<'a> {
     archive_path: &'a Path,
     display: String,
     tree: MemTree,
-    groups: BTreeMap<String, Group>,
+    /// Every member path seen (for node roots and layouts).
+    paths: Vec<String>,
+    members: Vec<Member>,
+    /// (member path, message) of members skipped with a reason.
+    skipped: Vec<(String, String)>,
     nested: Vec<Analyzed>,
     errors: Vec<(String, String)>,
     depth: usize,
@@ -99,7 +106,9 @@ impl<'a> Reader<'a> {
             archive_path,
             display: display.to_string(),
             tree: MemTree::default(),
-            groups: BTreeMap::new(),
+            paths: Vec::new(),
+            members: Vec::new(),
+            skipped: Vec::new(),
             nested: Vec::new(),
             errors: Vec::new(),
             depth,
@@ -154,6 +163,15 @@ impl<'a> Reader<'a> {
                     format!("cannot read this member (at archive offset {offset}): {e}"),
                 ));
             }
+        }
+
+        // The end-of-archive marker may come before the end of the compressed stream:
+        // read the rest so a damaged tail (bad CRC, cut file) is noticed.
+        if let Err(e) = io::copy(&mut ar.into_inner(), &mut io::sink()) {
+            self.errors.push((
+                self.display.clone(),
+                format!("the compressed stream is damaged after the last member ({last}): {e}"),
+            ));
         }
     }
 
@@ -237,12 +255,8 @@ impl<'a> Reader<'a> {
         size: u64,
         mtime: Option<i64>,
     ) -> io::Result<()> {
-        let root = node_root(rel);
-        let inner = rel
-            .strip_prefix(&root)
-            .unwrap_or(rel)
-            .trim_start_matches('/');
-        if size <= MAX_SMALL && wanted_small(inner) {
+        self.paths.push(rel.to_string());
+        if size <= MAX_SMALL && node_relative(rel).iter().any(|p| wanted_small(p)) {
             let mut v = Vec::with_capacity(size as usize);
             r.take(MAX_SMALL).read_to_end(&mut v)?;
             self.tree.files.insert(rel.to_string(), v);
@@ -291,32 +305,27 @@ impl<'a> Reader<'a> {
         comp: Compression,
         mtime: Option<i64>,
     ) -> io::Result<()> {
-        let root = node_root(rel);
-        let inner = rel
-            .strip_prefix(&root)
-            .unwrap_or(rel)
-            .trim_start_matches('/');
-        if facts::FACT_FILES.contains(&inner)
-            || inner.starts_with("sys/")
-            || inner.starts_with("proc/")
-        {
+        let is_fact = |p: &str| {
+            facts::FACT_FILES.contains(&p) || p.starts_with("sys/") || p.starts_with("proc/")
+        };
+        let inner = rel.strip_prefix(&node_root(rel)).unwrap_or(rel);
+        if node_relative(rel).iter().any(|p| is_fact(p)) {
             return Ok(());
         }
         let by_name = log_by_name(inner);
         if inner.ends_with(".journal") || inner.ends_with(".journal~") {
-            let shown = self.member_display(rel);
-            self.group(&root).skipped.push((
-                shown,
+            self.skipped.push((
+                rel.to_string(),
                 "binary systemd journal skipped: export it with `journalctl --file FILE -o export` and analyze the export".into(),
             ));
             return Ok(());
         }
         if is_binary(head) {
             if by_name {
-                let shown = self.member_display(rel);
-                self.group(&root)
-                    .skipped
-                    .push((shown, "binary file skipped (not a text log)".into()));
+                self.skipped.push((
+                    rel.to_string(),
+                    "binary file skipped (not a text log)".into(),
+                ));
             }
             return Ok(());
         }
@@ -335,14 +344,12 @@ impl<'a> Reader<'a> {
             rotation_date: rotation_date(inner),
             mtime,
         };
-        let g = self.group(&root);
-        g.sources.push(src);
-        g.scans.push(scan);
+        self.members.push(Member {
+            full: rel.to_string(),
+            src,
+            scan,
+        });
         Ok(())
-    }
-
-    fn group(&mut self, root: &str) -> &mut Group {
-        self.groups.entry(root.to_string()).or_default()
     }
 
     fn nested_tar(&mut self, r: Box<dyn Read + '_>, rel: &str) -> io::Result<()> {
@@ -378,22 +385,45 @@ impl<'a> Reader<'a> {
     }
 
     /// One analyzed bundle per node root seen (facts and cgroups from the buffered
-    /// files), then the nested archives' bundles.
+    /// files), then the nested archives' bundles. A path belongs to the longest node
+    /// root (found by [`node_root`] over all paths) it starts with, so files at the top
+    /// of a node (`sosreport-x/version.txt`) join their node.
     fn finish(mut self) -> Vec<Analyzed> {
-        let mut roots: Vec<String> = self.groups.keys().cloned().collect();
-        // Roots that only hold facts or cgroup files are nodes too.
-        for k in self.tree.files.keys() {
-            let r = node_root(k);
-            if !roots.contains(&r) {
-                roots.push(r);
-            }
+        let known: std::collections::BTreeSet<String> =
+            self.paths.iter().map(|p| node_root(p)).collect();
+        let root_of = |p: &str| -> String {
+            known
+                .iter()
+                .filter(|r| p.starts_with(r.as_str()))
+                .max_by_key(|r| r.len())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut layouts: BTreeMap<String, Layout> = BTreeMap::new();
+        for p in &self.paths {
+            let r = root_of(p);
+            let l = Layout::of_path(&p[r.len()..]);
+            let e = layouts.entry(r).or_default();
+            *e = (*e).max(l);
         }
-        roots.sort();
-        roots.dedup();
+        let mut groups: BTreeMap<String, NodeFiles> = BTreeMap::new();
+        for m in std::mem::take(&mut self.members) {
+            let r = root_of(&m.full);
+            let mut src = m.src;
+            src.rel = m.full[r.len()..].to_string();
+            src.rotation_date = rotation_date(&src.rel);
+            let g = groups.entry(r).or_default();
+            g.0.push(src);
+            g.1.push(m.scan);
+        }
+        for (p, msg) in std::mem::take(&mut self.skipped) {
+            let shown = self.member_display(&p);
+            groups.entry(root_of(&p)).or_default().2.push((shown, msg));
+        }
         let mut out = Vec::new();
         let mut errors = std::mem::take(&mut self.errors);
-        for root in roots {
-            let g = self.groups.remove(&root).unwrap_or_default();
+        for (root, layout) in &layouts {
+            let (sources, scans, skipped) = groups.remove(root).unwrap_or_default();
             let base = root.trim_end_matches('/');
             let input = if base.is_empty() {
                 self.display.clone()
@@ -402,23 +432,31 @@ impl<'a> Reader<'a> {
             };
             let facts = facts::read(&self.tree, base);
             let snapshots = cgroup_snapshot::discover(&self.tree, base, &input);
+            if sources.is_empty()
+                && snapshots.is_empty()
+                && skipped.is_empty()
+                && facts == Default::default()
+            {
+                continue; // nothing of a node here (e.g. the container of nested archives)
+            }
             let mine: Vec<(String, String)> = errors
                 .iter()
-                .filter(|(f, _)| f.starts_with(&input))
+                .filter(|(f, _)| !base.is_empty() && f.starts_with(&format!("{input}/")))
                 .cloned()
                 .collect();
-            errors.retain(|(f, _)| !f.starts_with(&input) || f == &self.display);
+            errors.retain(|e| !mine.contains(e));
             out.push(Analyzed {
                 bundle: Bundle {
                     input,
                     kind: BundleKind::Archive,
+                    layout: *layout,
                     root: None,
-                    sources: g.sources,
+                    sources,
                     facts,
-                    skipped: g.skipped,
+                    skipped,
                     errors: mine,
                 },
-                scans: g.scans,
+                scans,
                 snapshots,
             });
         }
@@ -430,6 +468,7 @@ impl<'a> Reader<'a> {
                     bundle: Bundle {
                         input: self.display.clone(),
                         kind: BundleKind::Archive,
+                        layout: Layout::Loose,
                         root: None,
                         sources: Vec::new(),
                         facts: Default::default(),
@@ -441,17 +480,21 @@ impl<'a> Reader<'a> {
                 }),
             }
         }
-        // A container whose only content is nested archives is not a node itself.
-        out.retain(|a| {
-            !(a.bundle.sources.is_empty()
-                && a.snapshots.is_empty()
-                && a.bundle.errors.is_empty()
-                && a.bundle.facts == Default::default()
-                && !self.nested.is_empty())
-        });
         out.extend(self.nested);
         out
     }
+}
+
+/// The readings of a member path relative to its node: as is, without the top folder
+/// (`sosreport-x/version.txt`), and without its marker-based node root.
+fn node_relative(rel: &str) -> [&str; 3] {
+    let root = node_root(rel);
+    [rel, below_top(rel), &rel[root.len()..]]
+}
+
+/// A path without its first component (`sosreport-x/version.txt` → `version.txt`).
+fn below_top(rel: &str) -> &str {
+    rel.split_once('/').map_or(rel, |(_, rest)| rest)
 }
 
 /// A member name as a relative `/`-separated path: no leading `/`, no `.` or `..`.

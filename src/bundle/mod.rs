@@ -42,6 +42,8 @@ pub struct Bundle {
     /// The input as given, joined with the node root inside it when there is one.
     pub input: String,
     pub kind: BundleKind,
+    /// The recognized layout (`docs/bundle-layouts.md`).
+    pub layout: Layout,
     /// The node root on disk (None for a loose file or an archive).
     pub root: Option<PathBuf>,
     pub sources: Vec<SourceFile>,
@@ -66,6 +68,54 @@ pub struct SourceFile {
     pub rotation_date: Option<(i32, u8, u8)>,
     /// Modification time (seconds since the epoch), the last resort for a syslog year.
     pub mtime: Option<i64>,
+}
+
+/// Bundle layouts, recognized by their marker files; later variants win.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Layout {
+    /// Loose log files.
+    #[default]
+    Loose,
+    /// A copy of a node's root or of `/var/log`.
+    NodeRoot,
+    /// A troubleshoot.sh support bundle (`host-collectors/`, `cluster-resources/`).
+    SupportBundle,
+    /// An OpenShift must-gather (`host_service_logs/`, `namespaces/`, `cluster-scoped-resources/`).
+    MustGather,
+    /// A sosreport (`sos_commands/`, `version.txt`).
+    Sosreport,
+}
+
+impl Layout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Loose => "loose",
+            Layout::NodeRoot => "node-root",
+            Layout::SupportBundle => "support-bundle",
+            Layout::MustGather => "must-gather",
+            Layout::Sosreport => "sosreport",
+        }
+    }
+
+    /// What one path (relative to the node root) says about the layout.
+    pub fn of_path(rel: &str) -> Layout {
+        let has = |m: &str| rel.starts_with(m) || rel.contains(&format!("/{m}"));
+        if rel == "version.txt" || rel.starts_with("sos_commands/") {
+            Layout::Sosreport
+        } else if has("host_service_logs/")
+            || has("cluster-scoped-resources/")
+            || has("namespaces/")
+        {
+            Layout::MustGather
+        } else if has("host-collectors/") || has("cluster-resources/") {
+            Layout::SupportBundle
+        } else if rel.starts_with("var/log/") || rel.starts_with("etc/") || rel.starts_with("proc/")
+        {
+            Layout::NodeRoot
+        } else {
+            Layout::Loose
+        }
+    }
 }
 
 /// What an input path holds.
@@ -120,6 +170,18 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     let mut errors = Vec::new();
     walk(&canon, &canon, &mut files, &mut errors, input);
     let mut archives = Vec::new();
+    // A file belongs to the longest node root that prefixes it, so files at the top of
+    // a node (`sosreport-x/version.txt`) join their node.
+    let known: std::collections::BTreeSet<String> =
+        files.iter().map(|(_, r)| node_root(r)).collect();
+    let root_of = |p: &str| -> String {
+        known
+            .iter()
+            .filter(|r| p.starts_with(r.as_str()))
+            .max_by_key(|r| r.len())
+            .cloned()
+            .unwrap_or_default()
+    };
     let mut nodes: std::collections::BTreeMap<String, Bundle> = std::collections::BTreeMap::new();
     for (path, rel) in files {
         let display = display_of(input, &rel, true);
@@ -127,7 +189,7 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
             archives.push(Discovered::Archive { path, display });
             continue;
         }
-        let nr = node_root(&rel);
+        let nr = root_of(&rel);
         let b = nodes.entry(nr.clone()).or_insert_with(|| {
             let base = nr.trim_end_matches('/');
             let name = if base.is_empty() {
@@ -137,6 +199,7 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
             };
             new_bundle(name, BundleKind::Directory, Some(canon.join(base)))
         });
+        b.layout = b.layout.max(Layout::of_path(&rel[nr.len()..]));
         consider(b, path, &rel[nr.len()..], display, false);
     }
     if nodes.is_empty() {
@@ -163,6 +226,7 @@ fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle 
     Bundle {
         input,
         kind,
+        layout: Layout::Loose,
         root,
         sources: Vec::new(),
         facts: NodeFacts::default(),

@@ -125,18 +125,15 @@ pub fn scan_stream(reader: &mut dyn Read, file: &str, format: FileFormat) -> Sou
     while !eof {
         let have = buf.len();
         buf.resize(have + CHUNK_BYTES, 0);
-        let got = match crate::source::read_full(reader, &mut buf[have..]) {
-            Ok(n) => n,
-            Err(e) => {
-                out.warnings.push(format!(
-                    "the compressed data is damaged or truncated after {} decompressed bytes: {e}; events before that point were kept",
-                    drained + have as u64
-                ));
-                out.incomplete = true;
-                eof = true;
-                0
-            }
-        };
+        let (got, err) = crate::source::read_partial(reader, &mut buf[have..]);
+        if let Some(e) = err {
+            out.warnings.push(format!(
+                "the compressed data is damaged or truncated after {} decompressed bytes: {e}; events before that point were kept",
+                drained + (have + got) as u64
+            ));
+            out.incomplete = true;
+            eof = true;
+        }
         buf.truncate(have + got);
         if got < CHUNK_BYTES {
             eof = true;

@@ -233,6 +233,21 @@ fn guarded_decoder_with<'a, R: Read + 'a>(
     }))
 }
 
+/// Reads until `buf` is full, the input ends or an error comes; returns the bytes
+/// read and the error, if any (what was read before an error is kept).
+pub fn read_partial(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (got, Some(e)),
+        }
+    }
+    (got, None)
+}
+
 /// Reads until `buf` is full or the input ends.
 pub fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
