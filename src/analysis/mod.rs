@@ -250,6 +250,9 @@ fn resolve(
     if facts.hostname.is_some() {
         node.clone_from(&facts.hostname);
     }
+    if node.is_none() {
+        *node = node_from_path(&src.display);
+    }
     let node_offset = facts.collected.and_then(|c| c.offset);
     *time = match stamp.wall {
         Wall::Zoned(c, off) => Some(c.rfc3339_with_offset(off)),
@@ -290,6 +293,15 @@ fn resolve(
     };
 }
 
+/// A node named by the path of its logs: must-gather's `nodes/<name>/…`.
+fn node_from_path(display: &str) -> Option<String> {
+    let comps: Vec<&str> = display.split('/').collect();
+    let i = comps.iter().rposition(|c| *c == "nodes")?;
+    (i + 2 < comps.len())
+        .then(|| comps[i + 1].to_string())
+        .filter(|n| !n.is_empty())
+}
+
 fn local(c: Civil, offset: Option<i32>) -> String {
     match offset {
         Some(o) => c.rfc3339_with_offset(o),
@@ -300,6 +312,7 @@ fn local(c: Civil, offset: Option<i32>) -> String {
 fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Option<(i32, u8, u8)> {
     opts.reference_date
         .or(src.rotation_date)
+        .or(src.header_date)
         .or_else(|| {
             facts
                 .collected

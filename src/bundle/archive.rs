@@ -342,6 +342,7 @@ impl<'a> Reader<'a> {
             compression: comp,
             format,
             rotation_date: rotation_date(inner),
+            header_date: super::journal_header_date(head),
             mtime,
         };
         self.members.push(Member {

@@ -66,8 +66,27 @@ pub struct SourceFile {
     pub format: FileFormat,
     /// A date in the file's rotated name (`messages-20240101`), as (y, m, d).
     pub rotation_date: Option<(i32, u8, u8)>,
+    /// The end date a journal export's header line names (`-- Logs begin at …, end at …`).
+    pub header_date: Option<(i32, u8, u8)>,
     /// Modification time (seconds since the epoch), the last resort for a syslog year.
     pub mtime: Option<i64>,
+}
+
+/// The last date in a journalctl header line (`-- Logs begin at Sun 2024-03-03 …, end
+/// at Tue 2024-03-05 10:45:00 UTC. --`, `-- Journal begins at …, ends at … --`).
+pub fn journal_header_date(head: &[u8]) -> Option<(i32, u8, u8)> {
+    let first = head
+        .split(|&b| b == b'\n')
+        .find(|l| !l.trim_ascii().is_empty())?;
+    let line = std::str::from_utf8(first).ok()?;
+    if !line.starts_with("-- ") || !(line.contains("begin") || line.contains("No entries")) {
+        return None;
+    }
+    let b = line.as_bytes();
+    (0..b.len().saturating_sub(9)).rev().find_map(|i| {
+        let (c, _, _) = crate::clock::parse_iso(&[&b[i..i + 10], b"T00:00:00"].concat())?;
+        Some((c.year, c.month, c.day))
+    })
 }
 
 /// Bundle layouts, recognized by their marker files; later variants win.
@@ -401,6 +420,7 @@ fn consider(b: &mut Bundle, path: PathBuf, rel: &str, display: String, explicit:
         compression,
         format: FileFormat::sniff(&head),
         rotation_date: rotation_date(rel),
+        header_date: journal_header_date(&head),
         mtime,
     });
 }
@@ -430,6 +450,16 @@ mod tests {
         assert_eq!(node_root("nodes/n2/var/log/messages"), "nodes/n2/");
         assert_eq!(node_root("messages"), "");
         assert_eq!(node_root("logs/var"), "");
+    }
+
+    #[test]
+    fn journal_headers() {
+        assert_eq!(
+            journal_header_date(b"-- Logs begin at Sun 2024-03-03 10:00:00 UTC, end at Tue 2024-03-05 10:45:00 UTC. --\nMar 05 x"),
+            Some((2024, 3, 5))
+        );
+        assert_eq!(journal_header_date(b"-- Journal begins at Sat 2023-12-30 01:02:03 CET, ends at Mon 2024-01-01 00:00:01 CET. --\n"), Some((2024, 1, 1)));
+        assert_eq!(journal_header_date(b"Mar 05 10:00:00 h kernel: x\n"), None);
     }
 
     #[test]
