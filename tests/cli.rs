@@ -36,6 +36,8 @@ fn sosreport_inputs_and_node_facts() {
             "mem_total_kb": 16303600,
             "cgroup_version": "v2",
             "cgroup_driver": "systemd",
+            "pod_memory_limits_kb": null,
+            "pod_memory_requests_kb": null,
         }])
     );
     assert_eq!(doc["other_deaths"], json!([]));
@@ -83,7 +85,7 @@ fn sosreport_two_kills_each_deduped_across_dmesg_and_messages() {
     assert_eq!(
         e["container"],
         json!({"id": "4f3a9c1e7b2d8a6f0c5e9b3d1a7f2c8e6b4d0a9f3e7c1b5d9a2f6e0c4b8d3a7f",
-               "runtime": "containerd"})
+               "runtime": "containerd", "name": null})
     );
     assert_eq!(e["memory"]["usage_kb"], 524288);
     assert_eq!(e["memory"]["limit_kb"], 524288);
@@ -136,7 +138,7 @@ fn sosreport_two_kills_each_deduped_across_dmesg_and_messages() {
     assert_eq!(
         e["container"],
         json!({"id": "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d",
-               "runtime": "containerd"})
+               "runtime": "containerd", "name": null})
     );
     assert!(e["memory"]["limit_kb"].is_null());
     assert_eq!(e["memcg_stats"], json!({}));

@@ -43,7 +43,10 @@ fn journal_json_rhel7_cgroup_v1_kill() {
         e["pod"],
         json!({"uid": pod, "qos": "burstable", "namespace": null, "name": null})
     );
-    assert_eq!(e["container"], json!({"id": cid, "runtime": null}));
+    assert_eq!(
+        e["container"],
+        json!({"id": cid, "runtime": null, "name": null})
+    );
     assert_eq!(
         e["memory"],
         json!({
@@ -280,7 +283,10 @@ fn block_cut_after_kill_process_is_an_incomplete_event() {
     assert_eq!(e["kernel"], "4.15.0-112-generic");
     assert_eq!(e["cgroup"]["oom"], format!("/docker/{cid}"));
     assert!(e["pod"].is_null());
-    assert_eq!(e["container"], json!({"id": cid, "runtime": "docker"}));
+    assert_eq!(
+        e["container"],
+        json!({"id": cid, "runtime": "docker", "name": null})
+    );
     assert_eq!(e["memory"]["limit_kb"], 1572864);
     assert_eq!(e["memory"]["memsw_limit_kb"], 3145728);
     assert_eq!(e["memory"]["kmem_usage_kb"], 10812);
@@ -319,7 +325,10 @@ fn rfc3339_syslog_keeps_its_offset() {
     assert_eq!(e["victim"]["comm"], "python3");
     assert_eq!(e["cgroup"], json!({"oom": cg, "task": cg}));
     assert!(e["pod"].is_null());
-    assert_eq!(e["container"], json!({"id": cid, "runtime": "docker"}));
+    assert_eq!(
+        e["container"],
+        json!({"id": cid, "runtime": "docker", "name": null})
+    );
     assert_eq!(e["memory"]["usage_kb"], 262144);
     assert_eq!(e["memory"]["limit_kb"], 262144);
     assert_eq!(e["memory"]["failcnt"], 4127);

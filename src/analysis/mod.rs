@@ -8,12 +8,15 @@
 //! node's boot time is known. The analyzing machine's clock is never read.
 
 pub mod dedup;
+pub mod diagnose;
+pub mod incidents;
 
 use crate::bundle::facts::NodeFacts;
 use crate::bundle::{Bundle, SourceFile};
 use crate::clock::{Civil, civil_from_days};
 use crate::envelope::Wall;
 use crate::k8s::cgroup_snapshot::CgroupSnapshot;
+use crate::k8s::names::NameIndex;
 use crate::kernel::SourceScan;
 use crate::kernel::event::{OomEvent, OtherDeath, Stamp};
 use serde::Serialize;
@@ -27,6 +30,8 @@ pub struct Analysis {
     pub events: Vec<OomEvent>,
     /// Deaths that are not kernel OOM kills (here: OOM reports that ended in a panic).
     pub other_deaths: Vec<OtherDeath>,
+    /// Kills grouped by workload, with their diagnoses (`events` by index).
+    pub incidents: Vec<incidents::Incident>,
     /// cgroup snapshots found in the bundles (values at collection time).
     pub cgroups: Vec<CgroupSnapshot>,
     pub warnings: Vec<Warning>,
@@ -52,6 +57,9 @@ pub struct NodeInfo {
     pub mem_total_kb: Option<u64>,
     pub cgroup_version: Option<String>,
     pub cgroup_driver: Option<String>,
+    /// Sums over the pods known (from pod listings) to run on this node.
+    pub pod_memory_limits_kb: Option<u64>,
+    pub pod_memory_requests_kb: Option<u64>,
 }
 
 #[derive(Debug, Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,8 +95,9 @@ pub fn analyze(
     let mut deaths = Vec::new();
     let mut bundles = Vec::new();
     let mut cgroups: Vec<CgroupSnapshot> = Vec::new();
+    let mut names = NameIndex::default();
     for Analyzed {
-        bundle: b,
+        bundle: mut b,
         scans,
         snapshots,
     } in analyzed
@@ -103,6 +112,7 @@ pub fn analyze(
                 });
             }
             incomplete |= scan.incomplete;
+            names.merge(scan.names);
             for mut e in scan.events {
                 resolve(&mut e.node, &mut e.time, e.stamp, &b.facts, src, boot, opts);
                 if e.kernel.is_none() {
@@ -133,6 +143,7 @@ pub fn analyze(
             s
         }));
         per_bundle.push(events);
+        names.merge(std::mem::take(&mut b.names));
         bundles.push(b);
     }
     let mut events: Vec<OomEvent> = per_bundle.into_iter().flat_map(dedup::dedup).collect();
@@ -156,6 +167,8 @@ pub fn analyze(
                 mem_total_kb: None,
                 cgroup_version: None,
                 cgroup_driver: driver_from_paths(&events, e.node.as_deref()),
+                pod_memory_limits_kb: None,
+                pod_memory_requests_kb: None,
             });
         }
     }
@@ -164,6 +177,8 @@ pub fn analyze(
     warnings.sort();
     warnings.dedup();
     cgroups.sort_by(|a, b| (&a.node, &a.path, a.version).cmp(&(&b.node, &b.path, b.version)));
+    enrich(&mut events, &mut nodes, &cgroups, &names);
+    let incidents = incidents::build(&events, &names);
     Analysis {
         schema: "oomsift/1",
         inputs: bundles
@@ -178,9 +193,59 @@ pub fn analyze(
         nodes,
         events,
         other_deaths: deaths,
+        incidents,
         cgroups,
         warnings,
         incomplete,
+    }
+}
+
+/// Kubernetes names, snapshots, node memory and diagnoses onto the events and nodes.
+fn enrich(
+    events: &mut [OomEvent],
+    nodes: &mut [NodeInfo],
+    cgroups: &[CgroupSnapshot],
+    names: &NameIndex,
+) {
+    for n in nodes.iter_mut() {
+        let pods: Vec<_> = names
+            .pods
+            .values()
+            .filter(|p| p.node.is_some() && p.node == n.name)
+            .collect();
+        let sum = |f: fn(&crate::k8s::names::ContainerInfo) -> Option<u64>| -> Option<u64> {
+            let v: Vec<u64> = pods
+                .iter()
+                .flat_map(|p| p.containers.values())
+                .filter_map(f)
+                .collect();
+            (!v.is_empty()).then(|| v.iter().sum::<u64>() / 1024)
+        };
+        n.pod_memory_limits_kb = sum(|c| c.limit_bytes);
+        n.pod_memory_requests_kb = sum(|c| c.request_bytes);
+        if n.mem_total_kb.is_none() {
+            // Mem-Info's "pages RAM" (4 KiB pages) of a host OOM on this node.
+            n.mem_total_kb = events
+                .iter()
+                .filter(|e| e.node == n.name)
+                .find_map(|e| e.meminfo.as_ref()?.get("ram_pages").map(|p| p * 4));
+        }
+    }
+    for e in events.iter_mut() {
+        names.enrich(e);
+        e.cgroup_snapshot = [e.cgroup.oom.as_deref(), e.cgroup.task.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|p| cgroups.iter().position(|c| c.path == p && c.node == e.node));
+        let node = nodes.iter().find(|n| n.name == e.node && e.node.is_some());
+        let ctx = diagnose::Context {
+            node_mem_kb: node.and_then(|n| n.mem_total_kb),
+            pod: e.pod.as_ref().and_then(|p| names.pods.get(&p.uid)),
+            node_pod_limits: node
+                .and_then(|n| n.pod_memory_limits_kb)
+                .map(|kb| kb * 1024),
+        };
+        e.diagnoses = diagnose::event_diagnoses(e, &ctx);
     }
 }
 
@@ -197,6 +262,8 @@ fn node_info(f: &NodeFacts, events: &[OomEvent]) -> Option<NodeInfo> {
         }),
         mem_total_kb: f.mem_total_kb,
         cgroup_version: f.cgroup_version.clone(),
+        pod_memory_limits_kb: None,
+        pod_memory_requests_kb: None,
         cgroup_driver: f
             .cgroup_driver
             .clone()

@@ -30,6 +30,8 @@ use std::path::Path;
 const MAX_DEPTH: usize = 4;
 /// A nested zip is buffered (zip needs random access) up to this size.
 const MAX_NESTED_ZIP: u64 = 1 << 30;
+/// Runtime listings and pod JSON are read whole up to this size.
+const MAX_NAMES_FILE: u64 = 64 << 20;
 /// Small files buffered for facts and cgroup snapshots are at most this large.
 const MAX_SMALL: u64 = 1 << 20;
 const HEAD: usize = 64 * 1024;
@@ -72,6 +74,8 @@ struct Reader<'a> {
     nested: Vec<Analyzed>,
     errors: Vec<(String, String)>,
     depth: usize,
+    names: crate::k8s::names::NameIndex,
+    name_files: Vec<(String, super::NamesFile, String, Vec<u8>)>,
 }
 
 /// Reads the archive at `path` (reported as `display`) into one analyzed bundle per
@@ -109,6 +113,8 @@ impl<'a> Reader<'a> {
             paths: Vec::new(),
             members: Vec::new(),
             skipped: Vec::new(),
+            names: Default::default(),
+            name_files: Vec::new(),
             nested: Vec::new(),
             errors: Vec::new(),
             depth,
@@ -256,6 +262,19 @@ impl<'a> Reader<'a> {
         mtime: Option<i64>,
     ) -> io::Result<()> {
         self.paths.push(rel.to_string());
+        self.names.log_path(rel);
+        if super::container_log(rel) {
+            return Ok(());
+        }
+        if let Some(kind) = node_relative(rel).iter().find_map(|p| super::names_file(p))
+            && size <= MAX_NAMES_FILE
+        {
+            let mut v = Vec::with_capacity(size as usize);
+            r.take(MAX_NAMES_FILE).read_to_end(&mut v)?;
+            self.name_files
+                .push((rel.to_string(), kind, self.member_display(rel), v));
+            return Ok(());
+        }
         if size <= MAX_SMALL && node_relative(rel).iter().any(|p| wanted_small(p)) {
             let mut v = Vec::with_capacity(size as usize);
             r.take(MAX_SMALL).read_to_end(&mut v)?;
@@ -456,6 +475,7 @@ impl<'a> Reader<'a> {
                     facts,
                     skipped,
                     errors: mine,
+                    names: Default::default(),
                 },
                 scans,
                 snapshots,
@@ -475,13 +495,27 @@ impl<'a> Reader<'a> {
                         facts: Default::default(),
                         skipped: Vec::new(),
                         errors,
+                        names: Default::default(),
                     },
                     scans: Vec::new(),
                     snapshots: Vec::new(),
                 }),
             }
         }
+        // Names are cluster-wide (pod UIDs are unique): they ride on the first bundle.
+        let mut names = std::mem::take(&mut self.names);
+        let files: Vec<_> = self
+            .name_files
+            .drain(..)
+            .map(|(_, k, d, b)| (k, d, b))
+            .collect();
+        let mut name_errors = Vec::new();
+        super::read_names(&mut names, &files, &mut name_errors);
         out.extend(self.nested);
+        if let Some(first) = out.first_mut() {
+            first.bundle.names.merge(names);
+            first.bundle.errors.extend(name_errors);
+        }
         out
     }
 }

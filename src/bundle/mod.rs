@@ -12,6 +12,7 @@ pub mod facts;
 pub mod tree;
 
 use crate::envelope::{FileFormat, line::parse_line};
+use crate::k8s::names::NameIndex;
 use crate::kernel::scan::prefilter;
 use crate::source::{self, Compression};
 use facts::NodeFacts;
@@ -52,6 +53,8 @@ pub struct Bundle {
     pub skipped: Vec<(String, String)>,
     /// Files that could not be read at all (these make the run incomplete).
     pub errors: Vec<(String, String)>,
+    /// Pod and container names found in paths and listings.
+    pub names: NameIndex,
 }
 
 /// A file to scan.
@@ -189,6 +192,8 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     let mut errors = Vec::new();
     walk(&canon, &canon, &mut files, &mut errors, input);
     let mut archives = Vec::new();
+    let mut name_files: std::collections::BTreeMap<String, Vec<(NamesFile, String, Vec<u8>)>> =
+        Default::default();
     // A file belongs to the longest node root that prefixes it, so files at the top of
     // a node (`sosreport-x/version.txt`) join their node.
     let known: std::collections::BTreeSet<String> =
@@ -218,8 +223,25 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
             };
             new_bundle(name, BundleKind::Directory, Some(canon.join(base)))
         });
-        b.layout = b.layout.max(Layout::of_path(&rel[nr.len()..]));
-        consider(b, path, &rel[nr.len()..], display, false);
+        let inner = &rel[nr.len()..];
+        b.layout = b.layout.max(Layout::of_path(inner));
+        b.names.log_path(inner);
+        if container_log(inner) {
+            continue;
+        }
+        if let Some(kind) = names_file(inner) {
+            match std::fs::read(&path) {
+                Ok(bytes) => name_files
+                    .entry(nr.clone())
+                    .or_default()
+                    .push((kind, display, bytes)),
+                Err(e) => b
+                    .errors
+                    .push((display, format!("cannot read: {}", io_reason(&e)))),
+            }
+            continue;
+        }
+        consider(b, path, inner, display, false);
     }
     if nodes.is_empty() {
         nodes.insert(
@@ -234,6 +256,9 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     let mut out = Vec::new();
     for (nr, mut b) in nodes {
         b.facts = facts::read(&tree::DiskTree(canon.clone()), nr.trim_end_matches('/'));
+        if let Some(files) = name_files.get(&nr) {
+            read_names(&mut b.names, files, &mut b.errors);
+        }
         b.errors.append(&mut errors);
         out.push(Discovered::Bundle(Box::new(b)));
     }
@@ -251,6 +276,67 @@ fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle 
         facts: NodeFacts::default(),
         skipped: Vec::new(),
         errors: Vec::new(),
+        names: NameIndex::default(),
+    }
+}
+
+/// Files that name pods and containers (runtime listings, pod JSON), by path.
+pub(crate) fn names_file(rel: &str) -> Option<NamesFile> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name.starts_with("docker_ps") {
+        Some(NamesFile::DockerPs)
+    } else if name.starts_with("crictl_ps") {
+        Some(NamesFile::CrictlPs)
+    } else if name.starts_with("crictl_pods") {
+        Some(NamesFile::CrictlPods)
+    } else if name.ends_with(".json")
+        && (rel.contains("cluster-resources/pods/")
+            || name.starts_with("kubectl_get_pods")
+            || name == "pods.json")
+    {
+        Some(NamesFile::PodJson)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NamesFile {
+    DockerPs,
+    CrictlPs,
+    CrictlPods,
+    PodJson,
+}
+
+/// Application logs of containers: read for their names, never scanned.
+pub(crate) fn container_log(rel: &str) -> bool {
+    rel.contains("var/log/pods/") || rel.contains("var/log/containers/")
+}
+
+/// Reads the name files of a bundle (crictl pairs `ps` with `pods`).
+pub(crate) fn read_names(
+    names: &mut NameIndex,
+    files: &[(NamesFile, String, Vec<u8>)],
+    errors: &mut Vec<(String, String)>,
+) {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let pods: String = files
+        .iter()
+        .filter(|f| f.0 == NamesFile::CrictlPods)
+        .map(|f| text(&f.2))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (kind, display, bytes) in files {
+        match kind {
+            NamesFile::DockerPs => names.docker_ps(&text(bytes)),
+            NamesFile::CrictlPs => names.crictl(&text(bytes), &pods),
+            NamesFile::CrictlPods => {}
+            NamesFile::PodJson => {
+                if let Err(e) = names.pod_json(bytes) {
+                    errors.push((display.clone(), e));
+                }
+            }
+        }
     }
 }
 

@@ -103,6 +103,7 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
             return Some(Container {
                 id: id.to_lowercase(),
                 runtime: Some((*runtime).to_string()),
+                name: None,
             });
         }
     }
@@ -114,6 +115,7 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
         return Some(Container {
             id: c.to_lowercase(),
             runtime,
+            name: None,
         });
     }
     None

@@ -39,6 +39,11 @@ pub struct OomEvent {
     /// True when the whole block was seen: header through the `Killed process` line.
     pub complete: bool,
     pub warnings: Vec<String>,
+    /// Why this kill happened, as far as the evidence tells (`docs/diagnoses.md`).
+    pub diagnoses: Vec<Diagnosis>,
+    /// Index in the top-level `cgroups` of the snapshot of this kill's OOM cgroup
+    /// (values at collection time, not at the kill).
+    pub cgroup_snapshot: Option<usize>,
     #[serde(skip)]
     pub stamp: Stamp,
     /// Byte offset of the block's first record in its source (for ordering and merging).
@@ -108,6 +113,8 @@ pub struct Pod {
 pub struct Container {
     pub id: String,
     pub runtime: Option<String>,
+    /// The container's name in its pod (from kubelet logs, runtime listings, pod JSON).
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -164,6 +171,20 @@ impl Serialize for TaskRow {
         m.serialize_entry("name", &self.name)?;
         m.end()
     }
+}
+
+/// A finding about a kill or an incident: a stable code, the numbers behind it and
+/// what to do about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnosis {
+    /// Stable snake_case identifier.
+    pub code: &'static str,
+    /// `info`, `warning` or `critical`.
+    pub severity: &'static str,
+    pub summary: String,
+    /// The numbers that support it.
+    pub evidence: BTreeMap<&'static str, serde_json::Value>,
+    pub action: String,
 }
 
 /// A death that is not a kernel OOM kill (here: an OOM report ending in a panic).

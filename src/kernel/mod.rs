@@ -28,6 +28,8 @@ const MAX_RECORD: usize = 64 << 20;
 pub struct SourceScan {
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
+    /// Pod and container names from kubelet lines.
+    pub names: crate::k8s::names::NameIndex,
     /// Problems worth a warning; `incomplete` when part of the input could not be read.
     pub warnings: Vec<String>,
     pub incomplete: bool,
@@ -95,6 +97,7 @@ pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
             e.sources.iter_mut().for_each(|s| s.line += line_base);
             out.events.push(e);
         }
+        out.names.merge(asm.names);
         for mut d in asm.deaths {
             if d.offset < consumed_to {
                 continue;
@@ -159,6 +162,7 @@ pub fn scan_stream(reader: &mut dyn Read, file: &str, format: FileFormat) -> Sou
     asm.finish();
     out.events = std::mem::take(&mut asm.events);
     out.deaths = std::mem::take(&mut asm.deaths);
+    out.names = std::mem::take(&mut asm.names);
     issues_warning(&issues, &mut out);
     out
 }

@@ -1,0 +1,174 @@
+//! Incidents: the kills of one workload grouped together — per container of a pod
+//! (by container name when known, else id), per pod for pod-level kills, per non-pod
+//! cgroup, and per node for host OOMs — with counts, times, usage against the limit
+//! and the trend across repeats.
+
+use super::diagnose;
+use crate::k8s::names::NameIndex;
+use crate::kernel::event::{Container, Diagnosis, OomEvent, Pod};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    /// `container`, `pod`, `cgroup` or `host`.
+    pub scope: &'static str,
+    pub node: Option<String>,
+    pub pod: Option<Pod>,
+    pub container: Option<Container>,
+    /// The cgroup, for non-pod incidents.
+    pub cgroup: Option<String>,
+    /// Indexes into `events`.
+    pub events: Vec<usize>,
+    pub count: usize,
+    pub first_time: Option<String>,
+    pub last_time: Option<String>,
+    /// Container restarts as Kubernetes counted them, when a pod listing says.
+    pub restarts: Option<u64>,
+    pub max_usage_kb: Option<u64>,
+    pub limit_kb: Option<u64>,
+    /// Usage at each kill, in event order (null where not printed).
+    pub usage_kb_at_kill: Vec<Option<u64>>,
+    /// The victim's anon-rss at each kill.
+    pub victim_anon_rss_kb: Vec<Option<u64>>,
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+type Key = (Option<String>, &'static str, String);
+
+fn key(e: &OomEvent) -> Key {
+    let node = e.node.clone();
+    if e.kind.as_deref() == Some("host") {
+        return (node, "host", String::new());
+    }
+    if let Some(p) = &e.pod {
+        return match &e.container {
+            Some(c) => (
+                node,
+                "container",
+                format!(
+                    "{}/{}",
+                    p.uid,
+                    c.name.clone().unwrap_or_else(|| c.id.clone())
+                ),
+            ),
+            None => (node, "pod", p.uid.clone()),
+        };
+    }
+    let cg = e
+        .cgroup
+        .oom
+        .clone()
+        .or_else(|| e.cgroup.task.clone())
+        .unwrap_or_default();
+    (node, "cgroup", cg)
+}
+
+/// Groups events into incidents (in order of their first event).
+pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
+    let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    let mut order: Vec<Key> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let k = key(e);
+        let g = groups.entry(k.clone()).or_default();
+        if g.is_empty() {
+            order.push(k);
+        }
+        g.push(i);
+    }
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(n, k)| {
+            let idx = groups.remove(&k).unwrap_or_default();
+            let evs: Vec<&OomEvent> = idx.iter().map(|&i| &events[i]).collect();
+            let first = evs[0];
+            let restarts = first.pod.as_ref().and_then(|p| {
+                let info = names.pods.get(&p.uid)?;
+                let cname = first.container.as_ref()?.name.as_ref()?;
+                info.containers.get(cname)?.restart_count
+            });
+            let mut diagnoses = Vec::new();
+            if k.1 != "host"
+                && let Some(d) = diagnose::repeated_kills(&evs, restarts)
+            {
+                diagnoses.push(d);
+            }
+            Incident {
+                id: format!("i{}", n + 1),
+                scope: k.1,
+                node: k.0.clone(),
+                pod: first.pod.clone().filter(|_| k.1 != "host"),
+                container: first.container.clone().filter(|_| k.1 == "container"),
+                cgroup: (k.1 == "cgroup")
+                    .then(|| k.2.clone())
+                    .filter(|c| !c.is_empty()),
+                count: idx.len(),
+                first_time: evs.iter().find_map(|e| e.time.clone()),
+                last_time: evs.iter().rev().find_map(|e| e.time.clone()),
+                restarts,
+                max_usage_kb: evs.iter().filter_map(|e| e.memory.usage_kb).max(),
+                limit_kb: evs.iter().rev().find_map(|e| e.memory.limit_kb),
+                usage_kb_at_kill: evs.iter().map(|e| e.memory.usage_kb).collect(),
+                victim_anon_rss_kb: evs.iter().map(|e| e.victim.anon_rss_kb).collect(),
+                diagnoses,
+                events: idx,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(node: &str, uid: Option<&str>, cname: Option<&str>, kind: &str, rss: u64) -> OomEvent {
+        let mut e = OomEvent {
+            node: Some(node.into()),
+            kind: Some(kind.into()),
+            ..OomEvent::default()
+        };
+        e.pod = uid.map(|u| Pod {
+            uid: u.into(),
+            qos: None,
+            namespace: None,
+            name: None,
+        });
+        e.container = cname.map(|n| Container {
+            id: format!("{n:0>64}"),
+            runtime: None,
+            name: Some(n.into()),
+        });
+        e.victim.anon_rss_kb = Some(rss);
+        e.memory.usage_kb = Some(rss);
+        e.memory.limit_kb = Some(1_000_000);
+        e
+    }
+
+    #[test]
+    fn groups_by_container_pod_cgroup_and_host() {
+        let events = vec![
+            ev("n1", Some("u1"), Some("app"), "cgroup", 100),
+            ev("n1", None, None, "host", 1),
+            ev("n1", Some("u1"), Some("app"), "cgroup", 500),
+            ev("n1", Some("u1"), None, "cgroup", 7),
+            ev("n2", None, None, "host", 1),
+        ];
+        let inc = build(&events, &NameIndex::default());
+        let summary: Vec<(&str, Vec<usize>)> =
+            inc.iter().map(|i| (i.scope, i.events.clone())).collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("container", vec![0, 2]),
+                ("host", vec![1]),
+                ("pod", vec![3]),
+                ("host", vec![4])
+            ]
+        );
+        assert_eq!(inc[0].diagnoses[0].code, "repeated_kills");
+        assert_eq!(inc[0].max_usage_kb, Some(500));
+        assert!(inc[1].diagnoses.is_empty());
+    }
+}

@@ -1,0 +1,566 @@
+//! Pod UID → namespace and name, container id → container name, and what Kubernetes
+//! declared for them (limits, requests, QoS, last termination), from every source a
+//! bundle may hold:
+//! - kubelet log lines in any envelope: structured klog
+//!   (`pod="shop/checkout-7c9f" podUID="7d1c…" containerName="app" containerID="containerd://4f3a…"`)
+//!   and the older `("checkout-7c9f_shop(7d1c…)")` form of `pod_workers.go`;
+//! - `/var/log/pods/<ns>_<pod>_<uid>/<container>/` and
+//!   `/var/log/containers/<pod>_<ns>_<container>-<id>.log` paths;
+//! - `docker ps -a` (`k8s_<container>_<pod>_<ns>_<uid>_<n>` names), `crictl ps -a` and
+//!   `crictl pods` outputs;
+//! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`).
+
+use crate::kernel::event::OomEvent;
+use regex::bytes::Regex;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// What is known of one container of a pod.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ContainerInfo {
+    pub id: Option<String>,
+    pub limit_bytes: Option<u64>,
+    pub request_bytes: Option<u64>,
+    pub restart_count: Option<u64>,
+    /// `lastState.terminated.reason` (`OOMKilled`, `Error`, …).
+    pub last_terminated_reason: Option<String>,
+    pub last_exit_code: Option<i64>,
+}
+
+/// What is known of one pod.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PodInfo {
+    pub uid: String,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub qos: Option<String>,
+    pub node: Option<String>,
+    pub containers: BTreeMap<String, ContainerInfo>,
+}
+
+/// Names from all sources, merged (a later source fills what earlier ones lacked).
+#[derive(Debug, Default, Clone)]
+pub struct NameIndex {
+    pub pods: BTreeMap<String, PodInfo>,
+    /// Container id (full, or a 12/13-character prefix from `crictl`/`docker ps`) →
+    /// (pod uid if known, container name, pod name and namespace if known).
+    pub containers: BTreeMap<String, ContainerRef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContainerRef {
+    pub pod_uid: Option<String>,
+    pub name: String,
+    pub pod_name: Option<String>,
+    pub namespace: Option<String>,
+}
+
+fn is_uid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && [8, 4, 4, 4, 12]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        || (s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn norm_uid(s: &str) -> String {
+    s.replace('_', "-").to_lowercase()
+}
+
+/// `containerd://<id>`, `cri-o://<id>`, `docker://<id>` → id.
+fn strip_runtime(id: &str) -> String {
+    id.rsplit("://").next().unwrap_or(id).to_lowercase()
+}
+
+impl NameIndex {
+    fn pod(&mut self, uid: &str) -> &mut PodInfo {
+        let uid = norm_uid(uid);
+        self.pods.entry(uid.clone()).or_insert_with(|| PodInfo {
+            uid,
+            ..PodInfo::default()
+        })
+    }
+
+    /// Records a pod's namespace and name.
+    pub fn add_pod(&mut self, uid: &str, namespace: &str, name: &str) {
+        if !is_uid(&norm_uid(uid)) {
+            return;
+        }
+        let p = self.pod(uid);
+        p.namespace.get_or_insert_with(|| namespace.to_string());
+        p.name.get_or_insert_with(|| name.to_string());
+    }
+
+    /// Records a container id's name (and pod, when known).
+    pub fn add_container(&mut self, id: &str, r: ContainerRef) {
+        let id = strip_runtime(id);
+        if id.len() < 12 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return;
+        }
+        if let Some(uid) = &r.pod_uid {
+            let p = self.pod(uid);
+            p.containers
+                .entry(r.name.clone())
+                .or_default()
+                .id
+                .get_or_insert_with(|| id.clone());
+        }
+        let e = self.containers.entry(id).or_insert_with(|| r.clone());
+        e.pod_uid = e.pod_uid.take().or(r.pod_uid);
+        e.pod_name = e.pod_name.take().or(r.pod_name);
+        e.namespace = e.namespace.take().or(r.namespace);
+    }
+
+    /// Merges another index into this one.
+    pub fn merge(&mut self, other: NameIndex) {
+        for (uid, p) in other.pods {
+            let mine = self.pod(&uid);
+            mine.namespace = mine.namespace.take().or(p.namespace);
+            mine.name = mine.name.take().or(p.name);
+            mine.qos = mine.qos.take().or(p.qos);
+            mine.node = mine.node.take().or(p.node);
+            for (n, c) in p.containers {
+                let m = mine.containers.entry(n).or_default();
+                m.id = m.id.take().or(c.id);
+                m.limit_bytes = m.limit_bytes.or(c.limit_bytes);
+                m.request_bytes = m.request_bytes.or(c.request_bytes);
+                m.restart_count = m.restart_count.or(c.restart_count);
+                m.last_terminated_reason =
+                    m.last_terminated_reason.take().or(c.last_terminated_reason);
+                m.last_exit_code = m.last_exit_code.or(c.last_exit_code);
+            }
+        }
+        for (id, r) in other.containers {
+            self.add_container(&id, r);
+        }
+    }
+
+    /// A kubelet log message (any envelope removed or not).
+    pub fn kubelet_line(&mut self, msg: &[u8]) {
+        static STRUCTURED: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"podUID="?([0-9a-fA-F_-]{32,36})"?"#).expect("static regex")
+        });
+        static POD: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"\bpod="([a-z0-9][-a-z0-9.]*)/([a-z0-9][-a-z0-9.]*)""#)
+                .expect("static regex")
+        });
+        static CNAME: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"\bcontainerName="([a-z0-9][-a-z0-9.]*)""#).expect("static regex")
+        });
+        static CID: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"\bcontainerID="(?:[a-z-]+://)?([0-9a-f]{64})""#).expect("static regex")
+        });
+        static OLD: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"\("([a-z0-9][-a-z0-9.]*)_([a-z0-9][-a-z0-9]*)\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)""#)
+                .expect("static regex")
+        });
+        let text = |m: regex::bytes::Match| String::from_utf8_lossy(m.as_bytes()).into_owned();
+        if let Some(c) = STRUCTURED.captures(msg) {
+            let uid = text(c.get(1).expect("group"));
+            if let Some(p) = POD.captures(msg) {
+                let (ns, name) = (
+                    text(p.get(1).expect("group")),
+                    text(p.get(2).expect("group")),
+                );
+                self.add_pod(&uid, &ns, &name);
+                if let (Some(cn), Some(id)) = (CNAME.captures(msg), CID.captures(msg)) {
+                    self.add_container(
+                        &text(id.get(1).expect("group")),
+                        ContainerRef {
+                            pod_uid: Some(norm_uid(&uid)),
+                            name: text(cn.get(1).expect("group")),
+                            pod_name: Some(name),
+                            namespace: Some(ns),
+                        },
+                    );
+                }
+            }
+        }
+        for c in OLD.captures_iter(msg) {
+            let (name, ns, uid) = (
+                text(c.get(1).expect("group")),
+                text(c.get(2).expect("group")),
+                text(c.get(3).expect("group")),
+            );
+            self.add_pod(&uid, &ns, &name);
+        }
+    }
+
+    /// A path inside a bundle: `var/log/pods/<ns>_<pod>_<uid>/<container>/…` or
+    /// `var/log/containers/<pod>_<ns>_<container>-<id>.log`.
+    pub fn log_path(&mut self, rel: &str) {
+        let comps: Vec<&str> = rel.split('/').collect();
+        if let Some(i) = comps.iter().position(|c| *c == "pods")
+            && i > 0
+            && comps[i - 1] == "log"
+            && let Some(dir) = comps.get(i + 1)
+        {
+            let parts: Vec<&str> = dir.splitn(3, '_').collect();
+            if parts.len() == 3 {
+                self.add_pod(parts[2], parts[0], parts[1]);
+                if let Some(container) = comps.get(i + 2).filter(|_| comps.len() > i + 3) {
+                    self.pod(parts[2])
+                        .containers
+                        .entry((*container).to_string())
+                        .or_default();
+                }
+            }
+        }
+        if let Some(i) = comps.iter().position(|c| *c == "containers")
+            && i > 0
+            && comps[i - 1] == "log"
+            && let Some(file) = comps.get(i + 1).and_then(|f| f.strip_suffix(".log"))
+        {
+            let parts: Vec<&str> = file.splitn(3, '_').collect();
+            if parts.len() == 3
+                && let Some((container, id)) = parts[2].rsplit_once('-')
+                && id.len() == 64
+            {
+                self.add_container(
+                    id,
+                    ContainerRef {
+                        pod_uid: None,
+                        name: container.to_string(),
+                        pod_name: Some(parts[0].to_string()),
+                        namespace: Some(parts[1].to_string()),
+                    },
+                );
+            }
+        }
+    }
+
+    /// `docker ps -a` output: `k8s_<container>_<pod>_<ns>_<uid>_<attempt>` names.
+    pub fn docker_ps(&mut self, text: &str) {
+        for line in text.lines().skip(1) {
+            let toks: Vec<&str> = line.split_whitespace().collect();
+            let (Some(id), Some(name)) = (toks.first(), toks.last()) else {
+                continue;
+            };
+            let Some(rest) = name.strip_prefix("k8s_") else {
+                continue;
+            };
+            let parts: Vec<&str> = rest.split('_').collect();
+            if parts.len() >= 5 && parts[0] != "POD" {
+                self.add_pod(parts[3], parts[2], parts[1]);
+                self.add_container(
+                    id,
+                    ContainerRef {
+                        pod_uid: Some(norm_uid(parts[3])),
+                        name: parts[0].to_string(),
+                        pod_name: Some(parts[1].to_string()),
+                        namespace: Some(parts[2].to_string()),
+                    },
+                );
+            }
+        }
+    }
+
+    /// `crictl ps -a`: `CONTAINER IMAGE CREATED STATE NAME ATTEMPT POD ID [POD]`.
+    /// Pod names come from `crictl pods` (`POD ID CREATED STATE NAME NAMESPACE …`).
+    pub fn crictl(&mut self, ps: &str, pods: &str) {
+        let mut sandboxes: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut lines = pods.lines();
+        if let Some(h) = lines.next() {
+            let name_at = h.find("NAME");
+            let ns_at = h.find("NAMESPACE");
+            if let (Some(_), Some(_)) = (name_at, ns_at) {
+                for l in lines {
+                    let toks: Vec<&str> = l.split_whitespace().collect();
+                    // POD ID, CREATED (several words), STATE, NAME, NAMESPACE, ATTEMPT, RUNTIME
+                    if let Some(si) = toks.iter().position(|t| *t == "Ready" || *t == "NotReady")
+                        && toks.len() > si + 2
+                    {
+                        sandboxes.insert(
+                            toks[0].to_string(),
+                            (toks[si + 1].to_string(), toks[si + 2].to_string()),
+                        );
+                    }
+                }
+            }
+        }
+        for l in ps.lines().skip(1) {
+            let toks: Vec<&str> = l.split_whitespace().collect();
+            let Some(si) = toks
+                .iter()
+                .position(|t| matches!(*t, "Running" | "Exited" | "Created" | "Unknown"))
+            else {
+                continue;
+            };
+            if toks.len() < si + 4 {
+                continue;
+            }
+            let (id, name, pod_id) = (toks[0], toks[si + 1], toks[si + 3]);
+            let (pod_name, namespace) = sandboxes.get(pod_id).cloned().map_or(
+                (toks.get(si + 4).map(|s| s.to_string()), None),
+                |(n, ns)| (Some(n), Some(ns)),
+            );
+            self.add_container(
+                id,
+                ContainerRef {
+                    pod_uid: None,
+                    name: name.to_string(),
+                    pod_name,
+                    namespace,
+                },
+            );
+        }
+    }
+
+    /// Pod JSON: a `List`/`PodList` (`items`), a bare array, or one pod.
+    pub fn pod_json(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let v: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("invalid pod JSON: {e}"))?;
+        let items: Vec<&serde_json::Value> = match &v {
+            serde_json::Value::Array(a) => a.iter().collect(),
+            o if o.get("items").is_some() => o["items"]
+                .as_array()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+            o => vec![o],
+        };
+        for pod in items {
+            let meta = &pod["metadata"];
+            let (Some(uid), Some(ns), Some(name)) = (
+                meta["uid"].as_str(),
+                meta["namespace"].as_str(),
+                meta["name"].as_str(),
+            ) else {
+                continue;
+            };
+            self.add_pod(uid, ns, name);
+            let uid = norm_uid(uid);
+            let info = self.pod(&uid);
+            info.qos = info
+                .qos
+                .take()
+                .or(pod["status"]["qosClass"].as_str().map(|q| q.to_lowercase()));
+            info.node = info
+                .node
+                .take()
+                .or(pod["spec"]["nodeName"].as_str().map(str::to_string));
+            for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+                let Some(cname) = c["name"].as_str() else {
+                    continue;
+                };
+                let e = info.containers.entry(cname.to_string()).or_default();
+                let res = &c["resources"];
+                e.limit_bytes = e
+                    .limit_bytes
+                    .or(res["limits"]["memory"].as_str().and_then(quantity));
+                e.request_bytes = e
+                    .request_bytes
+                    .or(res["requests"]["memory"].as_str().and_then(quantity));
+            }
+            let mut ids = Vec::new();
+            for s in pod["status"]["containerStatuses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let Some(cname) = s["name"].as_str() else {
+                    continue;
+                };
+                let e = info.containers.entry(cname.to_string()).or_default();
+                e.restart_count = e.restart_count.or(s["restartCount"].as_u64());
+                let term = &s["lastState"]["terminated"];
+                e.last_terminated_reason = e
+                    .last_terminated_reason
+                    .take()
+                    .or(term["reason"].as_str().map(str::to_string));
+                e.last_exit_code = e.last_exit_code.or(term["exitCode"].as_i64());
+                if let Some(id) = s["containerID"].as_str() {
+                    ids.push((strip_runtime(id), cname.to_string()));
+                }
+                if let Some(id) = term["containerID"].as_str() {
+                    ids.push((strip_runtime(id), cname.to_string()));
+                }
+            }
+            for (id, cname) in ids {
+                self.add_container(
+                    &id,
+                    ContainerRef {
+                        pod_uid: Some(uid.clone()),
+                        name: cname,
+                        pod_name: Some(name.to_string()),
+                        namespace: Some(ns.to_string()),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn container_ref(&self, id: &str) -> Option<&ContainerRef> {
+        self.containers.get(id).or_else(|| {
+            // crictl/docker print 12- or 13-character prefixes.
+            self.containers
+                .range(id[..id.len().min(12)].to_string()..)
+                .take_while(|(k, _)| {
+                    id.starts_with(k.as_str()) || k.starts_with(&id[..id.len().min(12)])
+                })
+                .find(|(k, _)| id.starts_with(k.as_str()))
+                .map(|(_, v)| v)
+        })
+    }
+
+    /// Fills an event's pod namespace/name and container name.
+    pub fn enrich(&self, e: &mut OomEvent) {
+        let cref = e
+            .container
+            .as_ref()
+            .and_then(|c| self.container_ref(&c.id))
+            .cloned();
+        if let Some(c) = &mut e.container
+            && let Some(r) = &cref
+        {
+            c.name.get_or_insert_with(|| r.name.clone());
+        }
+        if let Some(p) = &mut e.pod {
+            if let Some(info) = self.pods.get(&p.uid) {
+                p.namespace = p.namespace.take().or(info.namespace.clone());
+                p.name = p.name.take().or(info.name.clone());
+                if let Some(c) = &mut e.container
+                    && c.name.is_none()
+                    && let Some((n, _)) = info
+                        .containers
+                        .iter()
+                        .find(|(_, ci)| ci.id.as_deref() == Some(c.id.as_str()))
+                {
+                    c.name = Some(n.clone());
+                }
+            }
+            if let Some(r) = &cref {
+                p.namespace = p.namespace.take().or(r.namespace.clone());
+                p.name = p.name.take().or(r.pod_name.clone());
+            }
+        }
+    }
+}
+
+/// A Kubernetes memory quantity (`512Mi`, `1G`, `1.5Gi`, `536870912`, `128974848e0`) in bytes.
+pub fn quantity(s: &str) -> Option<u64> {
+    let s = s.trim();
+    const SUFFIXES: &[(&str, f64)] = &[
+        ("Ki", 1024.0),
+        ("Mi", 1_048_576.0),
+        ("Gi", 1_073_741_824.0),
+        ("Ti", 1_099_511_627_776.0),
+        ("Pi", 1_125_899_906_842_624.0),
+        ("k", 1e3),
+        ("K", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("m", 1e-3),
+    ];
+    for (suf, mult) in SUFFIXES {
+        if let Some(n) = s.strip_suffix(suf) {
+            return n.parse::<f64>().ok().map(|v| (v * mult).round() as u64);
+        }
+    }
+    s.parse::<f64>().ok().map(|v| v.round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UID: &str = "7d1c9a52-3b8e-4f21-9c6a-0e5d2b7f4a10";
+    const ID: &str = "4f3a9c1e7b2d8a6f0c5e9b3d1a7f2c8e6b4d0a9f3e7c1b5d9a2f6e0c4b8d3a7f";
+
+    #[test]
+    fn structured_kubelet_line() {
+        let mut n = NameIndex::default();
+        n.kubelet_line(format!(r#"I0305 10:18:21.101 1344 kuberuntime_container.go:742] "Killing container with a grace period" pod="shop/checkout-7c9f8d-x2k4p" podUID="{UID}" containerName="app" containerID="containerd://{ID}" gracePeriod=30"#).as_bytes());
+        let p = &n.pods[UID];
+        assert_eq!(
+            (p.namespace.as_deref(), p.name.as_deref()),
+            (Some("shop"), Some("checkout-7c9f8d-x2k4p"))
+        );
+        assert_eq!(n.containers[ID].name, "app");
+    }
+
+    #[test]
+    fn pod_workers_line() {
+        let mut n = NameIndex::default();
+        n.kubelet_line(format!(r#"E0305 10:18:21.2 1344 pod_workers.go:951] Error syncing pod {UID} ("checkout-7c9f8d-x2k4p_shop({UID})"), skipping: failed"#).as_bytes());
+        assert_eq!(n.pods[UID].name.as_deref(), Some("checkout-7c9f8d-x2k4p"));
+    }
+
+    #[test]
+    fn log_paths() {
+        let mut n = NameIndex::default();
+        n.log_path(&format!(
+            "var/log/pods/shop_checkout-7c9f8d-x2k4p_{UID}/app/0.log"
+        ));
+        n.log_path(&format!(
+            "var/log/containers/checkout-7c9f8d-x2k4p_shop_app-{ID}.log"
+        ));
+        assert_eq!(n.pods[UID].namespace.as_deref(), Some("shop"));
+        assert!(n.pods[UID].containers.contains_key("app"));
+        assert_eq!(
+            n.containers[ID].pod_name.as_deref(),
+            Some("checkout-7c9f8d-x2k4p")
+        );
+    }
+
+    #[test]
+    fn docker_and_crictl() {
+        let mut n = NameIndex::default();
+        n.docker_ps(&format!("CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES\n4f3a9c1e7b2d   img   \"python\"   2 hours ago   Exited (137) 1 hour ago      k8s_app_checkout-7c9f8d-x2k4p_shop_{UID}_3\n"));
+        assert_eq!(n.pods[UID].name.as_deref(), Some("checkout-7c9f8d-x2k4p"));
+        let mut e = OomEvent {
+            container: Some(crate::kernel::event::Container {
+                id: ID.into(),
+                runtime: None,
+                name: None,
+            }),
+            ..OomEvent::default()
+        };
+        n.enrich(&mut e);
+        assert_eq!(e.container.unwrap().name.as_deref(), Some("app"));
+        let mut n = NameIndex::default();
+        n.crictl(
+            "CONTAINER           IMAGE               CREATED             STATE               NAME                ATTEMPT             POD ID              POD\n4f3a9c1e7b2d8       sha256:aa           2 hours ago         Exited              app                 3                   9a8b7c6d5e4f3       checkout-7c9f8d-x2k4p\n",
+            "POD ID              CREATED             STATE               NAME                    NAMESPACE           ATTEMPT             RUNTIME\n9a8b7c6d5e4f3       3 hours ago         Ready               checkout-7c9f8d-x2k4p   shop                0                   (default)\n",
+        );
+        let r = n.container_ref(ID).unwrap();
+        assert_eq!(
+            (r.name.as_str(), r.namespace.as_deref()),
+            ("app", Some("shop"))
+        );
+    }
+
+    #[test]
+    fn pod_json_list() {
+        let mut n = NameIndex::default();
+        let json = format!(
+            r#"{{"kind":"PodList","items":[{{"metadata":{{"name":"checkout-7c9f8d-x2k4p","namespace":"shop","uid":"{UID}"}},
+            "spec":{{"nodeName":"node1","containers":[{{"name":"app","resources":{{"limits":{{"memory":"512Mi"}},"requests":{{"memory":"256Mi"}}}}}}]}},
+            "status":{{"qosClass":"Burstable","containerStatuses":[{{"name":"app","restartCount":4,"containerID":"containerd://{ID}",
+            "lastState":{{"terminated":{{"reason":"OOMKilled","exitCode":137}}}}}}]}}}}]}}"#
+        );
+        n.pod_json(json.as_bytes()).unwrap();
+        let c = &n.pods[UID].containers["app"];
+        assert_eq!(
+            (c.limit_bytes, c.request_bytes, c.restart_count),
+            (Some(512 << 20), Some(256 << 20), Some(4))
+        );
+        assert_eq!(c.last_terminated_reason.as_deref(), Some("OOMKilled"));
+        assert_eq!(n.pods[UID].qos.as_deref(), Some("burstable"));
+        assert!(n.pod_json(b"{not json").is_err());
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(quantity("512Mi"), Some(536_870_912));
+        assert_eq!(quantity("1G"), Some(1_000_000_000));
+        assert_eq!(quantity("1.5Gi"), Some(1_610_612_736));
+        assert_eq!(quantity("128974848"), Some(128_974_848));
+        assert_eq!(quantity("lots"), None);
+    }
+}
