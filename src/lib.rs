@@ -45,13 +45,30 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
         incomplete: true,
         ..SourceScan::default()
     };
+    let kubelet = src.rel.contains("kubelet");
     match src.compression {
         Compression::None => match Body::open(&src.path) {
-            Ok(body) => kernel::scan_body(&body, &src.display, src.format),
+            Ok(body) => {
+                let mut scan = kernel::scan_body(&body, &src.display, src.format);
+                if kubelet {
+                    scan.names.scan_kubelet(&body);
+                }
+                scan
+            }
             Err(e) => failed(e),
         },
         comp => match source::stream(&src.path, comp) {
-            Ok(mut r) => kernel::scan_stream(&mut r, &src.display, src.format),
+            Ok(mut r) => {
+                let mut names = k8s::names::NameIndex::default();
+                let mut scan =
+                    kernel::scan_stream_with(&mut r, &src.display, src.format, |chunk| {
+                        if kubelet {
+                            names.scan_kubelet(chunk);
+                        }
+                    });
+                scan.names = names;
+                scan
+            }
             Err(e) => failed(e),
         },
     }

@@ -207,9 +207,27 @@ fn many_inputs_are_byte_identical_whatever_the_thread_count() {
 fn sosreport_text_summary_is_the_default_format() {
     let r = run(&["analyze", SOS]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let lines: Vec<&str> = r.stdout.lines().collect();
+    // Event lines start with two spaces; their diagnoses are indented further.
+    let all: Vec<&str> = r.stdout.lines().collect();
+    let lines: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("      "))
+        .collect();
     assert_eq!(lines.len(), 3, "{}", r.stdout);
     assert_eq!(lines[0], "node node1: 2 OOM kill(s): 1 host, 1 cgroup");
+    let diagnoses: Vec<&str> = all
+        .iter()
+        .filter_map(|l| l.strip_prefix("      ")?.split(':').next())
+        .collect();
+    assert_eq!(
+        diagnoses,
+        [
+            "child_process_killed",
+            "burstable_request_inferred",
+            "qos_victim_expected"
+        ]
+    );
     for want in [
         "2024-03-05T10:18:20.120001+00:00",
         "cgroup",

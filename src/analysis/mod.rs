@@ -177,6 +177,9 @@ pub fn analyze(
     warnings.sort();
     warnings.dedup();
     cgroups.sort_by(|a, b| (&a.node, &a.path, a.version).cmp(&(&b.node, &b.path, b.version)));
+    for c in &mut cgroups {
+        names.enrich_ids(&mut c.pod, &mut c.container);
+    }
     enrich(&mut events, &mut nodes, &cgroups, &names);
     let incidents = incidents::build(&events, &names);
     Analysis {

@@ -20,7 +20,7 @@ use super::{
 use crate::analysis::Analyzed;
 use crate::envelope::FileFormat;
 use crate::k8s::cgroup_snapshot;
-use crate::kernel::{SourceScan, scan_stream};
+use crate::kernel::SourceScan;
 use crate::source::{self, Compression, guarded_decoder, is_binary, is_tar, is_zip, read_full};
 use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
@@ -353,7 +353,14 @@ impl<'a> Reader<'a> {
         }
         let display = self.member_display(rel);
         let format = FileFormat::sniff(head);
-        let scan = scan_stream(r, &display, format);
+        let kubelet = inner.contains("kubelet");
+        let mut names = crate::k8s::names::NameIndex::default();
+        let mut scan = crate::kernel::scan_stream_with(r, &display, format, |chunk| {
+            if kubelet {
+                names.scan_kubelet(chunk);
+            }
+        });
+        scan.names = names;
         let src = SourceFile {
             path: self.archive_path.to_path_buf(),
             display,

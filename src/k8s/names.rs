@@ -10,7 +10,7 @@
 //!   `crictl pods` outputs;
 //! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`).
 
-use crate::kernel::event::OomEvent;
+use crate::kernel::event::{Container, OomEvent, Pod};
 use regex::bytes::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -186,6 +186,29 @@ impl NameIndex {
                 text(c.get(3).expect("group")),
             );
             self.add_pod(&uid, &ns, &name);
+        }
+    }
+
+    /// Every kubelet line naming a pod in a kubelet log (`podUID=…`, `Error syncing pod`).
+    /// Lines about a pod already named are skipped unless they name a container.
+    pub fn scan_kubelet(&mut self, buf: &[u8]) {
+        let finder = memchr::memmem::Finder::new(b"podUID=");
+        for hit in finder.find_iter(buf) {
+            let start = memchr::memrchr(b'\n', &buf[..hit]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &buf[hit..]).map_or(buf.len(), |i| hit + i);
+            let line = &buf[start..end];
+            let uid_at = hit + 7 + usize::from(buf.get(hit + 7) == Some(&b'"'));
+            let uid =
+                String::from_utf8_lossy(&buf[uid_at..(uid_at + 36).min(end)]).replace('_', "-");
+            let named = self.pods.get(&uid).is_some_and(|p| p.name.is_some());
+            if !named || memchr::memmem::find(line, b"containerID=").is_some() {
+                self.kubelet_line(line);
+            }
+        }
+        for hit in memchr::memmem::find_iter(buf, b"Error syncing pod") {
+            let start = memchr::memrchr(b'\n', &buf[..hit]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &buf[hit..]).map_or(buf.len(), |i| hit + i);
+            self.kubelet_line(&buf[start..end]);
         }
     }
 
@@ -408,34 +431,37 @@ impl NameIndex {
 
     /// Fills an event's pod namespace/name and container name.
     pub fn enrich(&self, e: &mut OomEvent) {
-        let cref = e
-            .container
+        self.enrich_ids(&mut e.pod, &mut e.container);
+    }
+
+    /// Fills a pod's namespace/name and a container's name.
+    pub fn enrich_ids(&self, pod: &mut Option<Pod>, container: &mut Option<Container>) {
+        let cref = container
             .as_ref()
             .and_then(|c| self.container_ref(&c.id))
             .cloned();
-        if let Some(c) = &mut e.container
+        if let Some(c) = container.as_mut()
             && let Some(r) = &cref
         {
             c.name.get_or_insert_with(|| r.name.clone());
         }
-        if let Some(p) = &mut e.pod {
-            if let Some(info) = self.pods.get(&p.uid) {
-                p.namespace = p.namespace.take().or(info.namespace.clone());
-                p.name = p.name.take().or(info.name.clone());
-                if let Some(c) = &mut e.container
-                    && c.name.is_none()
-                    && let Some((n, _)) = info
-                        .containers
-                        .iter()
-                        .find(|(_, ci)| ci.id.as_deref() == Some(c.id.as_str()))
-                {
-                    c.name = Some(n.clone());
-                }
+        let Some(p) = pod.as_mut() else { return };
+        if let Some(info) = self.pods.get(&p.uid) {
+            p.namespace = p.namespace.take().or(info.namespace.clone());
+            p.name = p.name.take().or(info.name.clone());
+            if let Some(c) = container.as_mut()
+                && c.name.is_none()
+                && let Some((n, _)) = info
+                    .containers
+                    .iter()
+                    .find(|(_, ci)| ci.id.as_deref() == Some(c.id.as_str()))
+            {
+                c.name = Some(n.clone());
             }
-            if let Some(r) = &cref {
-                p.namespace = p.namespace.take().or(r.namespace.clone());
-                p.name = p.name.take().or(r.pod_name.clone());
-            }
+        }
+        if let Some(r) = &cref {
+            p.namespace = p.namespace.take().or(r.namespace.clone());
+            p.name = p.name.take().or(r.pod_name.clone());
         }
     }
 }

@@ -15,7 +15,6 @@ use super::event::{Cgroups, OomEvent, OtherDeath, Reaped, SourceRef, Stamp, Task
 use super::lines::{self, Counter, KLine, KilledLine, OomKillLine, Scope};
 use crate::envelope::Record;
 use crate::k8s::cgroup_path;
-use crate::k8s::names::NameIndex;
 
 /// Unrelated records after which an open block without a victim is closed.
 const IDLE_LIMIT: u32 = 400;
@@ -61,8 +60,6 @@ pub struct Assembler {
     pub offset_base: u64,
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
-    /// Pod and container names from kubelet lines met on the way.
-    pub names: NameIndex,
 }
 
 impl Assembler {
@@ -86,11 +83,6 @@ impl Assembler {
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
         let offset = offset + self.offset_base;
-        if memchr::memmem::find(&rec.msg, b"podUID=").is_some()
-            || memchr::memmem::find(&rec.msg, b"Error syncing pod").is_some()
-        {
-            self.names.kubelet_line(&rec.msg);
-        }
         if !rec.maybe_kernel() {
             self.tick_idle();
             return;

@@ -56,40 +56,58 @@ fn record_boundary(format: FileFormat, buf: &[u8]) -> usize {
 /// Scans a whole in-memory (mapped) source, large ones in parallel parts.
 pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
     let buf: &[u8] = body;
-    // Part boundaries at line starts; journal exports are scanned as one part.
-    let mut bounds = vec![0usize];
-    if format == FileFormat::Lines {
-        let mut at = PART_BYTES;
-        while at < buf.len() {
-            match memchr::memchr(b'\n', &buf[at..]) {
-                Some(i) if at + i + 1 < buf.len() => {
-                    bounds.push(at + i + 1);
-                    at = at + i + 1 + PART_BYTES;
-                }
-                _ => break,
-            }
+    // Parts start at the first line start at or after each multiple of PART_BYTES;
+    // each worker finds its own bounds, so only parts in flight have pages mapped.
+    // Journal exports are scanned as one part.
+    let nparts = if format == FileFormat::Lines {
+        buf.len().div_ceil(PART_BYTES).max(1)
+    } else {
+        1
+    };
+    let part_start = |k: usize| -> usize {
+        if k == 0 {
+            return 0;
         }
-    }
-    bounds.push(buf.len());
-    let parts: Vec<(Assembler, scan::ScanEnd, ScanIssues)> = bounds
-        .par_windows(2)
-        .map(|w| {
+        let at = (k * PART_BYTES).min(buf.len());
+        memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1)
+    };
+    let parts: Vec<(usize, Assembler, scan::ScanEnd, ScanIssues)> = (0..nparts)
+        .into_par_iter()
+        .map(|k| {
+            let (start, end) = (part_start(k), part_start(k + 1).max(part_start(k)));
             let mut asm = Assembler::new(file);
             let mut issues = ScanIssues::default();
-            asm.offset_base = w[0] as u64;
-            let part = &buf[w[0]..];
-            let end = scan(format, part, 0, w[1] - w[0], true, 1, &mut asm, &mut issues);
-            asm.finish();
-            body.release(w[0], w[0] + end.pos);
-            (asm, end, issues)
+            asm.offset_base = start as u64;
+            let end_pos = if start < end {
+                let e = scan(
+                    format,
+                    &buf[start..],
+                    0,
+                    end - start,
+                    true,
+                    1,
+                    &mut asm,
+                    &mut issues,
+                );
+                asm.finish();
+                body.release(start, start + e.pos);
+                e
+            } else {
+                scan::ScanEnd {
+                    pos: 0,
+                    line: 1,
+                    line_at_soft_end: Some(1),
+                }
+            };
+            (start, asm, end_pos, issues)
         })
         .collect();
     let mut out = SourceScan::default();
     let mut line_base = 0u64;
     let mut consumed_to = 0u64;
     let mut all_issues = ScanIssues::default();
-    for (i, (asm, end, issues)) in parts.into_iter().enumerate() {
-        let start = bounds[i] as u64;
+    for (start, asm, end, issues) in parts {
+        let start = start as u64;
         for mut e in asm.events {
             if e.offset < consumed_to {
                 continue; // the previous part followed this block past its end
@@ -97,7 +115,6 @@ pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
             e.sources.iter_mut().for_each(|s| s.line += line_base);
             out.events.push(e);
         }
-        out.names.merge(asm.names);
         for mut d in asm.deaths {
             if d.offset < consumed_to {
                 continue;
@@ -118,6 +135,17 @@ pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
 
 /// Scans a decompressing stream chunk by chunk, in bounded memory.
 pub fn scan_stream(reader: &mut dyn Read, file: &str, format: FileFormat) -> SourceScan {
+    scan_stream_with(reader, file, format, |_| {})
+}
+
+/// [`scan_stream`], handing each run of complete records to `tap` as well (for
+/// side passes such as kubelet names) before it is dropped.
+pub fn scan_stream_with(
+    reader: &mut dyn Read,
+    file: &str,
+    format: FileFormat,
+    mut tap: impl FnMut(&[u8]),
+) -> SourceScan {
     let mut out = SourceScan::default();
     let mut asm = Assembler::new(file);
     let mut issues = ScanIssues::default();
@@ -156,13 +184,13 @@ pub fn scan_stream(reader: &mut dyn Read, file: &str, format: FileFormat) -> Sou
         asm.offset_base = drained;
         let end = scan(format, &buf, 0, soft_end, eof, line, &mut asm, &mut issues);
         line = end.line;
+        tap(&buf[..end.pos]);
         drained += end.pos as u64;
         buf.drain(..end.pos);
     }
     asm.finish();
     out.events = std::mem::take(&mut asm.events);
     out.deaths = std::mem::take(&mut asm.deaths);
-    out.names = std::mem::take(&mut asm.names);
     issues_warning(&issues, &mut out);
     out
 }

@@ -28,9 +28,6 @@ const ANCHORS: &[&str] = &[
     "not syncing: Out of memory",
     "deadlocked on memory",
     "no killable processes",
-    // kubelet lines naming pods (see k8s::names)
-    "podUID=",
-    "Error syncing pod",
 ];
 
 fn alternation(extra: &[&str]) -> Regex {

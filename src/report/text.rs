@@ -3,7 +3,7 @@
 
 use super::Render;
 use crate::analysis::Analysis;
-use crate::kernel::event::OomEvent;
+use crate::kernel::event::{Container, OomEvent, Pod};
 use std::io::{self, Write};
 
 pub struct Text;
@@ -46,20 +46,14 @@ fn line(e: &OomEvent) -> String {
         (Some(p), None) => p.to_string(),
         (None, None) => "victim unknown".into(),
     };
-    let whom = if let Some(p) = &e.pod {
-        let mut s = format!("pod {}", p.uid);
-        if let Some(q) = &p.qos {
-            s.push_str(&format!(" [{q}]"));
-        }
-        if let Some(c) = &e.container {
-            s.push_str(&format!(" container {}", &c.id[..c.id.len().min(12)]));
-        }
-        s
-    } else if let Some(c) = e.cgroup.task.as_ref().or(e.cgroup.oom.as_ref()) {
-        format!("cgroup {c}")
-    } else {
-        String::new()
-    };
+    let whom = workload(e.pod.as_ref(), e.container.as_ref()).unwrap_or_else(|| {
+        e.cgroup
+            .task
+            .as_ref()
+            .or(e.cgroup.oom.as_ref())
+            .map(|c| format!("cgroup {c}"))
+            .unwrap_or_default()
+    });
     let mem = match (e.memory.usage_kb, e.memory.limit_kb) {
         (Some(u), Some(l)) => format!("usage {} / limit {}", human_kb(u), limit_text(l)),
         (Some(u), None) => format!("usage {}", human_kb(u)),
@@ -79,6 +73,26 @@ fn line(e: &OomEvent) -> String {
         s.push_str("  (incomplete)");
     }
     s
+}
+
+/// `pod shop/checkout-7c9f [burstable] container app (4f3a9c1e7b2d)`.
+pub fn workload(pod: Option<&Pod>, container: Option<&Container>) -> Option<String> {
+    let p = pod?;
+    let mut s = match (&p.namespace, &p.name) {
+        (Some(ns), Some(n)) => format!("pod {ns}/{n}"),
+        _ => format!("pod {}", p.uid),
+    };
+    if let Some(q) = &p.qos {
+        s.push_str(&format!(" [{q}]"));
+    }
+    if let Some(c) = container {
+        let short = &c.id[..c.id.len().min(12)];
+        match &c.name {
+            Some(n) => s.push_str(&format!(" container {n} ({short})")),
+            None => s.push_str(&format!(" container {short}")),
+        }
+    }
+    Some(s)
 }
 
 impl Render for Text {
@@ -118,6 +132,28 @@ impl Render for Text {
             writeln!(out, "{head}")?;
             for e in evs {
                 writeln!(out, "{}", line(e))?;
+                for d in &e.diagnoses {
+                    writeln!(out, "      {}: {}", d.code, d.summary)?;
+                }
+            }
+        }
+        let notable: Vec<_> = a
+            .incidents
+            .iter()
+            .filter(|i| !i.diagnoses.is_empty())
+            .collect();
+        if !notable.is_empty() {
+            writeln!(out, "incidents:")?;
+            for i in notable {
+                let what = workload(i.pod.as_ref(), i.container.as_ref())
+                    .or_else(|| i.cgroup.as_ref().map(|c| format!("cgroup {c}")))
+                    .unwrap_or_else(|| {
+                        format!("host OOMs on {}", i.node.as_deref().unwrap_or("(unknown)"))
+                    });
+                writeln!(out, "  {} {what}: {} kill(s)", i.id, i.count)?;
+                for d in &i.diagnoses {
+                    writeln!(out, "      {}: {}", d.code, d.summary)?;
+                }
             }
         }
         for d in &a.other_deaths {
