@@ -2,7 +2,9 @@
 
 use crate::Config;
 use crate::analysis::TimeOptions;
+use crate::report::Outputs;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +39,19 @@ pub struct AnalyzeArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also write the HTML report (one self-contained page) to FILE; stdout keeps
+    /// --format.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write DIR/report.html and DIR/report.json (DIR is created); stdout then carries
+    /// the text summary.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "DIR",
+        conflicts_with = "format"
+    )]
+    pub output: Option<PathBuf>,
     /// Worker threads (default: all cores). The output is the same whatever the number.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -63,6 +78,23 @@ fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
 }
 
 impl AnalyzeArgs {
+    /// What goes to stdout: the text summary when `-o` writes the reports.
+    pub fn stdout_format(&self) -> Format {
+        if self.output.is_some() {
+            Format::Text
+        } else {
+            self.format
+        }
+    }
+
+    /// The report files to write besides stdout.
+    pub fn outputs(&self) -> Outputs {
+        Outputs {
+            html: self.html.clone(),
+            dir: self.output.clone(),
+        }
+    }
+
     pub fn config(&self) -> Config {
         Config {
             inputs: self.paths.clone(),

@@ -23,6 +23,7 @@ pub mod k8s;
 pub mod kernel;
 pub mod report;
 pub mod source;
+pub mod userspace;
 
 use analysis::{Analysis, Analyzed, TimeOptions, Warning};
 use bundle::{Bundle, BundleKind, Discovered, SourceFile};

@@ -1,6 +1,7 @@
 //! `oomsift`: arguments → config → run → exit status. 0: the analysis ran over all
 //! input; 1: it ran but some input could not be fully read; 2: nothing could be
-//! analyzed, or a usage error. A closed stdout (`| head`) is not an error.
+//! analyzed, a report file (`--html`, `-o`) could not be written, or a usage error.
+//! A closed stdout (`| head`) is not an error.
 
 use clap::Parser;
 use oomsift::cli::{Cli, Command, Format};
@@ -28,7 +29,11 @@ fn main() -> ExitCode {
     for w in &analysis.warnings {
         eprintln!("oomsift: warning: {}: {}", w.file, w.message);
     }
-    let renderer: &dyn Render = match args.format {
+    if let Err(e) = args.outputs().write(&analysis) {
+        eprintln!("oomsift: {e}");
+        return ExitCode::from(2);
+    }
+    let renderer: &dyn Render = match args.stdout_format() {
         Format::Json => &Json,
         Format::Text => &Text,
     };

@@ -36,11 +36,19 @@ fn sosreport_inputs_and_node_facts() {
             "mem_total_kb": 16303600,
             "cgroup_version": "v2",
             "cgroup_driver": "systemd",
+            "sysctl": {},
             "pod_memory_limits_kb": null,
             "pod_memory_requests_kb": null,
         }])
     );
-    assert_eq!(doc["other_deaths"], json!([]));
+    // systemd's note on the pod slice is a userspace report, not a second kernel kill.
+    let deaths = doc["other_deaths"].as_array().unwrap();
+    assert_eq!(deaths.len(), 1);
+    assert_eq!(deaths[0]["kind"], "unit_process_oom_killed");
+    assert_eq!(
+        deaths[0]["unit"],
+        "kubepods-besteffort-podc2b4e6f8_1a3c_4e5a_8b7d_9f0e1d2c3b4a.slice"
+    );
     assert_eq!(doc["warnings"], json!([]));
 }
 
@@ -208,7 +216,11 @@ fn sosreport_text_summary_is_the_default_format() {
     let r = run(&["analyze", SOS]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // Event lines start with two spaces; their diagnoses are indented further.
-    let all: Vec<&str> = r.stdout.lines().collect();
+    let all: Vec<&str> = r
+        .stdout
+        .lines()
+        .take_while(|l| !l.starts_with("other deaths"))
+        .collect();
     let lines: Vec<&str> = all
         .iter()
         .copied()
@@ -261,29 +273,61 @@ fn lookalike_lines_are_not_kernel_kills() {
     // The file was read (not skipped), and nothing in it is a kernel OOM kill.
     assert_eq!(doc["inputs"][0]["sources"], json!([path]));
     assert_eq!(doc["events"], json!([]));
-    assert_eq!(doc["other_deaths"], json!([]));
+    // The userspace deaths among them are reported as what they are, not as kernel kills.
+    let kinds: Vec<(&str, u64)> = doc["other_deaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap(),
+                d["sources"][0]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("unit_process_oom_killed", 4),
+            ("unit_oom_failed", 6),
+            ("oomd_kill", 8)
+        ]
+    );
     assert_eq!(doc["warnings"], json!([]));
 
     let r = run(&["analyze", "--reference-date", "2024-03-06", path]);
     assert_eq!(r.code, 0);
-    assert_eq!(r.stdout, "No kernel OOM kills found in 1 input(s).\n");
+    assert!(
+        r.stdout.starts_with(
+            "No kernel OOM kills found in 1 input(s).\nother deaths and Kubernetes reports:\n"
+        ),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn panic_on_oom_is_another_death_not_a_kill() {
     let doc = analyze_ok(&["testdata/panic-node"]);
     assert_eq!(doc["events"], json!([]));
+    let deaths = doc["other_deaths"].as_array().unwrap();
+    assert_eq!(deaths.len(), 1);
+    let d = &deaths[0];
     assert_eq!(
-        doc["other_deaths"],
-        json!([{
-            "kind": "panic",
-            // boot (proc/stat btime 1700000000) + uptime 8123.456789 s
-            "time": "2023-11-15T00:28:43.456789+00:00",
-            "time_raw": "[ 8123.456789]",
-            "node": "db-03",
-            "message": "Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled",
-            "sources": [{"file": "testdata/panic-node/dmesg", "line": 4}],
-        }])
+        (d["kind"].as_str(), d["reporter"].as_str()),
+        (Some("panic"), Some("kernel"))
+    );
+    // boot (proc/stat btime 1700000000) + uptime 8123.456789 s
+    assert_eq!(d["time"], "2023-11-15T00:28:43.456789+00:00");
+    assert_eq!(d["time_raw"], "[ 8123.456789]");
+    assert_eq!(d["node"], "db-03");
+    assert_eq!(
+        d["message"],
+        "Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled"
+    );
+    assert_eq!(
+        d["sources"],
+        json!([{"file": "testdata/panic-node/dmesg", "line": 4}])
     );
     assert_eq!(doc["nodes"][0]["name"], "db-03");
     assert_eq!(doc["nodes"][0]["boot_time"], "2023-11-14T22:13:20+00:00");
@@ -292,7 +336,7 @@ fn panic_on_oom_is_another_death_not_a_kill() {
     assert_eq!(r.code, 0);
     assert!(
         r.stdout.contains(
-            "node db-03: panic at 2023-11-15T00:28:43.456789+00:00: Kernel panic - not syncing: Out of memory"
+            "  2023-11-15T00:28:43.456789+00:00  panic (kernel) on db-03: Kernel panic - not syncing: Out of memory"
         ),
         "{}",
         r.stdout

@@ -10,6 +10,7 @@
 pub mod dedup;
 pub mod diagnose;
 pub mod incidents;
+pub mod reconcile;
 
 use crate::bundle::facts::NodeFacts;
 use crate::bundle::{Bundle, SourceFile};
@@ -57,6 +58,9 @@ pub struct NodeInfo {
     pub mem_total_kb: Option<u64>,
     pub cgroup_version: Option<String>,
     pub cgroup_driver: Option<String>,
+    /// OOM-related sysctls (`vm.panic_on_oom`, `vm.oom_kill_allocating_task`,
+    /// `vm.overcommit_memory`, `vm.overcommit_ratio`) from the bundle.
+    pub sysctl: std::collections::BTreeMap<String, String>,
     /// Sums over the pods known (from pod listings) to run on this node.
     pub pod_memory_limits_kb: Option<u64>,
     pub pod_memory_requests_kb: Option<u64>,
@@ -169,6 +173,7 @@ pub fn analyze(
                 cgroup_driver: driver_from_paths(&events, e.node.as_deref()),
                 pod_memory_limits_kb: None,
                 pod_memory_requests_kb: None,
+                sysctl: Default::default(),
             });
         }
     }
@@ -181,6 +186,17 @@ pub fn analyze(
         names.enrich_ids(&mut c.pod, &mut c.container);
     }
     enrich(&mut events, &mut nodes, &cgroups, &names);
+    deaths.extend(reconcile::pod_status_reports(&names));
+    reconcile::complete(&mut deaths, &names);
+    deaths.sort_by(|a, b| {
+        (&a.node, &a.time, a.sources.first(), &a.message).cmp(&(
+            &b.node,
+            &b.time,
+            b.sources.first(),
+            &b.message,
+        ))
+    });
+    reconcile::reconcile(&mut events, &mut deaths, &names);
     let incidents = incidents::build(&events, &names);
     Analysis {
         schema: "oomsift/1",
@@ -267,6 +283,7 @@ fn node_info(f: &NodeFacts, events: &[OomEvent]) -> Option<NodeInfo> {
         cgroup_version: f.cgroup_version.clone(),
         pod_memory_limits_kb: None,
         pod_memory_requests_kb: None,
+        sysctl: f.sysctl.clone(),
         cgroup_driver: f
             .cgroup_driver
             .clone()
@@ -354,6 +371,8 @@ fn resolve(
                 node_offset,
             )
         }),
+        // A crash dump's dmesg is from an earlier boot: this boot's time does not apply.
+        Wall::None if src.rel.contains("var/crash/") => None,
         Wall::None => match (stamp.uptime_us, boot) {
             (Some(up), Some(b)) => {
                 Some(Civil::from_utc_micros(b * 1_000_000 + up as i64, true).rfc3339_with_offset(0))

@@ -28,6 +28,15 @@ pub const FACT_FILES: &[&str] = &[
     "proc/uptime",
     "proc/version",
     "proc/sys/kernel/hostname",
+    "sos_commands/kernel/sysctl_-a",
+];
+
+/// The sysctl settings that decide what an OOM does.
+pub const OOM_SYSCTLS: &[&str] = &[
+    "vm.panic_on_oom",
+    "vm.oom_kill_allocating_task",
+    "vm.overcommit_memory",
+    "vm.overcommit_ratio",
 ];
 
 /// When the bundle was collected.
@@ -48,6 +57,8 @@ pub struct NodeFacts {
     pub mem_total_kb: Option<u64>,
     pub cgroup_version: Option<String>,
     pub cgroup_driver: Option<String>,
+    /// [`OOM_SYSCTLS`] as `sysctl -a` printed them.
+    pub sysctl: std::collections::BTreeMap<String, String>,
 }
 
 fn first_text(root: &Root, candidates: &[&str]) -> Option<String> {
@@ -122,6 +133,15 @@ pub fn read(tree: &dyn Tree, base: &str) -> NodeFacts {
                 })?;
             Some(c.civil.as_utc_seconds() - i64::from(c.offset?) - up)
         });
+    if let Some(s) = first_text(root, &["sos_commands/kernel/sysctl_-a"]) {
+        for l in s.lines() {
+            if let Some((k, v)) = l.split_once(" = ")
+                && OOM_SYSCTLS.contains(&k.trim())
+            {
+                f.sysctl.insert(k.trim().to_string(), v.trim().to_string());
+            }
+        }
+    }
     let cg = join(base, "sys/fs/cgroup");
     if tree.exists(&join(&cg, "cgroup.controllers")) {
         f.cgroup_version = Some("v2".into());

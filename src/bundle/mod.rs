@@ -289,10 +289,9 @@ pub(crate) fn names_file(rel: &str) -> Option<NamesFile> {
         Some(NamesFile::CrictlPs)
     } else if name.starts_with("crictl_pods") {
         Some(NamesFile::CrictlPods)
-    } else if name.ends_with(".json")
-        && (rel.contains("cluster-resources/pods/")
-            || name.starts_with("kubectl_get_pods")
-            || name == "pods.json")
+    } else if (name.ends_with(".json")
+        && (rel.contains("cluster-resources/pods/") || name == "pods.json"))
+        || (name.starts_with("kubectl_get") && name.contains("pods") && name.contains("json"))
     {
         Some(NamesFile::PodJson)
     } else {

@@ -41,6 +41,7 @@ pub struct OwnedRecord {
     pub monotonic_us: Option<u64>,
     pub hostname: Option<String>,
     pub kernel: bool,
+    pub identifier: Option<String>,
     pub message: Vec<u8>,
     pub time_raw: String,
 }
@@ -55,6 +56,7 @@ impl OwnedRecord {
             uptime_us: self.monotonic_us,
             time_raw: Cow::Borrowed(&self.time_raw),
             host: self.hostname.as_deref(),
+            program: self.identifier.as_deref(),
             origin: if self.kernel {
                 Origin::Kernel
             } else {
@@ -85,6 +87,7 @@ pub fn parse_json_line(line: &[u8]) -> Result<OwnedRecord, String> {
         monotonic_us: e.monotonic.as_deref().and_then(|s| parse_u64(s.as_bytes())),
         hostname: e.hostname,
         kernel,
+        identifier: e.identifier,
         message,
         time_raw: e.realtime.unwrap_or_default(),
     })
@@ -98,6 +101,7 @@ pub fn parse_export_record(buf: &[u8], mut pos: usize) -> (OwnedRecord, usize) {
         monotonic_us: None,
         hostname: None,
         kernel: false,
+        identifier: None,
         message: Vec::new(),
         time_raw: String::new(),
     };
@@ -133,7 +137,10 @@ pub fn parse_export_record(buf: &[u8], mut pos: usize) -> (OwnedRecord, usize) {
             b"__MONOTONIC_TIMESTAMP" => rec.monotonic_us = parse_u64(&value),
             b"_HOSTNAME" => rec.hostname = Some(String::from_utf8_lossy(&value).into_owned()),
             b"_TRANSPORT" if &*value == b"kernel" => rec.kernel = true,
-            b"SYSLOG_IDENTIFIER" if &*value == b"kernel" => rec.kernel = true,
+            b"SYSLOG_IDENTIFIER" => {
+                rec.kernel |= &*value == b"kernel";
+                rec.identifier = Some(String::from_utf8_lossy(&value).into_owned());
+            }
             _ => {}
         }
     }

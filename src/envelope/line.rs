@@ -41,6 +41,7 @@ pub fn parse_line(line: &[u8]) -> Record<'_> {
             time_raw: Cow::Borrowed(""),
             host: None,
             origin: Origin::Unknown,
+            program: None,
             msg: Cow::Borrowed(line),
         })
 }
@@ -121,6 +122,7 @@ fn priority_line(line: &[u8]) -> Option<Record<'_>> {
         time_raw: Cow::Borrowed(""),
         host: None,
         origin: Origin::Kernel,
+        program: None,
         msg: Cow::Borrowed(rest),
     };
     Some(kernel_inner(rec, rest))
@@ -136,6 +138,7 @@ fn dmesg_line(line: &[u8], at: usize) -> Option<Record<'_>> {
             time_raw: as_str(&line[at..end]),
             host: None,
             origin: Origin::Kernel,
+            program: None,
             msg: Cow::Borrowed(msg),
         });
     }
@@ -171,6 +174,7 @@ fn dmesg_line(line: &[u8], at: usize) -> Option<Record<'_>> {
         time_raw: as_str(inner),
         host: None,
         origin: Origin::Kernel,
+        program: None,
         msg: Cow::Borrowed(msg),
     })
 }
@@ -190,6 +194,7 @@ fn kmsg_line(line: &[u8]) -> Option<Record<'_>> {
         time_raw: as_str(&line[..semi]),
         host: None,
         origin: Origin::Kernel,
+        program: None,
         msg: Cow::Borrowed(msg),
     })
 }
@@ -213,6 +218,7 @@ fn iso_line(line: &[u8]) -> Option<Record<'_>> {
             time_raw,
             host: None,
             origin: Origin::Kernel,
+            program: None,
             msg: Cow::Borrowed(msg),
         };
         return Some(kernel_inner(rec, msg));
@@ -292,6 +298,7 @@ fn host_and_program<'a>(
         time_raw,
         host: None,
         origin: Origin::Unknown,
+        program: None,
         msg: Cow::Borrowed(&line[at..]),
     };
     let t1_end = token_end(line, at);
@@ -311,6 +318,7 @@ fn host_and_program<'a>(
     match prog_colon(window) {
         Some((name, colon)) => {
             let msg_at = after_sep(line, p_at + colon + 1);
+            rec.program = std::str::from_utf8(name).ok();
             rec.origin = if name == b"kernel" {
                 Origin::Kernel
             } else {
@@ -366,6 +374,7 @@ fn glued_uptime_line(line: &[u8]) -> Option<Record<'_>> {
         time_raw: as_str(&line[open..end]),
         host: None,
         origin: Origin::Kernel,
+        program: None,
         msg: Cow::Borrowed(msg),
     })
 }

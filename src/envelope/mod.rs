@@ -59,6 +59,8 @@ pub struct Record<'a> {
     pub time_raw: Cow<'a, str>,
     pub host: Option<&'a str>,
     pub origin: Origin,
+    /// The program that logged it (`kubelet`, `systemd-oomd`, …), when the envelope names one.
+    pub program: Option<&'a str>,
     /// The message, without envelope, priority or uptime prefixes.
     pub msg: Cow<'a, [u8]>,
 }

@@ -26,6 +26,10 @@ pub struct ContainerInfo {
     /// `lastState.terminated.reason` (`OOMKilled`, `Error`, …).
     pub last_terminated_reason: Option<String>,
     pub last_exit_code: Option<i64>,
+    /// `lastState.terminated.finishedAt` as printed.
+    pub last_finished_at: Option<String>,
+    /// `lastState.terminated.containerID`: the container instance that ended.
+    pub last_container_id: Option<String>,
 }
 
 /// What is known of one pod.
@@ -36,6 +40,9 @@ pub struct PodInfo {
     pub name: Option<String>,
     pub qos: Option<String>,
     pub node: Option<String>,
+    /// `status.reason` / `status.message` (`Evicted`, "The node was low on resource: memory…").
+    pub status_reason: Option<String>,
+    pub status_message: Option<String>,
     pub containers: BTreeMap<String, ContainerInfo>,
 }
 
@@ -122,6 +129,8 @@ impl NameIndex {
             mine.name = mine.name.take().or(p.name);
             mine.qos = mine.qos.take().or(p.qos);
             mine.node = mine.node.take().or(p.node);
+            mine.status_reason = mine.status_reason.take().or(p.status_reason);
+            mine.status_message = mine.status_message.take().or(p.status_message);
             for (n, c) in p.containers {
                 let m = mine.containers.entry(n).or_default();
                 m.id = m.id.take().or(c.id);
@@ -131,6 +140,8 @@ impl NameIndex {
                 m.last_terminated_reason =
                     m.last_terminated_reason.take().or(c.last_terminated_reason);
                 m.last_exit_code = m.last_exit_code.or(c.last_exit_code);
+                m.last_finished_at = m.last_finished_at.take().or(c.last_finished_at);
+                m.last_container_id = m.last_container_id.take().or(c.last_container_id);
             }
         }
         for (id, r) in other.containers {
@@ -364,6 +375,14 @@ impl NameIndex {
                 .node
                 .take()
                 .or(pod["spec"]["nodeName"].as_str().map(str::to_string));
+            info.status_reason = info
+                .status_reason
+                .take()
+                .or(pod["status"]["reason"].as_str().map(str::to_string));
+            info.status_message = info
+                .status_message
+                .take()
+                .or(pod["status"]["message"].as_str().map(str::to_string));
             for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
                 let Some(cname) = c["name"].as_str() else {
                     continue;
@@ -394,6 +413,14 @@ impl NameIndex {
                     .take()
                     .or(term["reason"].as_str().map(str::to_string));
                 e.last_exit_code = e.last_exit_code.or(term["exitCode"].as_i64());
+                e.last_finished_at = e
+                    .last_finished_at
+                    .take()
+                    .or(term["finishedAt"].as_str().map(str::to_string));
+                e.last_container_id = e
+                    .last_container_id
+                    .take()
+                    .or(term["containerID"].as_str().map(strip_runtime));
                 if let Some(id) = s["containerID"].as_str() {
                     ids.push((strip_runtime(id), cname.to_string()));
                 }

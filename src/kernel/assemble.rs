@@ -11,7 +11,9 @@
 //! cut before its victim is still an event, marked incomplete. A block that ends in
 //! `Kernel panic - not syncing` is a panic, not a kill.
 
-use super::event::{Cgroups, OomEvent, OtherDeath, Reaped, SourceRef, Stamp, TaskRow};
+use super::event::{
+    Cgroups, ContainerRef, OomEvent, OtherDeath, PodRef, Reaped, SourceRef, Stamp, TaskRow,
+};
 use super::lines::{self, Counter, KLine, KilledLine, OomKillLine, Scope};
 use crate::envelope::Record;
 use crate::k8s::cgroup_path;
@@ -83,6 +85,14 @@ impl Assembler {
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
         let offset = offset + self.offset_base;
+        if rec.origin != crate::envelope::Origin::Kernel
+            && (crate::userspace::ANCHORS
+                .iter()
+                .any(|a| memchr::memmem::find(&rec.msg, a.as_bytes()).is_some())
+                || matches!(rec.program, Some("systemd-oomd" | "earlyoom")))
+        {
+            self.userspace(rec, line, offset);
+        }
         if !rec.maybe_kernel() {
             self.tick_idle();
             return;
@@ -94,6 +104,51 @@ impl Assembler {
             }
         } else {
             self.feed_msg(rec, &rec.msg, line, offset);
+        }
+    }
+
+    /// A userspace line about a memory death: recorded among the other deaths.
+    fn userspace(&mut self, rec: &Record, line: u64, offset: u64) {
+        for u in crate::userspace::classify(rec.program, &rec.msg) {
+            let pod = u.pod.as_ref().map(|p| {
+                let (ns, name) = p.split_once('/').unwrap_or(("", p));
+                PodRef {
+                    uid: None,
+                    namespace: Some(ns.to_string()).filter(|s| !s.is_empty()),
+                    name: Some(name.to_string()),
+                }
+            });
+            self.deaths.push(OtherDeath {
+                kind: u.kind.to_string(),
+                reporter: u.reporter.to_string(),
+                time_raw: (!rec.time_raw.is_empty()).then(|| rec.time_raw.to_string()),
+                node: rec.host.map(str::to_string),
+                message: String::from_utf8_lossy(&rec.msg).trim().to_string(),
+                cgroup: u.cgroup,
+                unit: u.unit,
+                pod,
+                container: u.container_id.map(|id| ContainerRef {
+                    id: Some(id),
+                    name: None,
+                }),
+                pid: u.pid,
+                comm: u.comm,
+                evidence: u
+                    .evidence
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+                sources: vec![SourceRef {
+                    file: self.file.clone(),
+                    line,
+                }],
+                stamp: Stamp {
+                    wall: rec.wall,
+                    uptime_us: rec.uptime_us,
+                },
+                offset,
+                ..OtherDeath::default()
+            });
         }
     }
 
@@ -379,6 +434,7 @@ impl Assembler {
                     self.close();
                     self.deaths.push(OtherDeath {
                         kind: "panic".into(),
+                        reporter: "kernel".into(),
                         time: None,
                         time_raw: (!rec.time_raw.is_empty()).then(|| rec.time_raw.to_string()),
                         node: rec.host.map(str::to_string),
@@ -392,6 +448,7 @@ impl Assembler {
                             uptime_us: rec.uptime_us,
                         },
                         offset,
+                        ..OtherDeath::default()
                     });
                 }
             },
@@ -412,6 +469,7 @@ impl Assembler {
         if let Some(text) = b.is_panic.take() {
             self.deaths.push(OtherDeath {
                 kind: "panic".into(),
+                reporter: "kernel".into(),
                 time: None,
                 time_raw: b.ev.time_raw.clone(),
                 node: b.host.clone(),
@@ -419,6 +477,7 @@ impl Assembler {
                 sources: b.ev.sources.clone(),
                 stamp: b.ev.stamp,
                 offset: b.ev.offset,
+                ..OtherDeath::default()
             });
             return;
         }

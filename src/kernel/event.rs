@@ -173,6 +173,21 @@ impl Serialize for TaskRow {
     }
 }
 
+/// A pod as a userspace report names it (any part may be unknown).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PodRef {
+    pub uid: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+}
+
+/// A container as a userspace report names it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ContainerRef {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
 /// A finding about a kill or an incident: a stable code, the numbers behind it and
 /// what to do about it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -188,13 +203,27 @@ pub struct Diagnosis {
 }
 
 /// A death that is not a kernel OOM kill (here: an OOM report ending in a panic).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct OtherDeath {
+    /// `panic`, `oomd_kill`, `unit_oom_failed`, `unit_process_oom_killed`,
+    /// `earlyoom_kill`, `eviction`, `k8s_oom_report`, `k8s_oomkilled`, `k8s_exit_137`.
     pub kind: String,
+    /// Who said it (`kernel`, `systemd-oomd`, `containerd TaskOOM`, `pod status`, …).
+    pub reporter: String,
     pub time: Option<String>,
     pub time_raw: Option<String>,
     pub node: Option<String>,
     pub message: String,
+    pub cgroup: Option<String>,
+    pub unit: Option<String>,
+    pub pod: Option<PodRef>,
+    pub container: Option<ContainerRef>,
+    pub pid: Option<u64>,
+    pub comm: Option<String>,
+    pub evidence: BTreeMap<String, String>,
+    /// Index in `events` of the kernel kill this report was matched to.
+    pub matched_event: Option<usize>,
+    pub diagnoses: Vec<Diagnosis>,
     pub sources: Vec<SourceRef>,
     #[serde(skip)]
     pub stamp: Stamp,

@@ -33,6 +33,7 @@ const ANCHORS: &[&str] = &[
 fn alternation(extra: &[&str]) -> Regex {
     let pat = ANCHORS
         .iter()
+        .chain(crate::userspace::ANCHORS)
         .chain(extra)
         .map(|s| regex::escape(s))
         .collect::<Vec<_>>()

@@ -156,18 +156,30 @@ impl Render for Text {
                 }
             }
         }
+        if !a.other_deaths.is_empty() {
+            writeln!(out, "other deaths and Kubernetes reports:")?;
+        }
         for d in &a.other_deaths {
+            let matched = d
+                .matched_event
+                .and_then(|i| a.events.get(i))
+                .map(|e| format!(" [kernel kill {}]", e.id))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "node {}: {} at {}: {}",
-                d.node.as_deref().unwrap_or("(unknown)"),
-                d.kind,
+                "  {}  {} ({}) on {}{matched}: {}",
                 d.time
                     .as_deref()
                     .or(d.time_raw.as_deref())
                     .unwrap_or("(no time)"),
+                d.kind,
+                d.reporter,
+                d.node.as_deref().unwrap_or("(unknown)"),
                 d.message
             )?;
+            for g in &d.diagnoses {
+                writeln!(out, "      {}: {}", g.code, g.summary)?;
+            }
         }
         if !a.warnings.is_empty() {
             writeln!(out, "{} warning(s):", a.warnings.len())?;

@@ -1,0 +1,220 @@
+//! What Kubernetes said against what the kernel did: each Kubernetes OOM report
+//! (pod status `OOMKilled`, exit code 137, containerd `TaskOOM`, kubelet `SystemOOM`,
+//! node-problem-detector, cAdvisor) is matched to the kernel kill behind it, and the
+//! mismatches are called out with a diagnosis.
+
+use crate::k8s::names::NameIndex;
+use crate::kernel::event::{ContainerRef, Diagnosis, OomEvent, OtherDeath, PodRef};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+fn diag(
+    code: &'static str,
+    severity: &'static str,
+    summary: String,
+    evidence: Vec<(&'static str, serde_json::Value)>,
+    action: &str,
+) -> Diagnosis {
+    Diagnosis {
+        code,
+        severity,
+        summary,
+        evidence: evidence.into_iter().collect::<BTreeMap<_, _>>(),
+        action: action.to_string(),
+    }
+}
+
+/// Pod-status reports from pod listings: `OOMKilled` terminations, and exit code 137
+/// terminations that were not called OOMKilled.
+pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
+    let mut out = Vec::new();
+    for p in names.pods.values() {
+        if p.status_reason.as_deref() == Some("Evicted") {
+            out.push(OtherDeath {
+                kind: "eviction".into(),
+                reporter: "pod status".into(),
+                node: p.node.clone(),
+                message: p.status_message.clone().unwrap_or_else(|| "Evicted".into()),
+                pod: Some(PodRef {
+                    uid: Some(p.uid.clone()),
+                    namespace: p.namespace.clone(),
+                    name: p.name.clone(),
+                }),
+                ..OtherDeath::default()
+            });
+        }
+        for (cname, c) in &p.containers {
+            let reason = c.last_terminated_reason.as_deref();
+            let kind = match (reason, c.last_exit_code) {
+                (Some("OOMKilled"), _) => "k8s_oomkilled",
+                (_, Some(137)) => "k8s_exit_137",
+                _ => continue,
+            };
+            let mut evidence = BTreeMap::new();
+            if let Some(r) = reason {
+                evidence.insert("reason".to_string(), r.to_string());
+            }
+            if let Some(x) = c.last_exit_code {
+                evidence.insert("exit_code".to_string(), x.to_string());
+            }
+            if let Some(n) = c.restart_count {
+                evidence.insert("restart_count".to_string(), n.to_string());
+            }
+            out.push(OtherDeath {
+                kind: kind.to_string(),
+                reporter: "pod status".into(),
+                time: c.last_finished_at.as_deref().and_then(|t| {
+                    let (civil, off, _) = crate::clock::parse_iso(t.as_bytes())?;
+                    Some(civil.rfc3339_with_offset(off.unwrap_or(0)))
+                }),
+                time_raw: c.last_finished_at.clone(),
+                node: p.node.clone(),
+                message: format!(
+                    "container {cname} of pod {}/{} last terminated: {} (exit code {})",
+                    p.namespace.as_deref().unwrap_or("?"),
+                    p.name.as_deref().unwrap_or("?"),
+                    reason.unwrap_or("?"),
+                    c.last_exit_code.map_or("?".to_string(), |x| x.to_string())
+                ),
+                pod: Some(PodRef {
+                    uid: Some(p.uid.clone()),
+                    namespace: p.namespace.clone(),
+                    name: p.name.clone(),
+                }),
+                container: Some(ContainerRef {
+                    id: c.last_container_id.clone(),
+                    name: Some(cname.clone()),
+                }),
+                evidence,
+                ..OtherDeath::default()
+            });
+        }
+    }
+    out
+}
+
+fn is_report(d: &OtherDeath) -> bool {
+    matches!(
+        d.kind.as_str(),
+        "k8s_oom_report" | "k8s_oomkilled" | "k8s_exit_137"
+    )
+}
+
+/// Does kernel event `e` stand behind report `d`?
+fn matches(d: &OtherDeath, e: &OomEvent) -> bool {
+    if d.node.is_some() && e.node.is_some() && d.node != e.node {
+        return false;
+    }
+    if let (Some(id), Some(c)) = (
+        d.container.as_ref().and_then(|c| c.id.as_deref()),
+        &e.container,
+    ) {
+        return c.id.starts_with(id) || id.starts_with(&c.id);
+    }
+    if let Some(pid) = d.pid {
+        return e.victim.pid == Some(pid)
+            && d.comm
+                .as_ref()
+                .is_none_or(|c| e.victim.comm.as_ref() == Some(c));
+    }
+    if let Some(cg) = &d.cgroup {
+        return e.cgroup.oom.as_ref() == Some(cg) || e.cgroup.task.as_ref() == Some(cg);
+    }
+    if let (Some(pr), Some(p)) = (&d.pod, &e.pod) {
+        let same_pod = pr.uid.as_ref() == Some(&p.uid);
+        let cname = d.container.as_ref().and_then(|c| c.name.as_ref());
+        let ename = e.container.as_ref().and_then(|c| c.name.as_ref());
+        return same_pod && (cname.is_none() || cname == ename);
+    }
+    false
+}
+
+/// Fills pod UIDs of reports that name a pod by namespace/name, and drops a pod-status
+/// eviction that a kubelet line already reported.
+pub fn complete(deaths: &mut Vec<OtherDeath>, names: &NameIndex) {
+    for d in deaths.iter_mut() {
+        if let Some(p) = &mut d.pod
+            && p.uid.is_none()
+            && p.name.is_some()
+            && let Some(info) = names
+                .pods
+                .values()
+                .find(|i| i.name == p.name && i.namespace == p.namespace)
+        {
+            p.uid = Some(info.uid.clone());
+        }
+    }
+    let kubelet_evicted: Vec<Option<PodRef>> = deaths
+        .iter()
+        .filter(|d| d.kind == "eviction" && d.reporter != "pod status")
+        .map(|d| d.pod.clone())
+        .collect();
+    deaths.retain(|d| {
+        !(d.kind == "eviction" && d.reporter == "pod status" && kubelet_evicted.contains(&d.pod))
+    });
+}
+
+/// Matches reports to kernel kills and adds the mismatch diagnoses.
+pub fn reconcile(events: &mut [OomEvent], deaths: &mut [OtherDeath], names: &NameIndex) {
+    for d in deaths.iter_mut().filter(|d| is_report(d)) {
+        // The most recent matching kill: a pod status names the last termination.
+        d.matched_event = events.iter().rposition(|e| matches(d, e));
+        match (d.kind.as_str(), d.matched_event) {
+            ("k8s_oomkilled" | "k8s_oom_report", None) => d.diagnoses.push(diag(
+                "oomkilled_without_kernel_kill",
+                "warning",
+                format!("{} reported an OOM kill that no kernel OOM report in the bundle shows: the kernel log rotated away, or the kill happened on another node", d.reporter),
+                vec![("reporter", json!(d.reporter))],
+                "Collect the node's kernel log for that time (journalctl -k, /var/log/messages of the right day) to see what filled the cgroup.",
+            )),
+            ("k8s_exit_137", None) => d.diagnoses.push(diag(
+                "exit_137_not_oom",
+                "warning",
+                "exit code 137 (SIGKILL) without OOMKilled and without a kernel OOM kill: something else killed the container (a liveness probe, a forced delete, the runtime, or another process)".into(),
+                vec![("exit_code", json!(137))],
+                "Look at the pod's events for probe failures and at the kubelet log around the termination time.",
+            )),
+            _ => {}
+        }
+    }
+    for (i, e) in events.iter_mut().enumerate() {
+        let Some(pod) = &e.pod else { continue };
+        let Some(info) = names.pods.get(&pod.uid) else {
+            continue;
+        };
+        let cname = e.container.as_ref().and_then(|c| c.name.as_ref());
+        let Some(c) = cname.and_then(|n| info.containers.get(n)) else {
+            continue;
+        };
+        // Only a pod status (with its restart count) tells how Kubernetes saw the kill.
+        let status_known = c.restart_count.is_some();
+        let reported = deaths
+            .iter()
+            .any(|d| d.matched_event == Some(i) && d.kind == "k8s_oomkilled");
+        if status_known && !reported && c.last_terminated_reason.as_deref() != Some("OOMKilled") {
+            e.diagnoses.push(diag(
+                "kill_not_reported_by_kubernetes",
+                "warning",
+                format!(
+                    "the kernel OOM-killed a process of container {} but its pod status does not say OOMKilled (last termination: {}): a child process died while the container lived on, or the status was overwritten by a later restart",
+                    cname.map_or("?", String::as_str),
+                    c.last_terminated_reason.as_deref().unwrap_or("none")
+                ),
+                vec![("last_terminated_reason", json!(c.last_terminated_reason)), ("restart_count", json!(c.restart_count))],
+                "Do not rely on OOMKilled alone: alert on the cgroup's oom_kill counter (memory.events) or on kernel OOM messages.",
+            ));
+        }
+        if e.kind.as_deref() == Some("host")
+            && let (Some(limit), Some(rss)) = (c.limit_bytes, e.victim.anon_rss_kb)
+            && rss * 1024 * 2 < limit
+        {
+            e.diagnoses.push(diag(
+                "host_oom_killed_container_below_limit",
+                "warning",
+                format!("a host OOM killed a process of container {} while it used {rss} kB, less than half its own limit of {} kB: the node, not the container, ran out of memory", cname.map_or("?", String::as_str), limit / 1024),
+                vec![("victim_anon_rss_kb", json!(rss)), ("container_limit_kb", json!(limit / 1024))],
+                "Raise the container's request toward its real usage (requests, not limits, protect it from host OOMs) and look for what else grew on the node.",
+            ));
+        }
+    }
+}

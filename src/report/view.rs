@@ -1,0 +1,465 @@
+//! What the HTML report shows, derived from the analysis and kept apart from markup
+//! and drawing: event times as instants, events grouped into workloads, and what
+//! filled a cgroup (or a host's memory) at a kill.
+//!
+//! Sizes are bytes here; the page and the plots choose the unit.
+
+use crate::analysis::Analysis;
+use crate::analysis::incidents::Incident;
+use crate::clock::{Civil, parse_iso};
+use crate::kernel::event::{Container, OomEvent, Pod};
+use std::collections::BTreeMap;
+
+/// The page size assumed where the kernel prints pages (Mem-Info, task tables).
+pub const PAGE_BYTES: u64 = 4096;
+
+/// A v1 limit of 2^50 kB or more is the kernel's "unlimited".
+const UNLIMITED_KB: u64 = 1 << 50;
+
+/// The kind of a kill, as the page tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Host,
+    Cgroup,
+    Other,
+}
+
+impl Kind {
+    pub fn of(e: &OomEvent) -> Kind {
+        match e.kind.as_deref() {
+            Some("host") => Kind::Host,
+            Some("cgroup") => Kind::Cgroup,
+            _ => Kind::Other,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Host => "host",
+            Kind::Cgroup => "cgroup",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// An event time as a point on a time axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Instant {
+    /// Seconds since the epoch: UTC when the time carried an offset, else the local
+    /// wall-clock time read as if it were UTC.
+    pub secs: f64,
+    /// The time carried an offset.
+    pub zoned: bool,
+}
+
+/// The instant of a time as printed in the JSON (`time`), if it has a date.
+pub fn instant(time: Option<&str>) -> Option<Instant> {
+    let (civil, offset, _) = parse_iso(time?.as_bytes())?;
+    let micros = civil.as_utc_micros() - i64::from(offset.unwrap_or(0)) * 1_000_000;
+    Some(Instant {
+        secs: micros as f64 / 1e6,
+        zoned: offset.is_some(),
+    })
+}
+
+/// The UTC wall time of `secs` (whole seconds), for axis labels.
+pub fn civil_utc(secs: f64) -> Civil {
+    Civil::from_utc_micros((secs.floor() as i64) * 1_000_000, false)
+}
+
+/// `536870912` → `512.0 MiB`; below 1 KiB in bytes.
+pub fn human_bytes(b: u64) -> String {
+    if b < 1024 {
+        format!("{b} B")
+    } else {
+        super::text::human_kb(b / 1024)
+    }
+}
+
+/// A kB counter as bytes; the kernel's "unlimited" is `None`.
+pub fn limit_bytes(kb: Option<u64>) -> Option<u64> {
+    kb.filter(|&k| k < UNLIMITED_KB).map(|k| k * 1024)
+}
+
+// ------------------------------------------------------------------ workloads
+
+/// One incident of the analysis (the kills of one container, pod, cgroup, or the host
+/// OOMs of one node) as the page shows it.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    /// Index into `Analysis::incidents`.
+    pub incident: usize,
+    /// Anchor in the page: the incident's id (`i1`, …).
+    pub anchor: String,
+    /// `container`, `pod`, `cgroup` or `host`.
+    pub scope: &'static str,
+    /// A one-line label: `container app in pod shop/web-1`, `cgroup /x.slice`, …
+    pub label: String,
+    pub node: Option<String>,
+    pub qos: Option<String>,
+    /// Indexes into `Analysis::events`, in output order.
+    pub events: Vec<usize>,
+    pub host: usize,
+    pub cgroup: usize,
+}
+
+fn pod_label(p: &Pod) -> String {
+    match (&p.namespace, &p.name) {
+        (Some(ns), Some(n)) => format!("{ns}/{n}"),
+        (None, Some(n)) => n.clone(),
+        _ => p.uid.clone(),
+    }
+}
+
+fn container_label(c: &Container) -> String {
+    match &c.name {
+        Some(n) => n.clone(),
+        None => c.id.chars().take(12).collect(),
+    }
+}
+
+fn incident_label(i: &Incident) -> String {
+    let node = i.node.as_deref().unwrap_or("(unknown node)");
+    match (i.scope, &i.pod, &i.container, &i.cgroup) {
+        ("host", ..) => format!("host OOMs on {node}"),
+        (_, Some(p), Some(c), _) => {
+            format!("container {} in pod {}", container_label(c), pod_label(p))
+        }
+        (_, Some(p), None, _) => format!("pod {}", pod_label(p)),
+        (_, None, _, Some(cg)) => format!("cgroup {cg}"),
+        _ => format!("unknown cgroup on {node}"),
+    }
+}
+
+/// The incidents as workloads, most kills first (ties: in the analysis' order).
+pub fn workloads(a: &Analysis) -> Vec<Workload> {
+    let mut out: Vec<Workload> = a
+        .incidents
+        .iter()
+        .enumerate()
+        .map(|(n, inc)| {
+            let events: Vec<usize> = inc
+                .events
+                .iter()
+                .copied()
+                .filter(|&i| i < a.events.len())
+                .collect();
+            let count = |k: Kind| {
+                events
+                    .iter()
+                    .filter(|&&i| Kind::of(&a.events[i]) == k)
+                    .count()
+            };
+            Workload {
+                incident: n,
+                anchor: inc.id.clone(),
+                scope: inc.scope,
+                label: incident_label(inc),
+                node: inc.node.clone(),
+                qos: inc.pod.as_ref().and_then(|p| p.qos.clone()),
+                host: count(Kind::Host),
+                cgroup: count(Kind::Cgroup),
+                events,
+            }
+        })
+        .collect();
+    out.sort_by_key(|w| std::cmp::Reverse(w.events.len()));
+    out
+}
+
+// ------------------------------------------------------------------ memory fill
+
+/// One part of what filled a cgroup or a host's memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Anon,
+    PageCache,
+    Shmem,
+    Kernel,
+    /// Charged but not explained by the stats (usage minus the parts).
+    Other,
+    /// Swap: shown beyond the memory limit, it does not count against it.
+    Swap,
+    /// Free memory (host OOMs).
+    Free,
+}
+
+impl Part {
+    pub const ALL: [Part; 7] = [
+        Part::Anon,
+        Part::PageCache,
+        Part::Shmem,
+        Part::Kernel,
+        Part::Other,
+        Part::Swap,
+        Part::Free,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::Anon => "anon / rss",
+            Part::PageCache => "page cache",
+            Part::Shmem => "shmem / tmpfs",
+            Part::Kernel => "kernel (slab, stacks, page tables)",
+            Part::Other => "other / unaccounted",
+            Part::Swap => "swap",
+            Part::Free => "free",
+        }
+    }
+
+    pub fn color(self) -> (u8, u8, u8) {
+        match self {
+            Part::Anon => (0x4e, 0x79, 0xa7),
+            Part::PageCache => (0x59, 0xa1, 0x4f),
+            Part::Shmem => (0xb0, 0x7a, 0xa1),
+            Part::Kernel => (0xf2, 0x8e, 0x2b),
+            Part::Other => (0xba, 0xb0, 0xac),
+            Part::Swap => (0xed, 0xc9, 0x48),
+            Part::Free => (0xe4, 0xe4, 0xe4),
+        }
+    }
+}
+
+/// What filled the memory at a kill: parts in [`Part`] order (zero parts left out),
+/// and the limit the kill was against (the cgroup limit, or the host's RAM).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fill {
+    pub parts: Vec<(Part, u64)>,
+    pub usage: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+impl Fill {
+    pub fn total(&self) -> u64 {
+        self.parts.iter().map(|&(_, b)| b).sum()
+    }
+}
+
+fn stat(m: &BTreeMap<String, u64>, key: &str) -> Option<u64> {
+    m.get(key).copied()
+}
+
+/// The memcg stats that describe the OOM cgroup: its own block (v2, or v1 with
+/// hierarchical `total_*` keys), else the blocks of it and its descendants summed
+/// (v1 prints each cgroup's local stats), else the first block.
+fn oom_stats(e: &OomEvent) -> Option<BTreeMap<String, u64>> {
+    let oom = e.cgroup.oom.as_deref();
+    if let Some(m) = oom.and_then(|p| e.memcg_stats.get(p)) {
+        if m.contains_key("anon") || m.keys().any(|k| k.starts_with("total_")) {
+            return Some(total_keys(m));
+        }
+        let root = oom.unwrap_or("/").trim_end_matches('/');
+        let mut sum = BTreeMap::new();
+        for (path, m) in &e.memcg_stats {
+            if path == root || path.starts_with(&format!("{root}/")) || root.is_empty() {
+                for (k, v) in m {
+                    *sum.entry(k.clone()).or_insert(0u64) += v;
+                }
+            }
+        }
+        return Some(sum);
+    }
+    e.memcg_stats.values().next().map(total_keys)
+}
+
+/// v1 `total_rss` etc. are the hierarchical values: prefer them under the plain names.
+fn total_keys(m: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+    let mut out = m.clone();
+    for (k, v) in m {
+        if let Some(plain) = k.strip_prefix("total_") {
+            out.insert(plain.to_string(), *v);
+        }
+    }
+    out
+}
+
+/// What filled the OOM cgroup at a cgroup kill, from the memcg stats and counters.
+/// `None` when neither stats nor a usage counter were printed.
+pub fn cgroup_fill(e: &OomEvent) -> Option<Fill> {
+    let m = &e.memory;
+    let usage = m.usage_kb.map(|k| k * 1024);
+    let limit = limit_bytes(m.limit_kb);
+    let stats = oom_stats(e);
+    if stats.is_none() && usage.is_none() {
+        return None;
+    }
+    let s = stats.unwrap_or_default();
+    let mut parts = BTreeMap::new();
+    if s.contains_key("anon") {
+        // v2: `file` includes shmem; `kernel` (5.18+) or its parts.
+        let shmem = stat(&s, "shmem").unwrap_or(0);
+        parts.insert(Part::Anon, stat(&s, "anon").unwrap_or(0));
+        parts.insert(
+            Part::PageCache,
+            stat(&s, "file").unwrap_or(0).saturating_sub(shmem),
+        );
+        parts.insert(Part::Shmem, shmem);
+        let kernel = stat(&s, "kernel").unwrap_or_else(|| {
+            let slab = stat(&s, "slab").unwrap_or_else(|| {
+                stat(&s, "slab_reclaimable").unwrap_or(0)
+                    + stat(&s, "slab_unreclaimable").unwrap_or(0)
+            });
+            ["kernel_stack", "pagetables", "percpu", "sock"]
+                .iter()
+                .filter_map(|k| stat(&s, k))
+                .sum::<u64>()
+                + slab
+        });
+        parts.insert(Part::Kernel, kernel);
+        parts.insert(Part::Swap, m.swap_usage_kb.unwrap_or(0) * 1024);
+    } else {
+        // v1: `cache` includes shmem; kmem from the counter; swap from the stats
+        // or memory+swap minus memory.
+        let shmem = stat(&s, "shmem").unwrap_or(0);
+        parts.insert(Part::Anon, stat(&s, "rss").unwrap_or(0));
+        parts.insert(
+            Part::PageCache,
+            stat(&s, "cache").unwrap_or(0).saturating_sub(shmem),
+        );
+        parts.insert(Part::Shmem, shmem);
+        parts.insert(Part::Kernel, m.kmem_usage_kb.unwrap_or(0) * 1024);
+        let swap = stat(&s, "swap").or_else(|| {
+            let memsw = m.memsw_usage_kb?;
+            Some(memsw.saturating_sub(m.usage_kb?) * 1024)
+        });
+        parts.insert(Part::Swap, swap.unwrap_or(0));
+    }
+    let charged: u64 = parts
+        .iter()
+        .filter(|(p, _)| **p != Part::Swap)
+        .map(|(_, b)| *b)
+        .sum();
+    if let Some(u) = usage {
+        // Charged but unexplained: worth showing when it is more than 1 % of usage.
+        let rest = u.saturating_sub(charged);
+        if rest * 100 > u {
+            parts.insert(Part::Other, rest);
+        }
+    }
+    Some(Fill {
+        parts: parts.into_iter().filter(|&(_, b)| b > 0).collect(),
+        usage,
+        limit,
+    })
+}
+
+/// The host's memory at a host OOM, from Mem-Info (pages of [`PAGE_BYTES`]), against
+/// the RAM. `None` without Mem-Info.
+pub fn host_fill(e: &OomEvent) -> Option<Fill> {
+    let mi = e.meminfo.as_ref()?;
+    let page = |k: &str| mi.get(k).copied().unwrap_or(0) * PAGE_BYTES;
+    let shmem = page("shmem");
+    // shmem pages sit on the anon LRU lists.
+    let anon = (page("active_anon") + page("inactive_anon")).saturating_sub(shmem);
+    let parts = [
+        (Part::Anon, anon),
+        (Part::PageCache, page("active_file") + page("inactive_file")),
+        (Part::Shmem, shmem),
+        (
+            Part::Kernel,
+            page("slab_reclaimable")
+                + page("slab_unreclaimable")
+                + page("pagetables")
+                + page("kernel_misc_reclaimable"),
+        ),
+        (Part::Free, page("free")),
+    ];
+    let ram = mi.get("ram_pages").map(|p| p * PAGE_BYTES);
+    Some(Fill {
+        parts: parts.into_iter().filter(|&(_, b)| b > 0).collect(),
+        usage: None,
+        limit: ram,
+    })
+}
+
+// ------------------------------------------------------------------ tasks
+
+/// A task-table row's resident size in pages: `rss`, or the 6.x split columns summed.
+pub fn task_rss_pages(row: &crate::kernel::event::TaskRow) -> i64 {
+    row.get("rss").unwrap_or_else(|| {
+        ["rss_anon", "rss_file", "rss_shmem"]
+            .iter()
+            .filter_map(|c| row.get(c))
+            .sum()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::event::{Cgroups, Memory};
+
+    #[test]
+    fn instants() {
+        let z = instant(Some("2024-03-05T10:18:20.5+01:00")).unwrap();
+        assert!(z.zoned);
+        assert_eq!(z.secs, 1_709_630_300.5);
+        let l = instant(Some("2024-03-05T09:18:20")).unwrap();
+        assert!(!l.zoned);
+        assert_eq!(l.secs, 1_709_630_300.0);
+        assert_eq!(instant(Some("[33900.120001]")), None);
+        assert_eq!(instant(None), None);
+    }
+
+    #[test]
+    fn human() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(536_870_912), "512.0 MiB");
+        assert_eq!(limit_bytes(Some(9_007_199_254_740_988)), None);
+    }
+
+    fn v1_event() -> OomEvent {
+        let mut e = OomEvent {
+            cgroup: Cgroups {
+                oom: Some("/docker/a".into()),
+                task: Some("/docker/a".into()),
+            },
+            memory: Memory {
+                usage_kb: Some(1000),
+                limit_kb: Some(1000),
+                memsw_usage_kb: Some(1200),
+                kmem_usage_kb: Some(100),
+                ..Memory::default()
+            },
+            ..OomEvent::default()
+        };
+        let stats = [("rss", 600), ("cache", 250), ("shmem", 50)]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v * 1024))
+            .collect();
+        e.memcg_stats.insert("/docker/a".into(), stats);
+        e
+    }
+
+    #[test]
+    fn v1_fill_splits_shmem_from_cache_and_derives_swap() {
+        let f = cgroup_fill(&v1_event()).unwrap();
+        assert_eq!(
+            f.parts,
+            vec![
+                (Part::Anon, 600 * 1024),
+                (Part::PageCache, 200 * 1024),
+                (Part::Shmem, 50 * 1024),
+                (Part::Kernel, 100 * 1024),
+                (Part::Other, 50 * 1024),
+                (Part::Swap, 200 * 1024),
+            ]
+        );
+        assert_eq!(f.limit, Some(1000 * 1024));
+    }
+
+    #[test]
+    fn v1_fill_sums_descendant_blocks() {
+        let mut e = v1_event();
+        e.memcg_stats.insert(
+            "/docker/a/child".into(),
+            [("rss".to_string(), 100 * 1024)].into_iter().collect(),
+        );
+        e.memcg_stats.insert(
+            "/docker/ab".into(),
+            [("rss".to_string(), 999 * 1024)].into_iter().collect(),
+        );
+        let f = cgroup_fill(&e).unwrap();
+        assert_eq!(f.parts[0], (Part::Anon, 700 * 1024));
+    }
+}

@@ -1,0 +1,193 @@
+//! Every way a workload dies of memory, side by side (`testdata/sosreport-deaths`): a
+//! kernel kill Kubernetes reported (pod status OOMKilled and containerd TaskOOM), a
+//! kernel kill of a child process it did not report, an exit code 137 that was no OOM,
+//! a kubelet eviction, a systemd-oomd kill, a unit that failed with `oom-kill`, and an
+//! earlier boot's `panic_on_oom` panic in `var/crash`.
+
+use serde_json::{Value, json};
+use std::process::Command;
+
+const BUNDLE: &str = "testdata/sosreport-deaths";
+
+fn analyze(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .arg("analyze")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run oomsift");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8"),
+    )
+}
+
+fn doc() -> Value {
+    let (code, out) = analyze(&["--format", "json", BUNDLE]);
+    assert_eq!(code, 0);
+    serde_json::from_str(&out).expect("JSON")
+}
+
+fn codes(v: &Value) -> Vec<&str> {
+    v["diagnoses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+fn death<'a>(d: &'a Value, kind: &str, reporter: &str) -> &'a Value {
+    d["other_deaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == kind && x["reporter"] == reporter)
+        .unwrap_or_else(|| panic!("no {kind} from {reporter}"))
+}
+
+#[test]
+fn kernel_kills_stay_in_events() {
+    let d = doc();
+    let ev = d["events"].as_array().unwrap();
+    let victims: Vec<(u64, &str)> = ev
+        .iter()
+        .map(|e| {
+            (
+                e["victim"]["pid"].as_u64().unwrap(),
+                e["victim"]["comm"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(victims, [(4100, "node"), (5230, "python3")]);
+    let kinds: Vec<&str> = d["other_deaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "panic",
+            "k8s_oomkilled",
+            "k8s_oom_report",
+            "eviction",
+            "oomd_kill",
+            "unit_process_oom_killed",
+            "unit_oom_failed",
+            "k8s_exit_137"
+        ]
+    );
+}
+
+#[test]
+fn reported_kill_is_matched() {
+    let d = doc();
+    let task = death(&d, "k8s_oom_report", "containerd TaskOOM");
+    assert_eq!(task["matched_event"], 0);
+    let status = death(&d, "k8s_oomkilled", "pod status");
+    assert_eq!(status["matched_event"], 0);
+    assert_eq!(
+        status["pod"],
+        json!({"uid": "11111111-2222-4333-8444-555555555555", "namespace": "web", "name": "api-5c7d9-abcde"})
+    );
+    assert_eq!(status["container"]["name"], "api");
+    assert_eq!(status["time"], "2024-06-10T02:00:00+00:00");
+    assert_eq!(status["evidence"]["restart_count"], "1");
+    assert!(codes(task).is_empty() && codes(status).is_empty());
+    // The matched kill carries no mismatch diagnosis.
+    assert!(!codes(&d["events"][0]).contains(&"kill_not_reported_by_kubernetes"));
+}
+
+#[test]
+fn unreported_child_kill_and_exit_137() {
+    let d = doc();
+    let e = &d["events"][1];
+    assert_eq!(e["pod"]["name"], "worker-6b8f-xyz12");
+    assert_eq!(
+        codes(e),
+        [
+            "child_process_killed",
+            "burstable_request_inferred",
+            "kill_not_reported_by_kubernetes"
+        ]
+    );
+    let x = death(&d, "k8s_exit_137", "pod status");
+    assert_eq!(x["matched_event"], Value::Null);
+    assert_eq!(codes(x), ["exit_137_not_oom"]);
+    assert_eq!(x["pod"]["name"], "cron-28641-pqrst");
+}
+
+#[test]
+fn eviction_oomd_unit_and_panic() {
+    let d = doc();
+    let ev = death(&d, "eviction", "kubelet eviction manager");
+    assert_eq!(
+        ev["pod"],
+        json!({"uid": "12121212-3434-4565-8787-909090909090", "namespace": "batch", "name": "report-gen-7f9c6-2kq8d"})
+    );
+    assert_eq!(
+        ev["evidence"],
+        json!({"threshold": "100Mi", "available": "88420Ki", "container": "report", "container_usage": "1843200Ki", "container_request": "256Mi"})
+    );
+    assert_eq!(ev["time"], "2024-06-10T03:00:03+00:00");
+    // The pod status says Evicted too; the kubelet's report is kept, not doubled.
+    assert_eq!(
+        d["other_deaths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["kind"] == "eviction")
+            .count(),
+        1
+    );
+    let o = death(&d, "oomd_kill", "systemd-oomd");
+    assert_eq!(o["cgroup"], "/system.slice/backup.service");
+    assert!(
+        o["evidence"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("memory used (7.6G)")
+    );
+    assert_eq!(
+        death(&d, "unit_oom_failed", "systemd")["unit"],
+        "backup.service"
+    );
+    let p = death(&d, "panic", "kernel");
+    assert_eq!(
+        p["message"],
+        "Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled"
+    );
+    assert_eq!(
+        p["time"],
+        Value::Null,
+        "a crash dump's uptime is from an earlier boot"
+    );
+    assert!(
+        p["sources"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("vmcore-dmesg.txt")
+    );
+    let n = &d["nodes"][0];
+    assert_eq!(
+        n["sysctl"],
+        json!({"vm.oom_kill_allocating_task": "0", "vm.overcommit_memory": "1", "vm.overcommit_ratio": "50", "vm.panic_on_oom": "0"})
+    );
+}
+
+#[test]
+fn text_summary_lists_the_other_deaths() {
+    let (code, out) = analyze(&[BUNDLE]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("other deaths and Kubernetes reports:"),
+        "{out}"
+    );
+    assert!(out.contains("k8s_oomkilled (pod status) on node-d [kernel kill e1]: container api of pod web/api-5c7d9-abcde"), "{out}");
+    assert!(
+        out.contains("      exit_137_not_oom: exit code 137 (SIGKILL) without OOMKilled"),
+        "{out}"
+    );
+}

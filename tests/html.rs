@@ -1,0 +1,245 @@
+//! The HTML report: a snapshot of a real bundle's page, determinism, escaping of
+//! everything taken from logs, self-containment, the plots, the `--html` and `-o`
+//! options with their errors, and a bounded page for a large input.
+
+mod common;
+mod gen_oom;
+
+use common::*;
+use oomsift::report::Render;
+use oomsift::report::html::Html;
+
+const SOS: &str = "testdata/sosreport-node1";
+const ESCAPE: &str = "testdata/html-escape";
+
+/// The HTML of `inputs`, analyzed in-process with `jobs` threads.
+fn html(inputs: &[&str], jobs: usize) -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::env::set_current_dir(root).expect("cd to the package root");
+    let cfg = oomsift::Config {
+        inputs: inputs.iter().map(|s| s.to_string()).collect(),
+        jobs: Some(jobs),
+        ..oomsift::Config::default()
+    };
+    let analysis = oomsift::run(&cfg).expect("analysis runs");
+    let mut out = Vec::new();
+    Html.render(&analysis, &mut out).expect("render");
+    String::from_utf8(out).expect("UTF-8 HTML")
+}
+
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+// ---------------------------------------------------------------- the page
+
+#[test]
+fn sosreport_page_snapshot() {
+    insta::assert_snapshot!("sosreport_node1_html", html(&[SOS], 1));
+}
+
+#[test]
+fn same_input_gives_byte_identical_html_whatever_the_threads() {
+    let a = html(&[SOS, "testdata/journal-json", "testdata/multinode"], 1);
+    let b = html(&[SOS, "testdata/journal-json", "testdata/multinode"], 2);
+    assert!(a == b, "the HTML differs between runs");
+}
+
+#[test]
+fn sosreport_page_has_summary_timeline_plots_and_every_event() {
+    let h = html(&[SOS], 1);
+    assert!(h.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(h.ends_with("</html>\n"));
+    assert!(h.contains("<title>oomsift report: 2 OOM kills on node1</title>"));
+    // Summary: counts, the span as printed, the nodes table, the incidents, diagnoses.
+    assert!(h.contains("<div class=\"card\"><b>1</b>host (global) OOM</div>"));
+    assert!(h.contains("<div class=\"card\"><b>1</b>cgroup (limit) OOM</div>"));
+    assert!(h.contains(
+        "From <b>2024-03-05T10:18:20.120001+00:00</b> to <b>2024-03-05T10:40:00.500002+00:00</b>"
+    ));
+    assert!(h.contains("<caption>Incidents, most kills first</caption>"));
+    assert!(h.contains("<caption>Diagnoses found</caption>"));
+    // The timeline (one node row) and one fill chart per incident: the cgroup against
+    // its limit, the node's Mem-Info against its RAM.
+    assert!(h.contains("aria-label=\"OOM kills by node over time\""));
+    assert!(h.contains("time (UTC, 2024-03-05)"));
+    assert!(h.contains("aria-label=\"What filled the cgroup of container 4f3a9c1e7b2d in pod 7d1c9a52-3b8e-4f21-9c6a-0e5d2b7f4a10\""));
+    assert!(h.contains("aria-label=\"Node memory at each host OOM on node1\""));
+    assert_eq!(count(&h, "<svg class=\"plot\""), 3);
+    assert!(h.contains("memory (MiB)") && h.contains("memory (GiB)"));
+    // Each kill collapsed, with its task table largest first and its sources.
+    assert_eq!(count(&h, "<details class=\"event\""), 2);
+    let e2 = &h[h.find("<details class=\"event\" id=\"e2\"").unwrap()..];
+    let java = e2.find("<td class=\"mono\">java</td>").unwrap();
+    let python = e2.find("<td class=\"mono\">python3</td>").unwrap();
+    let sshd = e2.find("<td class=\"mono\">sshd</td>").unwrap();
+    assert!(java < python && python < sshd, "task table ordered by rss");
+    assert!(e2.contains("<tr class=\"victim\"><td class=\"n\">51234</td>"));
+    assert!(
+        e2.contains(
+            "<li class=\"mono\">testdata/sosreport-node1/sos_commands/kernel/dmesg:51</li>"
+        )
+    );
+    assert!(e2.contains("<li class=\"mono\">testdata/sosreport-node1/var/log/messages:98</li>"));
+    assert!(e2.contains("<p class=\"cap\">Mem-Info (pages of 4 KiB assumed)</p>"));
+    assert!(e2.contains("<dt>active_anon</dt><dd>14.1 GiB (3701843 pages)</dd>"));
+}
+
+#[test]
+fn page_is_self_contained() {
+    let h = html(&[SOS, "testdata/journal-json", "testdata/multinode"], 1);
+    for bad in [
+        "<link", "<img", "<iframe", "src=", "@import", "url(", "https://",
+    ] {
+        assert!(!h.contains(bad), "the page holds {bad:?}");
+    }
+    // The only URL is SVG's namespace name, which is never fetched.
+    let urls = count(&h, "http://");
+    assert_eq!(urls, count(&h, "xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(count(&h, "<script>"), 1, "one inline script");
+    assert_eq!(count(&h, "<style>"), 1, "one inline style sheet");
+}
+
+#[test]
+fn everything_from_the_logs_is_escaped() {
+    let h = html(&[ESCAPE], 1);
+    assert!(
+        !h.contains("<script>alert(1)"),
+        "a process name ran as markup"
+    );
+    assert!(!h.contains("<b>.service"), "a cgroup path ran as markup");
+    assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(h.contains("/system.slice/evil&quot;quote&#39;&amp;&lt;b&gt;.service"));
+    // plotters escapes its own text (the repeated-kills row label here).
+    assert!(h.contains("aria-label=\"Repeated kills by workload\""));
+    assert!(h.contains("&apos;&amp;&lt;b&gt;.service"));
+    assert_eq!(count(&h, "<script>"), 1, "only the page's own script");
+    // Nothing unescaped in any attribute either: every quote inside a tag is paired.
+    for tag in h
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        assert_eq!(count(tag, "\"") % 2, 0, "unbalanced quotes in <{tag}>");
+    }
+}
+
+#[test]
+fn repeated_kills_get_a_usage_plot_and_a_lane() {
+    let dir = scratch_dir("html-repeated");
+    let log = dir.join("messages");
+    // 90 kills of 40 pods: each pod's container killed two or three times.
+    std::fs::write(&log, gen_oom::syslog(90)).unwrap();
+    let h = html(&[arg(&log)], 1);
+    assert!(h.contains("aria-label=\"Repeated kills by workload\""));
+    assert!(h.contains("aria-label=\"Memory at each kill of container c0ffee000000 in pod 00000000-1111-4222-8333-000000000000\""));
+    assert!(h.contains("cgroup usage at the kill"));
+    assert!(h.contains("<code>repeated_kills</code>"));
+    // Host OOMs: the node's memory against its RAM.
+    assert!(h.contains("aria-label=\"Node memory at each host OOM on gen-node-a\""));
+}
+
+#[test]
+fn a_v1_pod_killed_twice_shows_kernel_memory_filling_its_limit() {
+    let h = html(&["testdata/sosreport-k8s-v1"], 1);
+    let label = "container ledger in pod payments/ledger-5d8f7c9b6-qx2lm";
+    assert!(h.contains(&format!("aria-label=\"Memory at each kill of {label}\"")));
+    let fill = &h[h
+        .find(&format!("aria-label=\"What filled the cgroup of {label}\""))
+        .unwrap()..];
+    let fill = &fill[..fill.find("</svg>").unwrap()];
+    // kmem: usage is 70 % of the cgroup: the kernel part is drawn, anon beside it.
+    assert!(fill.contains("kernel (slab, stacks, page tables)"));
+    assert!(fill.contains("anon / rss"));
+    assert!(h.contains("<code>kmem_dominant</code>"));
+    assert!(h.contains("<code>repeated_kills</code>"));
+}
+
+#[test]
+fn no_kills_still_renders_a_page() {
+    let h = html(&["testdata/lookalikes"], 1);
+    assert!(h.contains("No kernel OOM kills found in 1 input."));
+    assert!(h.contains("nothing to place on a time axis"));
+    assert_eq!(count(&h, "<details"), 0);
+}
+
+#[test]
+fn large_input_gives_a_bounded_page() {
+    let dir = scratch_dir("html-large");
+    let log = dir.join("messages");
+    std::fs::write(&log, gen_oom::syslog(2_000)).unwrap();
+    let h = html(&[arg(&log)], 2);
+    assert!(h.contains("<title>oomsift report: 2000 OOM kills on "));
+    // Per-event detail is capped, plots aggregate: a few MiB at most.
+    assert!(h.len() < 6 << 20, "{} bytes for 2,000 kills", h.len());
+    assert!(count(&h, "<details class=\"event\"") <= 500);
+    assert!(h.contains("kills detailed here; every kill is in the JSON document."));
+    assert!(h.contains("The 30 most recent of "));
+}
+
+// ---------------------------------------------------------------- command line
+
+#[test]
+fn html_option_writes_the_page_and_keeps_stdout() {
+    let dir = scratch_dir("html-option");
+    let file = dir.join("report.html");
+    let (doc, r) = analyze_json(&[SOS, "--html", arg(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(doc["schema"], "oomsift/1", "stdout keeps --format json");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(written, html(&[SOS], 1));
+}
+
+#[test]
+fn output_dir_writes_html_and_json_and_prints_the_summary() {
+    let dir = scratch_dir("html-output-dir").join("new/nested");
+    let r = run(&["analyze", SOS, "-o", arg(&dir)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("node node1: 2 OOM kill(s): 1 host, 1 cgroup\n")
+    );
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["events"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn unwritable_outputs_exit_2_naming_the_path() {
+    let dir = scratch_dir("html-unwritable");
+    let missing = dir.join("no/such/dir/report.html");
+    let r = run(&["analyze", SOS, "--html", arg(&missing)]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "oomsift: cannot write {}: no such file or directory\n",
+            missing.display()
+        )
+    );
+    assert_eq!(
+        r.stdout, "",
+        "nothing printed when a report cannot be written"
+    );
+
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let r = run(&["analyze", SOS, "-o", arg(&file)]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with(&format!("oomsift: cannot create {}: ", file.display())),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn output_dir_and_format_conflict() {
+    let r = run(&["analyze", SOS, "-o", "x", "--format", "json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+}
