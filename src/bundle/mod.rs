@@ -294,6 +294,10 @@ pub(crate) fn names_file(rel: &str) -> Option<NamesFile> {
         || (name.starts_with("kubectl_get") && name.contains("pods") && name.contains("json"))
     {
         Some(NamesFile::PodJson)
+    } else if name.ends_with(".yaml")
+        && ((rel.contains("namespaces/") && rel.contains("/pods/")) || name == "pods.yaml")
+    {
+        Some(NamesFile::PodYaml)
     } else {
         None
     }
@@ -301,6 +305,7 @@ pub(crate) fn names_file(rel: &str) -> Option<NamesFile> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NamesFile {
+    PodYaml,
     DockerPs,
     CrictlPs,
     CrictlPods,
@@ -330,6 +335,7 @@ pub(crate) fn read_names(
             NamesFile::DockerPs => names.docker_ps(&text(bytes)),
             NamesFile::CrictlPs => names.crictl(&text(bytes), &pods),
             NamesFile::CrictlPods => {}
+            NamesFile::PodYaml => names.pod_yaml(bytes),
             NamesFile::PodJson => {
                 if let Err(e) = names.pod_json(bytes) {
                     errors.push((display.clone(), e));

@@ -4,3 +4,4 @@
 pub mod cgroup_path;
 pub mod cgroup_snapshot;
 pub mod names;
+pub mod yaml;

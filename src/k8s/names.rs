@@ -343,11 +343,21 @@ impl NameIndex {
         }
     }
 
+    /// Pod YAML (`oc get pod -o yaml`, must-gather's `namespaces/*/pods/*/*.yaml`).
+    pub fn pod_yaml(&mut self, bytes: &[u8]) {
+        self.pods_value(&super::yaml::parse(&String::from_utf8_lossy(bytes)));
+    }
+
     /// Pod JSON: a `List`/`PodList` (`items`), a bare array, or one pod.
     pub fn pod_json(&mut self, bytes: &[u8]) -> Result<(), String> {
         let v: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| format!("invalid pod JSON: {e}"))?;
-        let items: Vec<&serde_json::Value> = match &v {
+        self.pods_value(&v);
+        Ok(())
+    }
+
+    fn pods_value(&mut self, v: &serde_json::Value) {
+        let items: Vec<&serde_json::Value> = match v {
             serde_json::Value::Array(a) => a.iter().collect(),
             o if o.get("items").is_some() => o["items"]
                 .as_array()
@@ -440,7 +450,6 @@ impl NameIndex {
                 );
             }
         }
-        Ok(())
     }
 
     fn container_ref(&self, id: &str) -> Option<&ContainerRef> {

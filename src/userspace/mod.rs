@@ -215,14 +215,17 @@ fn task_oom(_: Option<&str>, msg: &str) -> Vec<UserDeath> {
 
 /// kubelet's OOM watcher: `System OOM encountered, victim process: java, pid: 7134`.
 fn system_oom(_: Option<&str>, msg: &str) -> Vec<UserDeath> {
-    static RE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"System OOM encountered(?:, victim process: ([^,]+), pid: (\d+))?"));
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"System OOM encountered(?:, victim process: ([^,]+), pid: (\d+)|"? victimProcess="([^"]+)" victimPid=(\d+))?"#,
+        )
+    });
     RE.captures(msg)
         .map(|c| UserDeath {
             kind: "k8s_oom_report",
             reporter: "kubelet SystemOOM",
-            comm: c.get(1).map(|m| m.as_str().to_string()),
-            pid: c.get(2).and_then(|m| m.as_str().parse().ok()),
+            comm: c.get(1).or(c.get(3)).map(|m| m.as_str().to_string()),
+            pid: c.get(2).or(c.get(4)).and_then(|m| m.as_str().parse().ok()),
             ..UserDeath::default()
         })
         .into_iter()
@@ -365,6 +368,11 @@ mod tests {
             "I0305 10:40:01 1344 oom_watcher_linux.go:69] \"Got sys oom event\" event=&{Pid:51234 ProcessName:java} System OOM encountered, victim process: java, pid: 51234",
         );
         assert_eq!((d.pid, d.comm.as_deref()), (Some(51234), Some("java")));
+        let d = one(
+            "kubelet",
+            r#"W0305 10:07:51.400218 1702 oom_watcher_linux.go:88] "System OOM encountered" victimProcess="postgres" victimPid=7781"#,
+        );
+        assert_eq!((d.pid, d.comm.as_deref()), (Some(7781), Some("postgres")));
         let d = one(
             "node-problem-detector",
             "OOMKilling: Out of memory: Killed process 7134 (java) total-vm:1kB",
