@@ -168,3 +168,22 @@ fn text_summary_names_the_workload_and_the_diagnoses() {
         "{out}"
     );
 }
+
+#[test]
+fn must_gather_pod_yaml_names_the_pod_and_reports_oomkilled() {
+    let (code, out) = analyze(&["--format", "json", "testdata/must-gather"]);
+    assert_eq!(code, 0);
+    let d: Value = serde_json::from_str(&out).unwrap();
+    let e = &d["events"][0];
+    assert_eq!(e["pod"]["namespace"], "shop");
+    assert_eq!(e["pod"]["name"], "cart-6d8b9c7f5-lq2wz");
+    assert_eq!(e["container"]["name"], "cart");
+    let r = d["other_deaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "k8s_oomkilled")
+        .expect("pod status report");
+    assert_eq!(r["matched_event"], 0);
+    assert_eq!(r["reporter"], "pod status");
+}

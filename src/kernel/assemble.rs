@@ -218,6 +218,7 @@ impl Assembler {
             {
                 b.ev.memcg_stats.entry(path).or_default().insert(k, v);
                 self.idle = 0;
+                self.keep_raw(rec, msg);
                 return;
             }
             b.v2_stats = None;
@@ -233,6 +234,7 @@ impl Assembler {
                     m.entry(k).or_insert(v);
                 }
                 self.idle = 0;
+                self.keep_raw(rec, msg);
                 return;
             }
         }
@@ -463,6 +465,22 @@ impl Assembler {
             }
         }
         self.idle = 0;
+        self.keep_raw(rec, msg);
+    }
+
+    /// Keeps a block line for the report's raw view.
+    fn keep_raw(&mut self, rec: &Record, msg: &[u8]) {
+        const MAX_RAW: usize = 5000;
+        if let Some(b) = self.cur.as_mut()
+            && b.ev.raw.len() < MAX_RAW
+        {
+            let text = String::from_utf8_lossy(msg);
+            b.ev.raw.push(if rec.time_raw.is_empty() {
+                text.into_owned()
+            } else {
+                format!("{} {text}", rec.time_raw)
+            });
+        }
     }
 
     fn emit(&mut self, mut b: Builder) {

@@ -44,6 +44,10 @@ pub struct OomEvent {
     /// Index in the top-level `cgroups` of the snapshot of this kill's OOM cgroup
     /// (values at collection time, not at the kill).
     pub cgroup_snapshot: Option<usize>,
+    /// The block's kernel lines as logged (for the report's "raw block"; capped, and
+    /// not part of the JSON document).
+    #[serde(skip)]
+    pub raw: Vec<String>,
     #[serde(skip)]
     pub stamp: Stamp,
     /// Byte offset of the block's first record in its source (for ordering and merging).

@@ -1028,7 +1028,21 @@ fn event(o: &mut String, ctx: &Ctx, i: usize) {
     for s in &e.sources {
         el(o, "li", "mono", &format!("{}:{}", s.file, s.line));
     }
-    o.push_str("</ul>\n</details>\n");
+    o.push_str("</ul>\n");
+    if !e.raw.is_empty() {
+        let _ = write!(
+            o,
+            "<details class=\"raw\"><summary>Raw block ({} lines, from {})</summary><pre>",
+            e.raw.len(),
+            escape(e.sources.first().map_or("", |s| s.file.as_str()))
+        );
+        for l in &e.raw {
+            esc(o, l);
+            o.push('\n');
+        }
+        o.push_str("</pre></details>\n");
+    }
+    o.push_str("</details>\n");
 }
 
 fn event_summary(o: &mut String, ctx: &Ctx, i: usize) {
