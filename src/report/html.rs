@@ -660,7 +660,13 @@ fn other_deaths(o: &mut String, a: &Analysis) {
 
 fn timeline(o: &mut String, ctx: &Ctx) {
     o.push_str("<section id=\"timeline\">\n<h2>Timeline</h2>\n");
-    let timed: Vec<Instant> = ctx.times.iter().flatten().copied().collect();
+    let mut timed: Vec<Instant> = ctx.times.iter().flatten().copied().collect();
+    timed.extend(
+        ctx.a
+            .other_deaths
+            .iter()
+            .filter_map(|d| instant(d.time.as_deref())),
+    );
     let Some(axis) = TimeAxis::new(&timed) else {
         el(
             o,
@@ -692,8 +698,14 @@ fn timeline(o: &mut String, ctx: &Ctx) {
 fn node_timeline(o: &mut String, ctx: &Ctx, axis: &TimeAxis) {
     let mut rows: Vec<String> = Vec::new();
     let mut row_of: BTreeMap<Option<&str>, usize> = BTreeMap::new();
-    for e in &ctx.a.events {
-        let node = e.node.as_deref();
+    let nodes = ctx.a.events.iter().map(|e| e.node.as_deref()).chain(
+        ctx.a
+            .other_deaths
+            .iter()
+            .filter(|d| d.time.is_some())
+            .map(|d| d.node.as_deref()),
+    );
+    for node in nodes {
         if row_of.contains_key(&node) {
             continue;
         }
@@ -726,10 +738,24 @@ fn node_timeline(o: &mut String, ctx: &Ctx, axis: &TimeAxis) {
             })
         })
         .collect();
+    // Other deaths first, so the kills are drawn over them.
+    let marks: Vec<Mark> = ctx
+        .a
+        .other_deaths
+        .iter()
+        .filter_map(|d| {
+            Some(Mark {
+                secs: instant(d.time.as_deref())?.secs,
+                row: row_of[&d.node.as_deref()],
+                kind: Kind::Death,
+            })
+        })
+        .chain(marks)
+        .collect();
     figure(
         o,
         plots::timeline("OOM kills by node over time", &rows, &marks, axis),
-        "Every kill on one time axis, one row per node: triangles are host (global) OOM kills, circles cgroup (limit) kills. Kills closer than a pixel share a mark.",
+        "Every kill on one time axis, one row per node: triangles are host (global) OOM kills, circles cgroup (limit) kills, purple squares the other deaths (evictions, oomd and unit kills, panics) and Kubernetes' reports. Marks closer than a pixel share one.",
     );
 }
 

@@ -27,6 +27,7 @@ const BLACK_: RGBColor = RGBColor(0x22, 0x22, 0x22);
 const HOST: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 const CGROUP: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
 const OTHER: RGBColor = RGBColor(0x7f, 0x7f, 0x7f);
+const DEATH: RGBColor = RGBColor(0x94, 0x67, 0xbd);
 const LIMIT: RGBColor = RGBColor(0xc0, 0x1c, 0x28);
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -95,6 +96,7 @@ fn kind_icon(k: Kind) -> Icon {
         Kind::Host => Icon::Triangle(HOST),
         Kind::Cgroup => Icon::Circle(CGROUP),
         Kind::Other => Icon::Square(OTHER),
+        Kind::Death => Icon::Square(DEATH),
     }
 }
 
@@ -333,10 +335,16 @@ pub fn timeline(
     let h = LEGEND_H + 20 + ROW_H * n as u32 + 56;
     svg(WIDTH, h, title, |root| {
         let counts = |k: Kind| marks.iter().filter(|m| m.kind == k).count();
-        let items: Vec<(Icon, String)> = [Kind::Host, Kind::Cgroup, Kind::Other]
+        let items: Vec<(Icon, String)> = [Kind::Host, Kind::Cgroup, Kind::Other, Kind::Death]
             .into_iter()
             .filter(|&k| counts(k) > 0)
-            .map(|k| (kind_icon(k), format!("{} kill ({})", k.name(), counts(k))))
+            .map(|k| {
+                let label = match k {
+                    Kind::Death => format!("other death or Kubernetes report ({})", counts(k)),
+                    _ => format!("{} kill ({})", k.name(), counts(k)),
+                };
+                (kind_icon(k), label)
+            })
             .collect();
         legend(root, &items)?;
         let (_, body) = root.split_vertically(LEGEND_H);

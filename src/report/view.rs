@@ -22,6 +22,8 @@ pub enum Kind {
     Host,
     Cgroup,
     Other,
+    /// Not a kernel OOM kill: an eviction, an oomd kill, a panic, a Kubernetes report.
+    Death,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Host => "host",
             Kind::Cgroup => "cgroup",
             Kind::Other => "other",
+            Kind::Death => "death",
         }
     }
 }
