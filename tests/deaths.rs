@@ -72,6 +72,8 @@ fn kernel_kills_stay_in_events() {
             "panic",
             "k8s_oomkilled",
             "k8s_oom_report",
+            "k8s_crashloop",
+            "node_memory_pressure",
             "eviction",
             "oomd_kill",
             "unit_process_oom_killed",
@@ -175,6 +177,34 @@ fn eviction_oomd_unit_and_panic() {
         n["sysctl"],
         json!({"vm.oom_kill_allocating_task": "0", "vm.overcommit_memory": "1", "vm.overcommit_ratio": "50", "vm.panic_on_oom": "0"})
     );
+}
+
+#[test]
+fn kubernetes_events_and_describe_text() {
+    let d = doc();
+    let p = death(&d, "node_memory_pressure", "event");
+    assert_eq!(
+        (p["node"].as_str(), p["evidence"]["reason"].as_str()),
+        (Some("node-d"), Some("EvictionThresholdMet"))
+    );
+    assert_eq!(p["time"], "2024-06-10T03:00:00+00:00");
+    let c = death(&d, "k8s_crashloop", "event");
+    assert_eq!(c["pod"]["name"], "api-5c7d9-abcde");
+    assert_eq!(c["evidence"]["count"], "3");
+    assert!(
+        c["sources"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("kubectl_get_events_--all-namespaces_-o_json")
+    );
+    // `kubectl describe` and the pod JSON tell the same exit 137: one report.
+    let n = d["other_deaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "k8s_exit_137")
+        .count();
+    assert_eq!(n, 1);
 }
 
 #[test]

@@ -187,6 +187,7 @@ pub fn analyze(
     }
     enrich(&mut events, &mut nodes, &cgroups, &names);
     deaths.extend(reconcile::pod_status_reports(&names));
+    deaths.extend(names.reports.iter().cloned());
     reconcile::complete(&mut deaths, &names);
     deaths.sort_by(|a, b| {
         (&a.node, &a.time, a.sources.first(), &a.message).cmp(&(

@@ -77,7 +77,7 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
                     c.last_exit_code.map_or("?".to_string(), |x| x.to_string())
                 ),
                 pod: Some(PodRef {
-                    uid: Some(p.uid.clone()),
+                    uid: Some(p.uid.clone()).filter(|u| !u.starts_with("describe:")),
                     namespace: p.namespace.clone(),
                     name: p.name.clone(),
                 }),
@@ -121,7 +121,10 @@ fn matches(d: &OtherDeath, e: &OomEvent) -> bool {
         return e.cgroup.oom.as_ref() == Some(cg) || e.cgroup.task.as_ref() == Some(cg);
     }
     if let (Some(pr), Some(p)) = (&d.pod, &e.pod) {
-        let same_pod = pr.uid.as_ref() == Some(&p.uid);
+        let same_pod = match &pr.uid {
+            Some(uid) => *uid == p.uid,
+            None => pr.name.is_some() && pr.name == p.name && pr.namespace == p.namespace,
+        };
         let cname = d.container.as_ref().and_then(|c| c.name.as_ref());
         let ename = e.container.as_ref().and_then(|c| c.name.as_ref());
         return same_pod && (cname.is_none() || cname == ename);
@@ -144,6 +147,16 @@ pub fn complete(deaths: &mut Vec<OtherDeath>, names: &NameIndex) {
             p.uid = Some(info.uid.clone());
         }
     }
+    // The same pod status read from pod JSON and from `kubectl describe` is one report.
+    let mut seen = std::collections::BTreeSet::new();
+    deaths.retain(|d| {
+        if d.reporter != "pod status" {
+            return true;
+        }
+        let p = d.pod.clone().unwrap_or_default();
+        let c = d.container.as_ref().and_then(|c| c.name.clone());
+        seen.insert((d.kind.clone(), p.namespace, p.name, c))
+    });
     let kubelet_evicted: Vec<Option<PodRef>> = deaths
         .iter()
         .filter(|d| d.kind == "eviction" && d.reporter != "pod status")

@@ -298,6 +298,13 @@ pub(crate) fn names_file(rel: &str) -> Option<NamesFile> {
         && ((rel.contains("namespaces/") && rel.contains("/pods/")) || name == "pods.yaml")
     {
         Some(NamesFile::PodYaml)
+    } else if (name == "events.yaml" || name == "events.json")
+        || (rel.contains("cluster-resources/events/") && name.ends_with(".json"))
+        || (name.starts_with("kubectl_get") && name.contains("events"))
+    {
+        Some(NamesFile::Events)
+    } else if name.starts_with("kubectl_describe") && name.contains("pod") {
+        Some(NamesFile::DescribePods)
     } else {
         None
     }
@@ -305,6 +312,8 @@ pub(crate) fn names_file(rel: &str) -> Option<NamesFile> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NamesFile {
+    Events,
+    DescribePods,
     PodYaml,
     DockerPs,
     CrictlPs,
@@ -336,6 +345,19 @@ pub(crate) fn read_names(
             NamesFile::CrictlPs => names.crictl(&text(bytes), &pods),
             NamesFile::CrictlPods => {}
             NamesFile::PodYaml => names.pod_yaml(bytes),
+            NamesFile::DescribePods => names.describe_pods(&text(bytes)),
+            NamesFile::Events => {
+                let v = serde_json::from_slice(bytes)
+                    .unwrap_or_else(|_| crate::k8s::yaml::parse(&text(bytes)));
+                let mut reports = crate::k8s::events::from_value(&v);
+                for r in &mut reports {
+                    r.sources.push(crate::kernel::event::SourceRef {
+                        file: display.clone(),
+                        line: 0,
+                    });
+                }
+                names.reports.extend(reports);
+            }
             NamesFile::PodJson => {
                 if let Err(e) = names.pod_json(bytes) {
                     errors.push((display.clone(), e));

@@ -3,5 +3,6 @@
 
 pub mod cgroup_path;
 pub mod cgroup_snapshot;
+pub mod events;
 pub mod names;
 pub mod yaml;

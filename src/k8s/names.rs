@@ -49,6 +49,8 @@ pub struct PodInfo {
 /// Names from all sources, merged (a later source fills what earlier ones lacked).
 #[derive(Debug, Default, Clone)]
 pub struct NameIndex {
+    /// Memory deaths Kubernetes reported in Event objects and `kubectl describe` text.
+    pub reports: Vec<crate::kernel::event::OtherDeath>,
     pub pods: BTreeMap<String, PodInfo>,
     /// Container id (full, or a 12/13-character prefix from `crictl`/`docker ps`) →
     /// (pod uid if known, container name, pod name and namespace if known).
@@ -123,6 +125,7 @@ impl NameIndex {
 
     /// Merges another index into this one.
     pub fn merge(&mut self, other: NameIndex) {
+        self.reports.extend(other.reports);
         for (uid, p) in other.pods {
             let mine = self.pod(&uid);
             mine.namespace = mine.namespace.take().or(p.namespace);
@@ -341,6 +344,89 @@ impl NameIndex {
                 },
             );
         }
+    }
+
+    /// `kubectl describe pods` text: per pod its name, namespace, node, QoS, and per
+    /// container its id, last termination (reason, exit code, finish time), restart
+    /// count and memory limit/request. Pods are keyed `describe:<ns>/<name>` (the text
+    /// has no UID).
+    pub fn describe_pods(&mut self, text: &str) {
+        let mut pod: Option<PodInfo> = None;
+        let mut container: Option<String> = None;
+        let mut section = "";
+        let flush = |p: Option<PodInfo>, idx: &mut NameIndex| {
+            if let Some(p) = p
+                && p.name.is_some()
+            {
+                let key = format!(
+                    "describe:{}/{}",
+                    p.namespace.as_deref().unwrap_or(""),
+                    p.name.as_deref().unwrap_or("")
+                );
+                idx.pods.insert(key.clone(), PodInfo { uid: key, ..p });
+            }
+        };
+        for line in text.lines() {
+            let indent = line.len() - line.trim_start().len();
+            let t = line.trim();
+            let (k, v) = t
+                .split_once(':')
+                .map_or((t, ""), |(k, v)| (k.trim(), v.trim()));
+            if indent == 0 {
+                if k == "Name" {
+                    flush(pod.take(), self);
+                    pod = Some(PodInfo {
+                        name: Some(v.to_string()),
+                        ..PodInfo::default()
+                    });
+                    container = None;
+                }
+                section = k;
+                let Some(p) = pod.as_mut() else { continue };
+                match k {
+                    "Namespace" => p.namespace = Some(v.to_string()),
+                    "Node" => p.node = Some(v.split('/').next().unwrap_or(v).to_string()),
+                    "QoS Class" => p.qos = Some(v.to_lowercase()),
+                    "Status" => {
+                        p.status_reason = p
+                            .status_reason
+                            .take()
+                            .or((v == "Failed").then(|| v.to_string()))
+                    }
+                    "Reason" => p.status_reason = Some(v.to_string()),
+                    "Message" => p.status_message = Some(v.to_string()),
+                    _ => {}
+                }
+                continue;
+            }
+            let Some(p) = pod.as_mut() else { continue };
+            if section == "Containers" && indent == 2 && v.is_empty() && t.ends_with(':') {
+                container = Some(k.to_string());
+                p.containers.entry(k.to_string()).or_default();
+                continue;
+            }
+            let (Some(c), "Containers") = (container.as_ref(), section) else {
+                continue;
+            };
+            let e = p.containers.entry(c.clone()).or_default();
+            match k {
+                "Container ID" => e.id = Some(strip_runtime(v)),
+                "Reason" if indent >= 6 => e.last_terminated_reason = Some(v.to_string()),
+                "Exit Code" if indent >= 6 => e.last_exit_code = v.parse().ok(),
+                "Finished" if indent >= 6 => e.last_finished_at = Some(v.to_string()),
+                "Restart Count" => e.restart_count = v.parse().ok(),
+                "memory" if indent >= 6 => {
+                    // Limits come before Requests in kubectl's layout.
+                    if e.limit_bytes.is_none() && e.request_bytes.is_none() {
+                        e.limit_bytes = quantity(v);
+                    } else {
+                        e.request_bytes = quantity(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        flush(pod.take(), self);
     }
 
     /// Pod YAML (`oc get pod -o yaml`, must-gather's `namespaces/*/pods/*/*.yaml`).
@@ -615,6 +701,28 @@ mod tests {
         assert_eq!(c.last_terminated_reason.as_deref(), Some("OOMKilled"));
         assert_eq!(n.pods[UID].qos.as_deref(), Some("burstable"));
         assert!(n.pod_json(b"{not json").is_err());
+    }
+
+    #[test]
+    fn describe_text() {
+        let mut n = NameIndex::default();
+        n.describe_pods("Name:             checkout-7c9f8d-x2k4p\nNamespace:        shop\nNode:             node1/10.0.0.5\nContainers:\n  app:\n    Container ID:   containerd://4f3a9c1e\n    State:          Running\n      Started:      Tue, 05 Mar 2024 10:20:00 +0000\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n      Finished:     Tue, 05 Mar 2024 10:18:21 +0000\n    Restart Count:  3\n    Limits:\n      memory:  512Mi\n    Requests:\n      memory:     256Mi\nQoS Class:        Burstable\n");
+        let p = &n.pods["describe:shop/checkout-7c9f8d-x2k4p"];
+        assert_eq!(
+            (p.node.as_deref(), p.qos.as_deref()),
+            (Some("node1"), Some("burstable"))
+        );
+        let c = &p.containers["app"];
+        assert_eq!(c.last_terminated_reason.as_deref(), Some("OOMKilled"));
+        assert_eq!(
+            (
+                c.last_exit_code,
+                c.restart_count,
+                c.limit_bytes,
+                c.request_bytes
+            ),
+            (Some(137), Some(3), Some(512 << 20), Some(256 << 20))
+        );
     }
 
     #[test]
