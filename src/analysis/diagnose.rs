@@ -18,7 +18,7 @@ pub struct Context<'a> {
     pub node_pod_limits: Option<u64>,
 }
 
-fn diag(
+pub(crate) fn diag(
     code: &'static str,
     severity: &'static str,
     summary: String,

@@ -3,26 +3,11 @@
 //! node-problem-detector, cAdvisor) is matched to the kernel kill behind it, and the
 //! mismatches are called out with a diagnosis.
 
+use super::diagnose::diag;
 use crate::k8s::names::NameIndex;
-use crate::kernel::event::{ContainerRef, Diagnosis, OomEvent, OtherDeath, PodRef};
+use crate::kernel::event::{ContainerRef, OomEvent, OtherDeath, PodRef};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-fn diag(
-    code: &'static str,
-    severity: &'static str,
-    summary: String,
-    evidence: Vec<(&'static str, serde_json::Value)>,
-    action: &str,
-) -> Diagnosis {
-    Diagnosis {
-        code,
-        severity,
-        summary,
-        evidence: evidence.into_iter().collect::<BTreeMap<_, _>>(),
-        action: action.to_string(),
-    }
-}
 
 /// Pod-status reports from pod listings: `OOMKilled` terminations, and exit code 137
 /// terminations that were not called OOMKilled.

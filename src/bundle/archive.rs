@@ -416,16 +416,8 @@ impl<'a> Reader<'a> {
     /// root (found by [`node_root`] over all paths) it starts with, so files at the top
     /// of a node (`sosreport-x/version.txt`) join their node.
     fn finish(mut self) -> Vec<Analyzed> {
-        let known: std::collections::BTreeSet<String> =
-            self.paths.iter().map(|p| node_root(p)).collect();
-        let root_of = |p: &str| -> String {
-            known
-                .iter()
-                .filter(|r| p.starts_with(r.as_str()))
-                .max_by_key(|r| r.len())
-                .cloned()
-                .unwrap_or_default()
-        };
+        let roots = super::NodeRoots::new(self.paths.iter().map(String::as_str));
+        let root_of = |p: &str| roots.of(p);
         let mut layouts: BTreeMap<String, Layout> = BTreeMap::new();
         for p in &self.paths {
             let r = root_of(p);

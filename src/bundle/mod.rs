@@ -165,6 +165,25 @@ pub fn node_root(rel: &str) -> String {
     }
 }
 
+/// The node roots of a set of paths: a path belongs to the longest root that prefixes
+/// it, so files at the top of a node (`sosreport-x/version.txt`) join their node.
+pub(crate) struct NodeRoots(std::collections::BTreeSet<String>);
+
+impl NodeRoots {
+    pub(crate) fn new<'a>(paths: impl Iterator<Item = &'a str>) -> NodeRoots {
+        NodeRoots(paths.map(node_root).collect())
+    }
+
+    pub(crate) fn of(&self, p: &str) -> String {
+        self.0
+            .iter()
+            .filter(|r| p.starts_with(r.as_str()))
+            .max_by_key(|r| r.len())
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 /// Reads an input path: one bundle per node root found, archives set aside for
 /// streaming. `Err` when the path cannot be used at all.
 pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
@@ -194,18 +213,8 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     let mut archives = Vec::new();
     let mut name_files: std::collections::BTreeMap<String, Vec<(NamesFile, String, Vec<u8>)>> =
         Default::default();
-    // A file belongs to the longest node root that prefixes it, so files at the top of
-    // a node (`sosreport-x/version.txt`) join their node.
-    let known: std::collections::BTreeSet<String> =
-        files.iter().map(|(_, r)| node_root(r)).collect();
-    let root_of = |p: &str| -> String {
-        known
-            .iter()
-            .filter(|r| p.starts_with(r.as_str()))
-            .max_by_key(|r| r.len())
-            .cloned()
-            .unwrap_or_default()
-    };
+    let roots = NodeRoots::new(files.iter().map(|(_, r)| r.as_str()));
+    let root_of = |p: &str| roots.of(p);
     let mut nodes: std::collections::BTreeMap<String, Bundle> = std::collections::BTreeMap::new();
     for (path, rel) in files {
         let display = display_of(input, &rel, true);

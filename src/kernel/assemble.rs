@@ -107,6 +107,24 @@ impl Assembler {
         }
     }
 
+    /// A death told by one record: where and when.
+    fn death_at(&self, rec: &Record, line: u64, offset: u64) -> OtherDeath {
+        OtherDeath {
+            time_raw: (!rec.time_raw.is_empty()).then(|| rec.time_raw.to_string()),
+            node: rec.host.map(str::to_string),
+            sources: vec![SourceRef {
+                file: self.file.clone(),
+                line,
+            }],
+            stamp: Stamp {
+                wall: rec.wall,
+                uptime_us: rec.uptime_us,
+            },
+            offset,
+            ..OtherDeath::default()
+        }
+    }
+
     /// A userspace line about a memory death: recorded among the other deaths.
     fn userspace(&mut self, rec: &Record, line: u64, offset: u64) {
         for u in crate::userspace::classify(rec.program, &rec.msg) {
@@ -118,11 +136,9 @@ impl Assembler {
                     name: Some(name.to_string()),
                 }
             });
-            self.deaths.push(OtherDeath {
+            let d = OtherDeath {
                 kind: u.kind.to_string(),
                 reporter: u.reporter.to_string(),
-                time_raw: (!rec.time_raw.is_empty()).then(|| rec.time_raw.to_string()),
-                node: rec.host.map(str::to_string),
                 message: String::from_utf8_lossy(&rec.msg).trim().to_string(),
                 cgroup: u.cgroup,
                 unit: u.unit,
@@ -138,17 +154,9 @@ impl Assembler {
                     .into_iter()
                     .map(|(k, v)| (k.to_string(), v))
                     .collect(),
-                sources: vec![SourceRef {
-                    file: self.file.clone(),
-                    line,
-                }],
-                stamp: Stamp {
-                    wall: rec.wall,
-                    uptime_us: rec.uptime_us,
-                },
-                offset,
-                ..OtherDeath::default()
-            });
+                ..self.death_at(rec, line, offset)
+            };
+            self.deaths.push(d);
         }
     }
 
@@ -434,24 +442,13 @@ impl Assembler {
                 }
                 _ => {
                     self.close();
-                    self.deaths.push(OtherDeath {
+                    let d = OtherDeath {
                         kind: "panic".into(),
                         reporter: "kernel".into(),
-                        time: None,
-                        time_raw: (!rec.time_raw.is_empty()).then(|| rec.time_raw.to_string()),
-                        node: rec.host.map(str::to_string),
                         message: text,
-                        sources: vec![SourceRef {
-                            file: self.file.clone(),
-                            line,
-                        }],
-                        stamp: Stamp {
-                            wall: rec.wall,
-                            uptime_us: rec.uptime_us,
-                        },
-                        offset,
-                        ..OtherDeath::default()
-                    });
+                        ..self.death_at(rec, line, offset)
+                    };
+                    self.deaths.push(d);
                 }
             },
             KLine::Suppressed(n) => {

@@ -250,16 +250,10 @@ pub fn read_partial(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Erro
 
 /// Reads until `buf` is full or the input ends.
 pub fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+    match read_partial(r, buf) {
+        (n, None) => Ok(n),
+        (_, Some(e)) => Err(e),
     }
-    Ok(got)
 }
 
 /// Does this look like binary data rather than text?
