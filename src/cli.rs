@@ -29,6 +29,8 @@ pub enum Format {
     Text,
     /// The JSON document (docs/json-schema.md).
     Json,
+    /// One JSON object per kernel OOM kill, with its node and bundle, one per line.
+    Ndjson,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +61,26 @@ pub struct AnalyzeArgs {
     /// Default: from the bundle (collection date, rotated file names, file times).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub reference_date: Option<(i32, u8, u8)>,
+    /// Analyze only shard K of N (1 ≤ K ≤ N): the sorted list of bundles found in the
+    /// inputs, dealt round-robin, so N independent runs split the work.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// No warnings or progress on stderr (the exit status still tells).
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// One line per bundle on stderr as it is done.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("expected K/N with 1 <= K <= N, got {s:?}");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
@@ -99,6 +121,14 @@ impl AnalyzeArgs {
         Config {
             inputs: self.paths.clone(),
             jobs: self.jobs,
+            shard: self.shard,
+            progress: if self.quiet {
+                crate::Progress::Quiet
+            } else if self.verbose {
+                crate::Progress::Verbose
+            } else {
+                crate::Progress::Bar
+            },
             time: TimeOptions {
                 reference_date: self.reference_date,
             },
@@ -109,6 +139,14 @@ impl AnalyzeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("2/5"), Ok((2, 5)));
+        assert!(parse_shard("0/5").is_err());
+        assert!(parse_shard("6/5").is_err());
+        assert!(parse_shard("x").is_err());
+    }
 
     #[test]
     fn dates() {

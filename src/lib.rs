@@ -21,6 +21,7 @@ pub mod clock;
 pub mod envelope;
 pub mod k8s;
 pub mod kernel;
+mod progress;
 pub mod report;
 pub mod source;
 pub mod userspace;
@@ -36,7 +37,22 @@ use source::{Body, Compression};
 pub struct Config {
     pub inputs: Vec<String>,
     pub jobs: Option<usize>,
+    /// Only shard K of N (1-based) of the sorted bundles.
+    pub shard: Option<(usize, usize)>,
+    pub progress: Progress,
     pub time: TimeOptions,
+}
+
+/// What to tell on stderr while running.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing.
+    #[default]
+    Quiet,
+    /// A progress line (bundles and bytes done, rate, ETA) when stderr is a terminal.
+    Bar,
+    /// One line per bundle done.
+    Verbose,
 }
 
 /// Scans one source file on disk.
@@ -142,31 +158,34 @@ fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
             }
         }
     }
+    if let Some((k, n)) = cfg.shard {
+        work.sort_by(|a, b| a.name().cmp(b.name()));
+        work = work
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % n == k - 1)
+            .map(|(_, w)| w)
+            .collect();
+        if work.is_empty() {
+            // An empty shard is a complete (empty) analysis, not an error.
+            return Ok(analysis::analyze(Vec::new(), failed, cfg.time));
+        }
+    }
     if work.is_empty() {
         return Err(first_error.unwrap_or_else(|| "no input given".into()));
     }
+    let total_bytes: u64 = work.iter().map(Work::bytes).sum();
+    let meter = progress::Meter::start(cfg.progress, work.len(), total_bytes);
     let results: Vec<Result<Vec<Analyzed>, String>> = work
         .into_par_iter()
-        .map(|w| match w {
-            Work::Disk(b) => {
-                let scans: Vec<SourceScan> = b.sources.par_iter().map(scan_source).collect();
-                let snapshots = match &b.root {
-                    Some(root) => k8s::cgroup_snapshot::discover(
-                        &bundle::tree::DiskTree(root.clone()),
-                        "",
-                        &b.input,
-                    ),
-                    None => Vec::new(),
-                };
-                Ok(vec![Analyzed {
-                    bundle: *b,
-                    scans,
-                    snapshots,
-                }])
-            }
-            Work::Archive { path, display } => bundle::archive::read(&path, &display),
+        .map(|w| {
+            let (name, bytes) = (w.name().to_string(), w.bytes());
+            let r = analyze_work(w);
+            meter.done(&name, bytes, &r);
+            r
         })
         .collect();
+    meter.finish();
     let mut analyzed = Vec::new();
     for r in results {
         match r {
@@ -189,4 +208,44 @@ fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
         }));
     }
     Ok(analysis::analyze(analyzed, failed, cfg.time))
+}
+
+impl Work {
+    fn name(&self) -> &str {
+        match self {
+            Work::Disk(b) => &b.input,
+            Work::Archive { display, .. } => display,
+        }
+    }
+
+    /// Bytes to read (for progress).
+    fn bytes(&self) -> u64 {
+        let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        match self {
+            Work::Disk(b) => b.sources.iter().map(|s| size(&s.path)).sum(),
+            Work::Archive { path, .. } => size(path),
+        }
+    }
+}
+
+fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
+    match w {
+        Work::Disk(b) => {
+            let scans: Vec<SourceScan> = b.sources.par_iter().map(scan_source).collect();
+            let snapshots = match &b.root {
+                Some(root) => k8s::cgroup_snapshot::discover(
+                    &bundle::tree::DiskTree(root.clone()),
+                    "",
+                    &b.input,
+                ),
+                None => Vec::new(),
+            };
+            Ok(vec![Analyzed {
+                bundle: *b,
+                scans,
+                snapshots,
+            }])
+        }
+        Work::Archive { path, display } => bundle::archive::read(&path, &display),
+    }
 }

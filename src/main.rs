@@ -5,7 +5,7 @@
 
 use clap::Parser;
 use oomsift::cli::{Cli, Command, Format};
-use oomsift::report::{Render, json::Json, text::Text};
+use oomsift::report::{Render, json::Json, ndjson::Ndjson, text::Text};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -26,8 +26,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for w in &analysis.warnings {
-        eprintln!("oomsift: warning: {}: {}", w.file, w.message);
+    if !args.quiet {
+        for w in &analysis.warnings {
+            eprintln!("oomsift: warning: {}: {}", w.file, w.message);
+        }
     }
     if let Err(e) = args.outputs().write(&analysis) {
         eprintln!("oomsift: {e}");
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     }
     let renderer: &dyn Render = match args.stdout_format() {
         Format::Json => &Json,
+        Format::Ndjson => &Ndjson,
         Format::Text => &Text,
     };
     let stdout = std::io::stdout();

@@ -122,6 +122,7 @@ pub fn analyze(
                 if e.kernel.is_none() {
                     e.kernel.clone_from(&b.facts.kernel);
                 }
+                e.bundle.clone_from(&b.input);
                 events.push(e);
             }
             for mut d in scan.deaths {

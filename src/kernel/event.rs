@@ -44,6 +44,9 @@ pub struct OomEvent {
     /// Index in the top-level `cgroups` of the snapshot of this kill's OOM cgroup
     /// (values at collection time, not at the kill).
     pub cgroup_snapshot: Option<usize>,
+    /// The input (bundle) the kill was found in.
+    #[serde(skip)]
+    pub bundle: String,
     /// The block's kernel lines as logged (for the report's "raw block"; capped, and
     /// not part of the JSON document).
     #[serde(skip)]

@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod json;
+pub mod ndjson;
 pub mod plots;
 pub mod text;
 pub mod view;
