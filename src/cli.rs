@@ -21,6 +21,64 @@ pub struct Cli {
 pub enum Command {
     /// Find every kernel OOM kill in log files and unpacked bundles.
     Analyze(AnalyzeArgs),
+    /// Join the JSON documents of `--shard K/N` runs into the document (and report)
+    /// one run over all the inputs gives.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// JSON documents written by `oomsift analyze --format json` (or `-o`'s report.json).
+    #[arg(required = true, value_name = "JSON")]
+    pub docs: Vec<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write the HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write DIR/report.html and DIR/report.json; stdout then carries the text summary.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "DIR",
+        conflicts_with = "format"
+    )]
+    pub output: Option<PathBuf>,
+    /// No warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl MergeArgs {
+    pub fn stdout_format(&self) -> Format {
+        if self.output.is_some() {
+            Format::Text
+        } else {
+            self.format
+        }
+    }
+
+    pub fn outputs(&self) -> Outputs {
+        Outputs {
+            html: self.html.clone(),
+            dir: self.output.clone(),
+        }
+    }
+
+    /// Reads and merges the documents. `Err` is one line naming the file and the cause.
+    pub fn run(&self) -> Result<crate::analysis::Analysis, String> {
+        let mut docs = Vec::new();
+        for p in &self.docs {
+            let name = p.display().to_string();
+            let bytes = std::fs::read(p)
+                .map_err(|e| format!("{name}: cannot read: {}", crate::bundle::io_reason(&e)))?;
+            let doc = serde_json::from_slice(&bytes)
+                .map_err(|e| format!("{name}: not an oomsift JSON document: {e}"))?;
+            docs.push((name, doc));
+        }
+        crate::analysis::merge::merge(docs)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -199,6 +199,8 @@ fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
             }
         }
     }
+    // Inputs in a stable order (also the order `oomsift merge` gives).
+    analyzed.sort_by(|a, b| a.bundle.input.cmp(&b.bundle.input));
     if analyzed.is_empty() {
         return Err(first_error.unwrap_or_else(|| {
             failed

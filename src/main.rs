@@ -18,24 +18,32 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let Command::Analyze(args) = cli.command;
-    let analysis = match oomsift::run(&args.config()) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("oomsift: {e}");
-            return ExitCode::from(2);
-        }
+    let (analysis, quiet, outputs, format) = match cli.command {
+        Command::Analyze(args) => match oomsift::run(&args.config()) {
+            Ok(a) => (a, args.quiet, args.outputs(), args.stdout_format()),
+            Err(e) => {
+                eprintln!("oomsift: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        Command::Merge(args) => match args.run() {
+            Ok(a) => (a, args.quiet, args.outputs(), args.stdout_format()),
+            Err(e) => {
+                eprintln!("oomsift: {e}");
+                return ExitCode::from(2);
+            }
+        },
     };
-    if !args.quiet {
+    if !quiet {
         for w in &analysis.warnings {
             eprintln!("oomsift: warning: {}: {}", w.file, w.message);
         }
     }
-    if let Err(e) = args.outputs().write(&analysis) {
+    if let Err(e) = outputs.write(&analysis) {
         eprintln!("oomsift: {e}");
         return ExitCode::from(2);
     }
-    let renderer: &dyn Render = match args.stdout_format() {
+    let renderer: &dyn Render = match format {
         Format::Json => &Json,
         Format::Ndjson => &Ndjson,
         Format::Text => &Text,

@@ -93,3 +93,65 @@ fn shards_partition_the_bundles() {
     let (code, _) = run(&["--shard", "3/2", "testdata/sosreport-node1"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn merged_shards_equal_one_run() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fleet-merge");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut all = vec!["--format", "json"];
+    all.extend(INPUTS);
+    let (_, whole) = run(&all);
+    let mut shard_files = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let mut args = vec!["--format", "json", "--shard", &shard];
+        args.extend(INPUTS);
+        let (code, out) = run(&args);
+        assert_eq!(code, 0);
+        let f = dir.join(format!("shard-{k}.json"));
+        std::fs::write(&f, out).unwrap();
+        shard_files.push(f.to_string_lossy().into_owned());
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .arg("merge")
+        .args(["--format", "json"])
+        .args(&shard_files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        whole,
+        "merge must give the single run's document"
+    );
+    // And the report from the merge.
+    let report = dir.join("fleet");
+    let out = Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .arg("merge")
+        .arg("-o")
+        .arg(&report)
+        .args(&shard_files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    assert!(html.contains("8 OOM kills on 5 nodes"), "{}", &html[..300]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn merge_rejects_what_is_not_a_document() {
+    let out = Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .args(["merge", "README.md"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("oomsift: README.md: not an oomsift JSON document"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}

@@ -26,10 +26,13 @@ pub(crate) fn diag(
     action: &str,
 ) -> Diagnosis {
     Diagnosis {
-        code,
-        severity,
+        code: code.into(),
+        severity: severity.into(),
         summary,
-        evidence: evidence.into_iter().collect::<BTreeMap<_, _>>(),
+        evidence: evidence
+            .into_iter()
+            .map(|(k, v)| (k.into(), v))
+            .collect::<BTreeMap<_, _>>(),
         action: action.to_string(),
     }
 }
@@ -403,8 +406,8 @@ mod tests {
         e
     }
 
-    fn codes(e: &OomEvent, c: &Context) -> Vec<&'static str> {
-        event_diagnoses(e, c).into_iter().map(|d| d.code).collect()
+    fn codes(e: &OomEvent, c: &Context) -> Vec<String> {
+        event_diagnoses(e, c).into_iter().map(|d| d.code.into_owned()).collect()
     }
 
     #[test]

@@ -9,11 +9,11 @@ use crate::kernel::event::{Container, Diagnosis, OomEvent, Pod};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Incident {
     pub id: String,
     /// `container`, `pod`, `cgroup` or `host`.
-    pub scope: &'static str,
+    pub scope: crate::kernel::event::Name,
     pub node: Option<String>,
     pub pod: Option<Pod>,
     pub container: Option<Container>,
@@ -97,7 +97,7 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
             }
             Incident {
                 id: format!("i{}", n + 1),
-                scope: k.1,
+                scope: k.1.into(),
                 node: k.0.clone(),
                 pod: first.pod.clone().filter(|_| k.1 != "host"),
                 container: first.container.clone().filter(|_| k.1 == "container"),
@@ -157,7 +157,7 @@ mod tests {
         ];
         let inc = build(&events, &NameIndex::default());
         let summary: Vec<(&str, Vec<usize>)> =
-            inc.iter().map(|i| (i.scope, i.events.clone())).collect();
+            inc.iter().map(|i| (i.scope.as_ref(), i.events.clone())).collect();
         assert_eq!(
             summary,
             vec![

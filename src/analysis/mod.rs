@@ -10,6 +10,7 @@
 pub mod dedup;
 pub mod diagnose;
 pub mod incidents;
+pub mod merge;
 pub mod reconcile;
 
 use crate::bundle::facts::NodeFacts;
@@ -20,12 +21,12 @@ use crate::k8s::cgroup_snapshot::CgroupSnapshot;
 use crate::k8s::names::NameIndex;
 use crate::kernel::SourceScan;
 use crate::kernel::event::{OomEvent, OtherDeath, Stamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The analysis of all inputs: the JSON document's content.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Analysis {
-    pub schema: &'static str,
+    pub schema: crate::kernel::event::Name,
     pub inputs: Vec<InputInfo>,
     pub nodes: Vec<NodeInfo>,
     pub events: Vec<OomEvent>,
@@ -36,20 +37,22 @@ pub struct Analysis {
     /// cgroup snapshots found in the bundles (values at collection time).
     pub cgroups: Vec<CgroupSnapshot>,
     pub warnings: Vec<Warning>,
+    /// False when some input could not be fully read (exit status 1).
+    pub complete: bool,
     #[serde(skip)]
     pub incomplete: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct InputInfo {
     pub path: String,
-    pub kind: &'static str,
+    pub kind: crate::kernel::event::Name,
     /// `sosreport`, `must-gather`, `support-bundle`, `node-root` or `loose`.
-    pub layout: &'static str,
+    pub layout: crate::kernel::event::Name,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Clone, PartialEq)]
+#[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
 pub struct NodeInfo {
     pub name: Option<String>,
     pub kernel: Option<String>,
@@ -66,7 +69,7 @@ pub struct NodeInfo {
     pub pod_memory_requests_kb: Option<u64>,
 }
 
-#[derive(Debug, Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {
     pub file: String,
     pub message: String,
@@ -152,10 +155,13 @@ pub fn analyze(
         bundles.push(b);
     }
     let mut events: Vec<OomEvent> = per_bundle.into_iter().flat_map(dedup::dedup).collect();
+    for e in &mut events {
+        e.sources.sort();
+        e.uptime_us = e.stamp.uptime_us;
+    }
     events.sort_by_key(order_key);
     for (i, e) in events.iter_mut().enumerate() {
         e.id = format!("e{}", i + 1);
-        e.sources.sort();
     }
     deaths.sort_by(|a, b| (&a.node, a.sources.first()).cmp(&(&b.node, b.sources.first())));
     let mut nodes: Vec<NodeInfo> = bundles
@@ -182,7 +188,7 @@ pub fn analyze(
     nodes.dedup();
     warnings.sort();
     warnings.dedup();
-    cgroups.sort_by(|a, b| (&a.node, &a.path, a.version).cmp(&(&b.node, &b.path, b.version)));
+    cgroups.sort_by(|a, b| (&a.node, &a.path, &a.version).cmp(&(&b.node, &b.path, &b.version)));
     for c in &mut cgroups {
         names.enrich_ids(&mut c.pod, &mut c.container);
     }
@@ -201,13 +207,13 @@ pub fn analyze(
     reconcile::reconcile(&mut events, &mut deaths, &names);
     let incidents = incidents::build(&events, &names);
     Analysis {
-        schema: "oomsift/1",
+        schema: "oomsift/1".into(),
         inputs: bundles
             .iter()
             .map(|b| InputInfo {
                 path: b.input.clone(),
-                kind: b.kind.name(),
-                layout: b.layout.name(),
+                kind: b.kind.name().into(),
+                layout: b.layout.name().into(),
                 sources: b.sources.iter().map(|s| s.display.clone()).collect(),
             })
             .collect(),
@@ -217,6 +223,7 @@ pub fn analyze(
         incidents,
         cgroups,
         warnings,
+        complete: !incomplete,
         incomplete,
     }
 }
@@ -418,7 +425,7 @@ fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Opt
 }
 
 /// Output order: node, then time (events without a time last), uptime, then source.
-fn order_key(
+pub(crate) fn order_key(
     e: &OomEvent,
 ) -> (
     Option<String>,
@@ -431,7 +438,7 @@ fn order_key(
         e.node.clone(),
         e.time.is_none(),
         e.time.clone(),
-        e.stamp.uptime_us.unwrap_or(u64::MAX),
+        e.uptime_us.unwrap_or(u64::MAX),
         e.sources.first().cloned(),
     )
 }

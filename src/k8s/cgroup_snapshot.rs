@@ -18,10 +18,10 @@ use std::collections::BTreeMap;
 const UNLIMITED: u64 = 1 << 62;
 
 /// One cgroup's memory accounting at collection time.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct CgroupSnapshot {
     pub path: String,
-    pub version: &'static str,
+    pub version: crate::kernel::event::Name,
     pub node: Option<String>,
     /// The folder the files were read from, as reported.
     pub source: String,
@@ -96,7 +96,7 @@ pub fn read_dir_snapshot(
         ..CgroupSnapshot::default()
     };
     if v1 {
-        s.version = "v1";
+        s.version = "v1".into();
         s.limit_bytes = limit(t, dir, "memory.limit_in_bytes");
         s.usage_bytes = number(t, dir, "memory.usage_in_bytes");
         s.peak_bytes = number(t, dir, "memory.max_usage_in_bytes");
@@ -110,7 +110,7 @@ pub fn read_dir_snapshot(
             s.events.insert("oom_kill".into(), *n);
         }
     } else {
-        s.version = "v2";
+        s.version = "v2".into();
         s.limit_bytes = limit(t, dir, "memory.max");
         s.high_bytes = limit(t, dir, "memory.high");
         s.usage_bytes = number(t, dir, "memory.current");
@@ -308,10 +308,10 @@ mod tests {
         assert_eq!(
             (
                 snaps[0].path.as_str(),
-                snaps[0].version,
+                snaps[0].version.clone(),
                 snaps[0].limit_bytes
             ),
-            ("/", "v2", None)
+            ("/", "v2".into(), None)
         );
         assert_eq!(snaps[0].events.get("oom_kill"), Some(&1));
         assert_eq!(

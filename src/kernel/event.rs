@@ -2,12 +2,15 @@
 //! Field names and nullability are the public JSON interface (`docs/json-schema.md`).
 
 use crate::envelope::Wall;
-use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A name fixed in code but read back from a document: `Cow<'static, str>`.
+pub type Name = std::borrow::Cow<'static, str>;
+
 /// One kernel OOM kill.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OomEvent {
     /// Stable number in the document (`e1`, `e2`, … in output order).
     pub id: String,
@@ -21,6 +24,8 @@ pub struct OomEvent {
     pub node: Option<String>,
     /// Kernel release from the `CPU: … PID: … Comm: …` line.
     pub kernel: Option<String>,
+    /// Kernel uptime of the block's first line in microseconds, when printed.
+    pub uptime_us: Option<u64>,
     pub trigger: Trigger,
     pub victim: Victim,
     pub cgroup: Cgroups,
@@ -73,7 +78,7 @@ impl Default for Stamp {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Trigger {
     pub pid: Option<u64>,
     pub comm: Option<String>,
@@ -86,7 +91,7 @@ pub struct Trigger {
     pub manual: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Victim {
     pub pid: Option<u64>,
     pub comm: Option<String>,
@@ -100,7 +105,7 @@ pub struct Victim {
     pub score: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Cgroups {
     /// The memory cgroup whose limit was hit (`oom_memcg=`, `limit of B`).
     pub oom: Option<String>,
@@ -108,7 +113,7 @@ pub struct Cgroups {
     pub task: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Pod {
     pub uid: String,
     pub qos: Option<String>,
@@ -116,7 +121,7 @@ pub struct Pod {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Container {
     pub id: String,
     pub runtime: Option<String>,
@@ -124,7 +129,7 @@ pub struct Container {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Memory {
     pub usage_kb: Option<u64>,
     pub limit_kb: Option<u64>,
@@ -137,7 +142,7 @@ pub struct Memory {
     pub kmem_limit_kb: Option<u64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Reaped {
     pub pid: u64,
     pub anon_rss_kb: Option<u64>,
@@ -145,7 +150,7 @@ pub struct Reaped {
     pub shmem_rss_kb: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SourceRef {
     pub file: String,
     pub line: u64,
@@ -168,6 +173,41 @@ impl TaskRow {
     }
 }
 
+impl<'de> Deserialize<'de> for TaskRow {
+    /// Keeps the kernel's column order (a plain map would sort the keys).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RowVisitor;
+        impl<'de> serde::de::Visitor<'de> for RowVisitor {
+            type Value = TaskRow;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a task-table row object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TaskRow, A::Error> {
+                let mut row = TaskRow {
+                    pid: 0,
+                    columns: Vec::new(),
+                    name: String::new(),
+                };
+                while let Some(k) = map.next_key::<String>()? {
+                    match k.as_str() {
+                        "pid" => row.pid = map.next_value()?,
+                        "name" => row.name = map.next_value()?,
+                        _ => {
+                            let v: i64 = map.next_value()?;
+                            row.columns.push((k, v));
+                        }
+                    }
+                }
+                Ok(row)
+            }
+        }
+        d.deserialize_map(RowVisitor)
+    }
+}
+
 impl Serialize for TaskRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.columns.len() + 2))?;
@@ -181,7 +221,7 @@ impl Serialize for TaskRow {
 }
 
 /// A pod as a userspace report names it (any part may be unknown).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PodRef {
     pub uid: Option<String>,
     pub namespace: Option<String>,
@@ -189,7 +229,7 @@ pub struct PodRef {
 }
 
 /// A container as a userspace report names it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerRef {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -197,20 +237,20 @@ pub struct ContainerRef {
 
 /// A finding about a kill or an incident: a stable code, the numbers behind it and
 /// what to do about it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnosis {
     /// Stable snake_case identifier.
-    pub code: &'static str,
+    pub code: Name,
     /// `info`, `warning` or `critical`.
-    pub severity: &'static str,
+    pub severity: Name,
     pub summary: String,
     /// The numbers that support it.
-    pub evidence: BTreeMap<&'static str, serde_json::Value>,
+    pub evidence: BTreeMap<Name, serde_json::Value>,
     pub action: String,
 }
 
 /// A death that is not a kernel OOM kill (here: an OOM report ending in a panic).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtherDeath {
     /// `panic`, `oomd_kill`, `unit_oom_failed`, `unit_process_oom_killed`,
     /// `earlyoom_kill`, `eviction`, `k8s_oom_report`, `k8s_oomkilled`, `k8s_exit_137`.

@@ -311,7 +311,7 @@ fn header(o: &mut String, ctx: &Ctx) {
     let inputs: Vec<String> = a
         .inputs
         .iter()
-        .map(|i| format!("<code>{}</code> ({})", escape(&i.path), escape(i.layout)))
+        .map(|i| format!("<code>{}</code> ({})", escape(&i.path), escape(&i.layout)))
         .collect();
     if inputs.is_empty() {
         o.push_str("no readable input");
@@ -484,8 +484,8 @@ fn top_workloads(o: &mut String, ctx: &Ctx) {
         for &i in &wl.events {
             codes.extend(&ctx.a.events[i].diagnoses);
         }
-        codes.sort_by_key(|d| d.code);
-        codes.dedup_by_key(|d| d.code);
+        codes.sort_by(|a, b| a.code.cmp(&b.code));
+        codes.dedup_by(|a, b| a.code == b.code);
         for d in codes {
             badge(o, d);
         }
@@ -510,9 +510,9 @@ fn badge(o: &mut String, d: &Diagnosis) {
     let _ = write!(
         o,
         "<span class=\"badge sev-{}\" title=\"{}\">{}</span>",
-        severity_class(d.severity),
+        severity_class(&d.severity),
         escape(&d.summary),
-        escape(d.code)
+        escape(&d.code)
     );
 }
 
@@ -533,7 +533,7 @@ fn diagnoses_summary(o: &mut String, ctx: &Ctx) {
     let mut by_code: BTreeMap<&str, (&Diagnosis, Vec<&String>)> = BTreeMap::new();
     for (d, anchor) in found {
         by_code
-            .entry(d.code)
+            .entry(d.code.as_ref())
             .or_insert_with(|| (d, Vec::new()))
             .1
             .push(anchor);
@@ -551,7 +551,7 @@ fn diagnoses_summary(o: &mut String, ctx: &Ctx) {
     for (code, (d, anchors)) in &by_code {
         o.push_str("<tr>");
         el(o, "td", "mono", code);
-        el(o, "td", "", d.severity);
+        el(o, "td", "", &d.severity);
         el(o, "td", "n", &anchors.len().to_string());
         el(o, "td", "", &d.summary);
         o.push_str("<td>");
@@ -1273,9 +1273,9 @@ fn diagnoses(o: &mut String, ds: &[Diagnosis]) {
         let _ = write!(
             o,
             "<li><code>{}</code> <span class=\"badge sev-{}\">{}</span> {}",
-            escape(d.code),
-            severity_class(d.severity),
-            escape(d.severity),
+            escape(&d.code),
+            severity_class(&d.severity),
+            escape(&d.severity),
             escape(&d.summary)
         );
         if !d.action.is_empty() {

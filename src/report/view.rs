@@ -123,7 +123,7 @@ fn container_label(c: &Container) -> String {
 
 fn incident_label(i: &Incident) -> String {
     let node = i.node.as_deref().unwrap_or("(unknown node)");
-    match (i.scope, &i.pod, &i.container, &i.cgroup) {
+    match (i.scope.as_ref(), &i.pod, &i.container, &i.cgroup) {
         ("host", ..) => format!("host OOMs on {node}"),
         (_, Some(p), Some(c), _) => {
             format!("container {} in pod {}", container_label(c), pod_label(p))
@@ -156,7 +156,12 @@ pub fn workloads(a: &Analysis) -> Vec<Workload> {
             Workload {
                 incident: n,
                 anchor: inc.id.clone(),
-                scope: inc.scope,
+                scope: match inc.scope.as_ref() {
+                    "host" => "host",
+                    "pod" => "pod",
+                    "cgroup" => "cgroup",
+                    _ => "container",
+                },
                 label: incident_label(inc),
                 node: inc.node.clone(),
                 qos: inc.pod.as_ref().and_then(|p| p.qos.clone()),
