@@ -407,7 +407,10 @@ mod tests {
     }
 
     fn codes(e: &OomEvent, c: &Context) -> Vec<String> {
-        event_diagnoses(e, c).into_iter().map(|d| d.code.into_owned()).collect()
+        event_diagnoses(e, c)
+            .into_iter()
+            .map(|d| d.code.into_owned())
+            .collect()
     }
 
     #[test]

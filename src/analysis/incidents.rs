@@ -156,8 +156,10 @@ mod tests {
             ev("n2", None, None, "host", 1),
         ];
         let inc = build(&events, &NameIndex::default());
-        let summary: Vec<(&str, Vec<usize>)> =
-            inc.iter().map(|i| (i.scope.as_ref(), i.events.clone())).collect();
+        let summary: Vec<(&str, Vec<usize>)> = inc
+            .iter()
+            .map(|i| (i.scope.as_ref(), i.events.clone()))
+            .collect();
         assert_eq!(
             summary,
             vec![
