@@ -100,7 +100,7 @@ check(hostile, 'a process named <script>alert(1)</script> is shown as text');
 const events = await page.$$eval('details.event', (d) => d.length);
 check(events > 0, `${events} kills, collapsed`);
 const table = page.locator('details.event').first();
-await table.locator('summary').click();
+await table.locator(':scope > summary').click();
 const before = await table.locator('table.tasks tbody tr td:first-child').allInnerTexts();
 await table.locator('table.tasks th', { hasText: /^pid$/ }).click();
 const pidsDesc = await table.locator('table.tasks tbody tr td:first-child').allInnerTexts();
