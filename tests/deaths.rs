@@ -69,6 +69,7 @@ fn kernel_kills_stay_in_events() {
     assert_eq!(
         kinds,
         [
+            "k8s_crashloop",
             "panic",
             "k8s_oomkilled",
             "k8s_oom_report",
@@ -196,6 +197,11 @@ fn kubernetes_events_and_describe_text() {
             .as_str()
             .unwrap()
             .ends_with("kubectl_get_events_--all-namespaces_-o_json")
+    );
+    let cl = death(&d, "k8s_crashloop", "pod status");
+    assert_eq!(
+        cl["message"],
+        "container api of pod web/api-5c7d9-abcde is in CrashLoopBackOff after 1 restart(s)"
     );
     // `kubectl describe` and the pod JSON tell the same exit 137: one report.
     let n = d["other_deaths"]

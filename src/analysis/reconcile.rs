@@ -29,6 +29,29 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
             });
         }
         for (cname, c) in &p.containers {
+            if c.waiting_reason.as_deref() == Some("CrashLoopBackOff") {
+                out.push(OtherDeath {
+                    kind: "k8s_crashloop".into(),
+                    reporter: "pod status".into(),
+                    node: p.node.clone(),
+                    message: format!(
+                        "container {cname} of pod {}/{} is in CrashLoopBackOff after {} restart(s)",
+                        p.namespace.as_deref().unwrap_or("?"),
+                        p.name.as_deref().unwrap_or("?"),
+                        c.restart_count.map_or("?".to_string(), |n| n.to_string())
+                    ),
+                    pod: Some(PodRef {
+                        uid: Some(p.uid.clone()).filter(|u| !u.starts_with("describe:")),
+                        namespace: p.namespace.clone(),
+                        name: p.name.clone(),
+                    }),
+                    container: Some(ContainerRef {
+                        id: c.id.clone(),
+                        name: Some(cname.clone()),
+                    }),
+                    ..OtherDeath::default()
+                });
+            }
             let reason = c.last_terminated_reason.as_deref();
             let kind = match (reason, c.last_exit_code) {
                 (Some("OOMKilled"), _) => "k8s_oomkilled",

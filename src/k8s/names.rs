@@ -30,6 +30,8 @@ pub struct ContainerInfo {
     pub last_finished_at: Option<String>,
     /// `lastState.terminated.containerID`: the container instance that ended.
     pub last_container_id: Option<String>,
+    /// `state.waiting.reason` (`CrashLoopBackOff`, …).
+    pub waiting_reason: Option<String>,
 }
 
 /// What is known of one pod.
@@ -145,6 +147,7 @@ impl NameIndex {
                 m.last_exit_code = m.last_exit_code.or(c.last_exit_code);
                 m.last_finished_at = m.last_finished_at.take().or(c.last_finished_at);
                 m.last_container_id = m.last_container_id.take().or(c.last_container_id);
+                m.waiting_reason = m.waiting_reason.take().or(c.waiting_reason);
             }
         }
         for (id, r) in other.containers {
@@ -509,6 +512,10 @@ impl NameIndex {
                     .take()
                     .or(term["reason"].as_str().map(str::to_string));
                 e.last_exit_code = e.last_exit_code.or(term["exitCode"].as_i64());
+                e.waiting_reason = e
+                    .waiting_reason
+                    .take()
+                    .or(s["state"]["waiting"]["reason"].as_str().map(str::to_string));
                 e.last_finished_at = e
                     .last_finished_at
                     .take()

@@ -89,7 +89,7 @@ impl Assembler {
             && (crate::userspace::ANCHORS
                 .iter()
                 .any(|a| memchr::memmem::find(&rec.msg, a.as_bytes()).is_some())
-                || matches!(rec.program, Some("systemd-oomd" | "earlyoom")))
+                || matches!(rec.program, Some("systemd-oomd" | "earlyoom" | "oomd")))
         {
             self.userspace(rec, line, offset);
         }

@@ -21,6 +21,7 @@ pub const ANCHORS: &[&str] = &[
     "System OOM encountered",
     "OOMKilling",
     "Created an OOM event",
+    "oomd",
 ];
 
 /// A death (or a report of one) told by a userspace program.
@@ -54,6 +55,7 @@ pub fn classify(program: Option<&str>, msg: &[u8]) -> Vec<UserDeath> {
     };
     const FORMS: &[Form] = &[
         oomd,
+        fb_oomd,
         unit_oom,
         earlyoom,
         eviction,
@@ -89,6 +91,26 @@ fn oomd(program: Option<&str>, msg: &str) -> Vec<UserDeath> {
                 .map(|r| ("reason", r.as_str().to_string()))
                 .into_iter()
                 .collect(),
+            ..UserDeath::default()
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Facebook's oomd (`oomd[812]: … Killed 3 processes in cgroup /system.slice/foo.service`,
+/// `… killed /workload.slice/… (1.2G) …`): the cgroup it acted on.
+fn fb_oomd(program: Option<&str>, msg: &str) -> Vec<UserDeath> {
+    static RE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)\bkill(?:ed|ing)?\b.*?(/[\w./@:-]+\.(?:slice|service|scope))"));
+    if !prog_is(program, "oomd") {
+        return Vec::new();
+    }
+    RE.captures(msg)
+        .map(|c| UserDeath {
+            kind: "oomd_kill",
+            reporter: "oomd",
+            cgroup: Some(c[1].trim_start_matches("/sys/fs/cgroup").to_string()),
+            evidence: [("message", msg.to_string())].into_iter().collect(),
             ..UserDeath::default()
         })
         .into_iter()
@@ -294,6 +316,19 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn facebook_oomd() {
+        let d = one(
+            "oomd",
+            "[../oomd/plugins/BaseKillPlugin.cpp:260] Killed 3 processes in cgroup /sys/fs/cgroup/workload.slice/batch.service (mem pressure 82.10)",
+        );
+        assert_eq!(
+            (d.reporter, d.cgroup.as_deref()),
+            ("oomd", Some("/workload.slice/batch.service"))
+        );
+        assert!(classify(Some("oomd"), b"[../oomd/Oomd.cpp:120] Running oomd").is_empty());
     }
 
     #[test]
