@@ -110,9 +110,11 @@ impl Body {
     /// Tells the kernel the pages of `range` will not be needed again.
     pub fn release(&self, start: usize, end: usize) {
         if let Body::Map(m) = self {
+            // Outward to whole pages: a neighbour still scanning a shared page just
+            // faults it back in from the page cache.
             let page = 4096;
-            let s = start.div_ceil(page) * page;
-            let e = (end / page) * page;
+            let s = (start / page) * page;
+            let e = end.div_ceil(page).saturating_mul(page).min(m.len());
             if e > s {
                 // SAFETY: the map is read-only and file-backed: dropped pages are read
                 // again from the file if touched later, so no data is lost.
