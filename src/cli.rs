@@ -19,25 +19,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Find every kernel OOM kill in log files and unpacked bundles.
+    /// Find every kernel OOM kill (and every other memory death) in logs, bundles and
+    /// archives, and explain it.
     Analyze(AnalyzeArgs),
     /// Join the JSON documents of `--shard K/N` runs into the document (and report)
     /// one run over all the inputs gives.
     Merge(MergeArgs),
 }
 
+/// Where the analysis goes: stdout's format and the report files.
 #[derive(Debug, clap::Args)]
-pub struct MergeArgs {
-    /// JSON documents written by `oomsift analyze --format json` (or `-o`'s report.json).
-    #[arg(required = true, value_name = "JSON")]
-    pub docs: Vec<PathBuf>,
+pub struct OutputArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also write the HTML report to FILE.
+    /// Also write the HTML report (one self-contained page) to FILE; stdout keeps
+    /// --format.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Write DIR/report.html and DIR/report.json; stdout then carries the text summary.
+    /// Write DIR/report.html and DIR/report.json (DIR is created); stdout then carries
+    /// the text summary.
     #[arg(
         short = 'o',
         long = "output",
@@ -45,12 +46,10 @@ pub struct MergeArgs {
         conflicts_with = "format"
     )]
     pub output: Option<PathBuf>,
-    /// No warnings on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-impl MergeArgs {
+impl OutputArgs {
+    /// What goes to stdout: the text summary when `-o` writes the reports.
     pub fn stdout_format(&self) -> Format {
         if self.output.is_some() {
             Format::Text
@@ -59,13 +58,28 @@ impl MergeArgs {
         }
     }
 
+    /// The report files to write besides stdout.
     pub fn outputs(&self) -> Outputs {
         Outputs {
             html: self.html.clone(),
             dir: self.output.clone(),
         }
     }
+}
 
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// JSON documents written by `oomsift analyze --format json` (or `-o`'s report.json).
+    #[arg(required = true, value_name = "JSON")]
+    pub docs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// No warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl MergeArgs {
     /// Reads and merges the documents. `Err` is one line naming the file and the cause.
     pub fn run(&self) -> Result<crate::analysis::Analysis, String> {
         let mut docs = Vec::new();
@@ -93,25 +107,12 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// Log files (plain or .gz) and directories (sosreport, /var/log copy, node logs).
+    /// Log files (plain or .gz/.xz/.zst), archives (.tar, .tar.gz, .tar.xz, .tar.zst, .zip)
+    /// and directories (sosreport, must-gather, support bundle, /var/log copy, node logs).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Also write the HTML report (one self-contained page) to FILE; stdout keeps
-    /// --format.
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
-    /// Write DIR/report.html and DIR/report.json (DIR is created); stdout then carries
-    /// the text summary.
-    #[arg(
-        short = 'o',
-        long = "output",
-        value_name = "DIR",
-        conflicts_with = "format"
-    )]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Worker threads (default: all cores). The output is the same whatever the number.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -158,23 +159,6 @@ fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
 }
 
 impl AnalyzeArgs {
-    /// What goes to stdout: the text summary when `-o` writes the reports.
-    pub fn stdout_format(&self) -> Format {
-        if self.output.is_some() {
-            Format::Text
-        } else {
-            self.format
-        }
-    }
-
-    /// The report files to write besides stdout.
-    pub fn outputs(&self) -> Outputs {
-        Outputs {
-            html: self.html.clone(),
-            dir: self.output.clone(),
-        }
-    }
-
     pub fn config(&self) -> Config {
         Config {
             inputs: self.paths.clone(),

@@ -20,14 +20,14 @@ fn main() -> ExitCode {
     };
     let (analysis, quiet, outputs, format) = match cli.command {
         Command::Analyze(args) => match oomsift::run(&args.config()) {
-            Ok(a) => (a, args.quiet, args.outputs(), args.stdout_format()),
+            Ok(a) => (a, args.quiet, args.out.outputs(), args.out.stdout_format()),
             Err(e) => {
                 eprintln!("oomsift: {e}");
                 return ExitCode::from(2);
             }
         },
         Command::Merge(args) => match args.run() {
-            Ok(a) => (a, args.quiet, args.outputs(), args.stdout_format()),
+            Ok(a) => (a, args.quiet, args.out.outputs(), args.out.stdout_format()),
             Err(e) => {
                 eprintln!("oomsift: {e}");
                 return ExitCode::from(2);
