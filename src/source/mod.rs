@@ -42,6 +42,12 @@ impl Compression {
 /// Worker threads for one xz stream (multi-block files decode in parallel).
 static XZ_THREADS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
 
+/// Memory liblzma's threaded decoder may use for its threads (input and output buffers
+/// of the blocks in flight). Past it, it decodes with fewer threads rather than more
+/// memory: a file of 64 MiB blocks needs ~90 MiB per thread, so two threads fit and a
+/// 16-core machine does not multiply the peak RSS by eight.
+const XZ_THREADING_MEMLIMIT: u64 = 256 << 20;
+
 /// Sets the threads an xz decoder may use.
 pub fn set_xz_threads(n: u32) {
     XZ_THREADS.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
@@ -60,7 +66,7 @@ pub fn decoder<'a, R: Read + 'a>(r: R, comp: Compression) -> io::Result<Box<dyn 
             let stream = liblzma::stream::MtStreamBuilder::new()
                 .threads(threads)
                 .memlimit_stop(u64::MAX)
-                .memlimit_threading(1 << 30)
+                .memlimit_threading(XZ_THREADING_MEMLIMIT)
                 .decoder()
                 .map_err(io::Error::other)?;
             Box::new(liblzma::read::XzDecoder::new_stream(r, stream))
