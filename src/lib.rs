@@ -94,6 +94,17 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
 /// Runs the analysis. `Err` (one line naming the path and the cause) when nothing
 /// could be analyzed.
 pub fn run(cfg: &Config) -> Result<Analysis, String> {
+    run_streaming(cfg, None)
+}
+
+/// Receives each unit of work's own analysis (a bundle, or the nodes of one archive)
+/// in input order, as soon as it and every unit before it are done. It is analyzed
+/// alone: dedup and names within the unit, events numbered within it.
+pub type UnitSink<'a> = &'a mut dyn FnMut(&Analysis);
+
+/// [`run`], handing each unit's analysis to `sink` while the rest is still running.
+/// The returned document is the same as without a sink.
+pub fn run_streaming(cfg: &Config, sink: Option<UnitSink>) -> Result<Analysis, String> {
     let threads = cfg
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -102,7 +113,42 @@ pub fn run(cfg: &Config) -> Result<Analysis, String> {
         .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    pool.install(|| run_in_pool(cfg))
+    let (work, mut failed, first_error) = plan(cfg);
+    if work.is_empty() {
+        if cfg.shard.is_some() {
+            // An empty shard is a complete (empty) analysis, not an error.
+            return Ok(analysis::analyze(Vec::new(), failed, cfg.time));
+        }
+        return Err(first_error.unwrap_or_else(|| "no input given".into()));
+    }
+    let total_bytes: u64 = work.iter().map(Work::bytes).sum();
+    let meter = progress::Meter::start(cfg.progress, work.len(), total_bytes);
+    let results = analyze_in_order(&pool, work, &meter, sink, cfg.time);
+    meter.finish();
+    let mut analyzed = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => analyzed.extend(v),
+            Err(e) => {
+                let (file, message) =
+                    e.split_once(": ").map_or((e.clone(), e.clone()), |(f, m)| {
+                        (f.to_string(), m.to_string())
+                    });
+                failed.push(Warning { file, message });
+            }
+        }
+    }
+    // Inputs in a stable order (also the order `oomsift merge` gives).
+    analyzed.sort_by(|a, b| a.bundle.input.cmp(&b.bundle.input));
+    if analyzed.is_empty() {
+        return Err(first_error.unwrap_or_else(|| {
+            failed
+                .first()
+                .map(|w| format!("{}: {}", w.file, w.message))
+                .unwrap_or_default()
+        }));
+    }
+    Ok(analysis::analyze(analyzed, failed, cfg.time))
 }
 
 /// A unit of work: files on disk to scan, or an archive to stream.
@@ -114,7 +160,9 @@ enum Work {
     },
 }
 
-fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
+/// The units of work in input order (this shard's only), the inputs that could not
+/// be read, and the first error to report when nothing can be analyzed.
+fn plan(cfg: &Config) -> (Vec<Work>, Vec<Warning>, Option<String>) {
     let mut work: Vec<Work> = Vec::new();
     let mut failed: Vec<Warning> = Vec::new();
     let mut first_error = None;
@@ -159,57 +207,69 @@ fn run_in_pool(cfg: &Config) -> Result<Analysis, String> {
         }
     }
     if let Some((k, n)) = cfg.shard {
-        work.sort_by(|a, b| a.name().cmp(b.name()));
-        work = work
+        let mut order: Vec<usize> = (0..work.len()).collect();
+        order.sort_by(|&a, &b| work[a].name().cmp(work[b].name()));
+        let keep: std::collections::BTreeSet<usize> = order
             .into_iter()
             .enumerate()
             .filter(|(i, _)| i % n == k - 1)
             .map(|(_, w)| w)
             .collect();
-        if work.is_empty() {
-            // An empty shard is a complete (empty) analysis, not an error.
-            return Ok(analysis::analyze(Vec::new(), failed, cfg.time));
+        work = work
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep.contains(i))
+            .map(|(_, w)| w)
+            .collect();
+    }
+    (work, failed, first_error)
+}
+
+type UnitResult = Result<Vec<Analyzed>, String>;
+
+/// Analyzes the units on the pool, started in input order; returns their results in
+/// input order. With a sink, each unit's own analysis is handed over in input order
+/// as soon as the units before it are done (the results wait in a reorder buffer,
+/// which stays small because units start in order).
+fn analyze_in_order(
+    pool: &rayon::ThreadPool,
+    work: Vec<Work>,
+    meter: &progress::Meter,
+    mut sink: Option<UnitSink>,
+    time: TimeOptions,
+) -> Vec<UnitResult> {
+    let n = work.len();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, UnitResult)>();
+    // The calling thread is not one of the pool's: it receives while the pool works,
+    // and jobs spawned from outside the pool start in FIFO order.
+    pool.in_place_scope(|s| {
+        for (i, w) in work.into_iter().enumerate() {
+            let tx = tx.clone();
+            s.spawn(move |_| {
+                let (name, bytes) = (w.name().to_string(), w.bytes());
+                let r = analyze_work(w);
+                meter.done(&name, bytes, &r);
+                let _ = tx.send((i, r));
+            });
         }
-    }
-    if work.is_empty() {
-        return Err(first_error.unwrap_or_else(|| "no input given".into()));
-    }
-    let total_bytes: u64 = work.iter().map(Work::bytes).sum();
-    let meter = progress::Meter::start(cfg.progress, work.len(), total_bytes);
-    let results: Vec<Result<Vec<Analyzed>, String>> = work
-        .into_par_iter()
-        .map(|w| {
-            let (name, bytes) = (w.name().to_string(), w.bytes());
-            let r = analyze_work(w);
-            meter.done(&name, bytes, &r);
-            r
-        })
-        .collect();
-    meter.finish();
-    let mut analyzed = Vec::new();
-    for r in results {
-        match r {
-            Ok(v) => analyzed.extend(v),
-            Err(e) => {
-                let (file, message) =
-                    e.split_once(": ").map_or((e.clone(), e.clone()), |(f, m)| {
-                        (f.to_string(), m.to_string())
-                    });
-                failed.push(Warning { file, message });
+        drop(tx);
+        let mut results: Vec<Option<UnitResult>> = (0..n).map(|_| None).collect();
+        let mut next = 0;
+        for (i, r) in rx {
+            results[i] = Some(r);
+            while next < n {
+                let Some(r) = &results[next] else { break };
+                if let (Some(sink), Ok(units)) = (sink.as_mut(), r) {
+                    sink(&analysis::analyze(units.clone(), Vec::new(), time));
+                }
+                next += 1;
             }
         }
-    }
-    // Inputs in a stable order (also the order `oomsift merge` gives).
-    analyzed.sort_by(|a, b| a.bundle.input.cmp(&b.bundle.input));
-    if analyzed.is_empty() {
-        return Err(first_error.unwrap_or_else(|| {
-            failed
-                .first()
-                .map(|w| format!("{}: {}", w.file, w.message))
-                .unwrap_or_default()
-        }));
-    }
-    Ok(analysis::analyze(analyzed, failed, cfg.time))
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err("a worker thread failed".into())))
+            .collect()
+    })
 }
 
 impl Work {

@@ -5,7 +5,8 @@
 
 use clap::Parser;
 use oomsift::cli::{Cli, Command, Format};
-use oomsift::report::{Render, json::Json, ndjson::Ndjson, text::Text};
+use oomsift::report::ndjson::{Ndjson, NdjsonStream};
+use oomsift::report::{Render, json::Json, text::Text};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -18,14 +19,35 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    // ndjson from `analyze` is streamed unit by unit while the rest runs.
+    let mut streamed = None;
     let (analysis, quiet, outputs, format) = match cli.command {
-        Command::Analyze(args) => match oomsift::run(&args.config()) {
-            Ok(a) => (a, args.quiet, args.out.outputs(), args.out.stdout_format()),
-            Err(e) => {
-                eprintln!("oomsift: {e}");
-                return ExitCode::from(2);
+        Command::Analyze(args) => {
+            let format = args.out.stdout_format();
+            let result = if format == Format::Ndjson {
+                let mut stream = NdjsonStream::default();
+                let mut written = Ok(());
+                let mut sink = |unit: &oomsift::analysis::Analysis| {
+                    if written.is_ok() {
+                        written = stream.write_unit(unit, &mut out).and_then(|()| out.flush());
+                    }
+                };
+                let r = oomsift::run_streaming(&args.config(), Some(&mut sink));
+                streamed = Some(written);
+                r
+            } else {
+                oomsift::run(&args.config())
+            };
+            match result {
+                Ok(a) => (a, args.quiet, args.out.outputs(), format),
+                Err(e) => {
+                    eprintln!("oomsift: {e}");
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
         Command::Merge(args) => match args.run() {
             Ok(a) => (a, args.quiet, args.out.outputs(), args.out.stdout_format()),
             Err(e) => {
@@ -48,11 +70,12 @@ fn main() -> ExitCode {
         Format::Ndjson => &Ndjson,
         Format::Text => &Text,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = renderer
-        .render(&analysis, &mut out)
-        .and_then(|()| out.flush());
+    let written = match streamed {
+        Some(w) => w,
+        None => renderer
+            .render(&analysis, &mut out)
+            .and_then(|()| out.flush()),
+    };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {

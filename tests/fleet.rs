@@ -1,5 +1,7 @@
 //! Fleet options: `--format ndjson` and `--shard K/N` over several bundles.
 
+mod common;
+
 use serde_json::Value;
 use std::process::Command;
 
@@ -11,16 +13,10 @@ const INPUTS: &[&str] = &[
 ];
 
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oomsift"))
-        .arg("analyze")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run oomsift");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8"),
-    )
+    let mut full = vec!["analyze"];
+    full.extend_from_slice(args);
+    let r = common::run(&full);
+    (r.code, r.stdout)
 }
 
 fn json(args: &[&str]) -> Value {
@@ -29,32 +25,70 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_str(&out).expect("JSON")
 }
 
-#[test]
-fn ndjson_is_the_documents_events_one_per_line_with_their_bundle() {
-    let mut args = vec!["--format", "json"];
-    args.extend(INPUTS);
-    let doc = json(&args);
-    let mut args = vec!["--format", "ndjson"];
-    args.extend(INPUTS);
+fn ndjson(inputs: &[&str], jobs: &str) -> (String, Vec<Value>) {
+    let mut args = vec!["--format", "ndjson", "--jobs", jobs];
+    args.extend(inputs);
     let (code, out) = run(&args);
     assert_eq!(code, 0);
-    let lines: Vec<Value> = out
+    let lines = out
         .lines()
         .map(|l| serde_json::from_str(l).expect("one object per line"))
         .collect();
+    (out, lines)
+}
+
+/// Which of `inputs` a line's bundle came from.
+fn input_of(line: &Value, inputs: &[&str]) -> usize {
+    let bundle = line["bundle"].as_str().unwrap();
+    inputs
+        .iter()
+        .position(|i| bundle.starts_with(i))
+        .unwrap_or_else(|| panic!("{bundle} is not one of the inputs"))
+}
+
+#[test]
+fn ndjson_streams_the_documents_events_bundle_by_bundle_in_input_order() {
+    let doc = common::analyze_ok(INPUTS);
     let events = doc["events"].as_array().unwrap();
+    let (one, lines) = ndjson(INPUTS, "1");
+    let (two, _) = ndjson(INPUTS, "2");
+    assert_eq!(one, two, "byte-identical whatever the thread count");
     assert_eq!(lines.len(), events.len());
     assert_eq!(lines.len(), 8);
-    for (l, e) in lines.iter().zip(events) {
-        let mut l = l.clone();
-        let bundle = l.as_object_mut().unwrap().remove("bundle").unwrap();
-        assert_eq!(&l, e);
+    let order: Vec<usize> = lines.iter().map(|l| input_of(l, INPUTS)).collect();
+    assert!(order.is_sorted(), "bundles in input order: {order:?}");
+    assert_eq!(order.first(), Some(&0));
+    assert_eq!(order.last(), Some(&3));
+    for (n, l) in lines.iter().enumerate() {
+        assert_eq!(l["id"], format!("e{}", n + 1), "ids number the stream");
+        let e = events
+            .iter()
+            .find(|e| e["sources"] == l["sources"])
+            .expect("every line is an event of the document");
         let file = e["sources"][0]["file"].as_str().unwrap();
-        assert!(
-            file.starts_with(bundle.as_str().unwrap()),
-            "{file} not in {bundle}"
-        );
+        assert!(file.starts_with(l["bundle"].as_str().unwrap()));
+        // The snapshot itself instead of an index into the document's `cgroups`.
+        let snapshot = match e["cgroup_snapshot"].as_u64() {
+            Some(i) => doc["cgroups"][i as usize].clone(),
+            None => Value::Null,
+        };
+        assert_eq!(l["cgroup_snapshot"], snapshot);
+        let strip = |v: &Value| {
+            let mut v = v.clone();
+            for k in ["id", "bundle", "cgroup_snapshot"] {
+                v.as_object_mut().unwrap().remove(k);
+            }
+            v
+        };
+        assert_eq!(strip(l), strip(e));
     }
+    assert!(lines.iter().any(|l| l["cgroup_snapshot"].is_object()));
+    // Input order, not sorted order.
+    let reversed: Vec<&str> = INPUTS.iter().rev().copied().collect();
+    let (_, lines) = ndjson(&reversed, "2");
+    let order: Vec<usize> = lines.iter().map(|l| input_of(l, &reversed)).collect();
+    assert!(order.is_sorted(), "{order:?}");
+    assert_eq!(lines.len(), 8);
 }
 
 #[test]

@@ -84,6 +84,7 @@ pub struct TimeOptions {
 
 /// A bundle with what its sources yielded (`scans` in the order of `bundle.sources`)
 /// and its cgroup snapshots.
+#[derive(Clone)]
 pub struct Analyzed {
     pub bundle: Bundle,
     pub scans: Vec<SourceScan>,

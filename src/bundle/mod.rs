@@ -38,7 +38,7 @@ impl BundleKind {
 
 /// One node's worth of input: a directory (or a node root inside one), a loose file,
 /// or a node inside an archive.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Bundle {
     /// The input as given, joined with the node root inside it when there is one.
     pub input: String,

@@ -24,7 +24,7 @@ pub const CHUNK_BYTES: usize = 8 << 20;
 const MAX_RECORD: usize = 64 << 20;
 
 /// What scanning one source produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SourceScan {
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,

@@ -1,23 +1,52 @@
-//! `--format ndjson`: one JSON object per kernel OOM kill, one per line, each the
-//! event of the JSON document plus `bundle` (the input it came from) — for jq
-//! pipelines and data warehouses. Order and content are those of the document.
+//! `--format ndjson`: one JSON object per kernel OOM kill, one per line — for jq
+//! pipelines and data warehouses. Each line is the event of the JSON document with
+//! `bundle` (the input it came from) added, `cgroup_snapshot` holding the snapshot
+//! itself instead of an index into the document's `cgroups`, and `id` numbering the
+//! lines of the stream.
+//!
+//! `oomsift analyze` streams: each unit of work (a bundle, or the nodes of one
+//! archive) is written as soon as it and every unit before it are done, in input
+//! order, so the output never depends on scheduling. `oomsift merge` writes the
+//! merged document's events as one unit.
 
 use super::Render;
 use crate::analysis::Analysis;
+use serde_json::Value;
 use std::io::{self, Write};
 
-pub struct Ndjson;
+/// Writes units of analysis as ndjson lines, numbering events across units.
+#[derive(Debug, Default)]
+pub struct NdjsonStream {
+    written: usize,
+}
 
-impl Render for Ndjson {
-    fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-        for e in &analysis.events {
+impl NdjsonStream {
+    /// Writes the events of `unit` (an analysis of some inputs), one per line.
+    pub fn write_unit(&mut self, unit: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+        for e in &unit.events {
             let mut v = serde_json::to_value(e).map_err(io::Error::other)?;
             if let Some(o) = v.as_object_mut() {
-                o.insert("bundle".into(), serde_json::Value::from(e.bundle.clone()));
+                self.written += 1;
+                o.insert("id".into(), Value::from(format!("e{}", self.written)));
+                let snapshot = e.cgroup_snapshot.and_then(|i| unit.cgroups.get(i));
+                o.insert(
+                    "cgroup_snapshot".into(),
+                    serde_json::to_value(snapshot).map_err(io::Error::other)?,
+                );
+                o.insert("bundle".into(), Value::from(e.bundle.clone()));
             }
             serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
             out.write_all(b"\n")?;
         }
         Ok(())
+    }
+}
+
+/// The whole document as one unit.
+pub struct Ndjson;
+
+impl Render for Ndjson {
+    fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+        NdjsonStream::default().write_unit(analysis, out)
     }
 }
