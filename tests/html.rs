@@ -244,3 +244,71 @@ fn output_dir_and_format_conflict() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }
+
+// ---------------------------------------------------------------- fleet
+
+/// The text of the table row holding `needle`, tags removed.
+fn row_with(page: &str, needle: &str) -> String {
+    let at = page.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+    let start = page[..at].rfind("<tr>").unwrap();
+    let end = at + page[at..].find("</tr>").unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in page[start..end].chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push('|');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[test]
+fn fleet_page_groups_a_workload_across_nodes_and_has_a_section_per_node() {
+    let page = html(&["testdata/fleet"], 2);
+    // The cart Deployment's pods were killed on both nodes: one row, three kills.
+    assert!(page.contains("<a href=\"#nodes\">Nodes</a>"));
+    let cart = row_with(&page, "container cart of shop/cart-*");
+    assert_eq!(
+        cart,
+        "container cart of shop/cart-* | 3 | 2 | node-a | , | node-b | i1 | , | i2"
+    );
+    assert!(page.contains("<a href=\"#node-1\">node-a</a>, <a href=\"#node-2\">node-b</a>"));
+    let redis = row_with(&page, "container redis of cache/redis-*");
+    assert!(
+        redis.starts_with("container redis of cache/redis-* | 1 | 1 | node-b"),
+        "{redis}"
+    );
+    // One section per node with its kills, linked to their details and workloads.
+    assert_eq!(count(&page, "<section class=\"node\""), 2);
+    let a = &page[page.find("id=\"node-1\"").unwrap()..page.find("id=\"node-2\"").unwrap()];
+    assert!(a.contains("<h3>node-a</h3>"));
+    assert_eq!(count(a, "<td>31001 (java)</td>"), 1);
+    assert_eq!(count(a, "<td>31877 (java)</td>"), 1);
+    assert!(!a.contains("42002"));
+    assert!(a.contains("testdata/fleet/sosreport-node-a-2024-03-07-aaaaaaa"));
+    // Every in-page link has its target.
+    for href in page.split("href=\"#").skip(1) {
+        let id = &href[..href.find('"').unwrap()];
+        assert!(
+            page.contains(&format!("id=\"{id}\"")),
+            "no target for #{id}"
+        );
+    }
+}
+
+#[test]
+fn one_node_gets_no_fleet_table_but_a_node_section() {
+    let page = html(&[SOS], 1);
+    assert!(!page.contains("fleet-workloads"));
+    assert_eq!(count(&page, "<section class=\"node\""), 1);
+}

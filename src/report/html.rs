@@ -15,8 +15,8 @@ use super::Render;
 use super::plots::{self, Mark, TimeAxis, UsagePoint};
 use super::text::human_kb;
 use super::view::{
-    self, Fill, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill, human_bytes, instant,
-    limit_bytes, task_rss_pages,
+    self, Fill, FleetWorkload, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill,
+    human_bytes, instant, limit_bytes, task_rss_pages,
 };
 use crate::analysis::Analysis;
 use crate::analysis::incidents::Incident;
@@ -53,6 +53,10 @@ const MAX_TIMELINE_ROWS: usize = 40;
 const MAX_LANES: usize = 15;
 /// Rows of the other-deaths table.
 const MAX_OTHER_DEATHS: usize = 200;
+/// Nodes that get a section of their own (the nodes table lists them all).
+const MAX_NODE_SECTIONS: usize = 500;
+/// Kills listed in one node's section.
+const MAX_NODE_KILLS: usize = 50;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> Cow<'_, str> {
@@ -82,6 +86,7 @@ pub fn page(a: &Analysis) -> String {
     summary(&mut o, &ctx);
     timeline(&mut o, &ctx);
     workloads(&mut o, &ctx);
+    nodes(&mut o, &ctx);
     warnings(&mut o, a);
     footer(&mut o);
     o
@@ -96,6 +101,16 @@ struct Ctx<'a> {
     times: Vec<Option<Instant>>,
     /// The incidents, most kills first.
     workloads: Vec<Workload>,
+    /// The workloads grouped across nodes.
+    fleet: Vec<FleetWorkload>,
+    /// `events[i]` is detailed in its workload's section (has an anchor).
+    detailed: Vec<bool>,
+    /// The workload (index into `workloads`) of `events[i]`.
+    event_workload: Vec<Option<usize>>,
+    /// The events of each named node, in output order.
+    node_events: BTreeMap<&'a str, Vec<usize>>,
+    /// The input each source file belongs to.
+    source_input: BTreeMap<&'a str, &'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -107,8 +122,57 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(|e| instant(e.time.as_deref()))
                 .collect(),
-            workloads: view::workloads(a),
+            workloads: Vec::new(),
+            fleet: Vec::new(),
+            detailed: vec![false; a.events.len()],
+            event_workload: vec![None; a.events.len()],
+            node_events: BTreeMap::new(),
+            source_input: a
+                .inputs
+                .iter()
+                .flat_map(|i| i.sources.iter().map(|s| (s.as_str(), i.path.as_str())))
+                .collect(),
         }
+        .with_workloads(view::workloads(a))
+    }
+
+    fn with_workloads(mut self, workloads: Vec<Workload>) -> Self {
+        let mut budget = MAX_EVENTS_DETAILED;
+        for wl in workloads.iter().take(MAX_WORKLOAD_SECTIONS) {
+            let n = wl.events.len().min(MAX_EVENTS_PER_WORKLOAD).min(budget);
+            for &i in &wl.events[..n] {
+                self.detailed[i] = true;
+            }
+            budget -= n;
+        }
+        for (i, e) in self.a.events.iter().enumerate() {
+            if let Some(n) = &e.node {
+                self.node_events.entry(n).or_default().push(i);
+            }
+        }
+        for (w, wl) in workloads.iter().enumerate() {
+            for &i in &wl.events {
+                self.event_workload[i] = Some(w);
+            }
+        }
+        self.fleet = view::fleet_workloads(self.a, &workloads);
+        self.workloads = workloads;
+        self
+    }
+
+    /// The anchor of `nodes[n]`'s section, when it has one.
+    fn node_anchor(&self, n: usize) -> Option<String> {
+        (n < MAX_NODE_SECTIONS && self.a.nodes[n].name.is_some()).then(|| format!("node-{}", n + 1))
+    }
+
+    /// The anchor of the node named `name`'s section, when it has one.
+    fn node_anchor_by_name(&self, name: &str) -> Option<String> {
+        let n = self
+            .a
+            .nodes
+            .iter()
+            .position(|x| x.name.as_deref() == Some(name))?;
+        self.node_anchor(n)
     }
 
     fn has_section(&self, w: usize) -> bool {
@@ -324,6 +388,9 @@ fn header(o: &mut String, ctx: &Ctx) {
     if !ctx.workloads.is_empty() {
         o.push_str("<a href=\"#workloads\">Workloads</a>");
     }
+    if (0..a.nodes.len()).any(|n| ctx.node_anchor(n).is_some()) {
+        o.push_str("<a href=\"#nodes\">Nodes</a>");
+    }
     if !a.warnings.is_empty() {
         o.push_str("<a href=\"#warnings\">Warnings</a>");
     }
@@ -349,6 +416,7 @@ fn summary(o: &mut String, ctx: &Ctx) {
     }
     nodes_table(o, ctx);
     top_workloads(o, ctx);
+    fleet_workloads(o, ctx);
     diagnoses_summary(o, ctx);
     other_deaths(o, a);
     o.push_str("</section>\n");
@@ -417,7 +485,7 @@ fn nodes_table(o: &mut String, ctx: &Ctx) {
         return;
     }
     o.push_str("<table><caption>Nodes</caption><tr><th>node</th><th>kernel</th><th>cgroup</th><th class=\"n\">memory</th><th>booted</th><th>collected</th><th class=\"n\">host kills</th><th class=\"n\">cgroup kills</th></tr>\n");
-    for n in &a.nodes {
+    for (i, n) in a.nodes.iter().enumerate() {
         let evs = || a.events.iter().filter(|e| e.node == n.name);
         let host = evs().filter(|e| Kind::of(e) == Kind::Host).count();
         let cg = evs().filter(|e| Kind::of(e) == Kind::Cgroup).count();
@@ -427,8 +495,9 @@ fn nodes_table(o: &mut String, ctx: &Ctx) {
             (None, Some(d)) => d.clone(),
             (None, None) => String::new(),
         };
-        o.push_str("<tr>");
-        el(o, "td", "", n.name.as_deref().unwrap_or("(unknown)"));
+        o.push_str("<tr><td>");
+        node_link(o, ctx, i);
+        o.push_str("</td>");
         el(o, "td", "mono", n.kernel.as_deref().unwrap_or(""));
         el(o, "td", "", &cgroup);
         el(o, "td", "n", &kb(n.mem_total_kb).unwrap_or_default());
@@ -439,6 +508,27 @@ fn nodes_table(o: &mut String, ctx: &Ctx) {
         o.push_str("</tr>\n");
     }
     o.push_str("</table>\n");
+}
+
+/// A link to `nodes[n]`'s section, or its name when it has none.
+fn node_link(o: &mut String, ctx: &Ctx, n: usize) {
+    let name = ctx.a.nodes[n].name.as_deref().unwrap_or("(unknown)");
+    match ctx.node_anchor(n) {
+        Some(anchor) => {
+            let _ = write!(o, "<a href=\"#{anchor}\">{}</a>", escape(name));
+        }
+        None => esc(o, name),
+    }
+}
+
+/// A link to the section of the node named `name`, or its name.
+fn node_name_link(o: &mut String, ctx: &Ctx, name: &str) {
+    match ctx.node_anchor_by_name(name) {
+        Some(anchor) => {
+            let _ = write!(o, "<a href=\"#{anchor}\">{}</a>", escape(name));
+        }
+        None => esc(o, name),
+    }
 }
 
 /// A link to the workload's section, or its label when it has none.
@@ -500,6 +590,69 @@ fn top_workloads(o: &mut String, ctx: &Ctx) {
             &format!(
                 "{} more with fewer kills: see the JSON document.",
                 plural(ctx.workloads.len() - MAX_TOP_ROWS, "incident", "incidents")
+            ),
+        );
+    }
+}
+
+/// Workloads killed across the fleet: the same pod owner and container (or cgroup, or
+/// the host OOMs) on every node, shown when the analysis covers several nodes.
+fn fleet_workloads(o: &mut String, ctx: &Ctx) {
+    if ctx.a.nodes.len() < 2 || ctx.fleet.is_empty() {
+        return;
+    }
+    o.push_str("<table id=\"fleet-workloads\"><caption>Workloads across nodes, most kills first</caption><tr><th>workload</th><th class=\"n\">kills</th><th class=\"n\">nodes</th><th>killed on</th><th>incidents</th></tr>\n");
+    for f in ctx.fleet.iter().take(MAX_TOP_ROWS) {
+        o.push_str("<tr>");
+        el(o, "td", "", &plots::shorten(&f.label, 90));
+        el(o, "td", "n", &f.kills.to_string());
+        el(o, "td", "n", &f.nodes.len().to_string());
+        o.push_str("<td>");
+        for (k, n) in f.nodes.iter().take(8).enumerate() {
+            if k > 0 {
+                o.push_str(", ");
+            }
+            node_name_link(o, ctx, n);
+        }
+        if f.nodes.len() > 8 {
+            let _ = write!(o, " and {} more", f.nodes.len() - 8);
+        }
+        o.push_str("</td><td>");
+        let linked: Vec<usize> = f
+            .workloads
+            .iter()
+            .copied()
+            .filter(|&w| ctx.has_section(w))
+            .collect();
+        for (k, &w) in linked.iter().take(8).enumerate() {
+            if k > 0 {
+                o.push_str(", ");
+            }
+            let _ = write!(
+                o,
+                "<a href=\"#{0}\">{0}</a>",
+                escape(&ctx.workloads[w].anchor)
+            );
+        }
+        if f.workloads.len() > linked.len().min(8) {
+            let more = f.workloads.len() - linked.len().min(8);
+            let _ = write!(
+                o,
+                "{}{more} more",
+                if linked.is_empty() { "" } else { " and " }
+            );
+        }
+        o.push_str("</td></tr>\n");
+    }
+    o.push_str("</table>\n");
+    if ctx.fleet.len() > MAX_TOP_ROWS {
+        el(
+            o,
+            "p",
+            "note",
+            &format!(
+                "{} more across the nodes: see the JSON document.",
+                plural(ctx.fleet.len() - MAX_TOP_ROWS, "workload", "workloads")
             ),
         );
     }
@@ -835,14 +988,13 @@ fn workloads(o: &mut String, ctx: &Ctx) {
             ),
         );
     }
-    let mut budget = MAX_EVENTS_DETAILED;
     for w in 0..shown {
-        workload(o, ctx, w, &mut budget);
+        workload(o, ctx, w);
     }
     o.push_str("</section>\n");
 }
 
-fn workload(o: &mut String, ctx: &Ctx, w: usize, budget: &mut usize) {
+fn workload(o: &mut String, ctx: &Ctx, w: usize) {
     let wl = &ctx.workloads[w];
     let _ = writeln!(
         o,
@@ -858,11 +1010,11 @@ fn workload(o: &mut String, ctx: &Ctx, w: usize, budget: &mut usize) {
     diagnoses(o, &ctx.incident(w).diagnoses);
     usage_plot(o, ctx, wl);
     fill_plot(o, ctx, wl);
-    let detailed = wl.events.len().min(MAX_EVENTS_PER_WORKLOAD).min(*budget);
-    for &i in &wl.events[..detailed] {
+    let mut detailed = 0;
+    for &i in wl.events.iter().filter(|&&i| ctx.detailed[i]) {
         event(o, ctx, i);
+        detailed += 1;
     }
-    *budget -= detailed;
     if detailed < wl.events.len() {
         el(
             o,
@@ -1412,6 +1564,150 @@ fn task_row(o: &mut String, e: &OomEvent, r: &TaskRow, columns: &[&str]) {
 }
 
 // ------------------------------------------------------------------ warnings, footer
+
+// ------------------------------------------------------------------ nodes
+
+/// One section per node: its facts and its kills, linked to their details.
+fn nodes(o: &mut String, ctx: &Ctx) {
+    let a = ctx.a;
+    let shown: Vec<(usize, String)> = (0..a.nodes.len())
+        .filter_map(|n| Some((n, ctx.node_anchor(n)?)))
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    o.push_str("<section id=\"nodes\">\n<h2>Nodes</h2>\n");
+    if a.nodes.len() > MAX_NODE_SECTIONS {
+        el(
+            o,
+            "p",
+            "note",
+            &format!(
+                "The first {MAX_NODE_SECTIONS} nodes by name have a section; {} more are in the nodes table and the JSON document.",
+                a.nodes.len() - MAX_NODE_SECTIONS
+            ),
+        );
+    }
+    for (n, anchor) in shown {
+        node_section(o, ctx, n, &anchor);
+    }
+    o.push_str("</section>\n");
+}
+
+fn node_section(o: &mut String, ctx: &Ctx, n: usize, anchor: &str) {
+    let a = ctx.a;
+    let node = &a.nodes[n];
+    let _ = writeln!(o, "<section class=\"node\" id=\"{anchor}\">");
+    el(o, "h3", "", node.name.as_deref().unwrap_or("(unknown)"));
+    let cgroup = [
+        node.cgroup_version.as_deref(),
+        node.cgroup_driver.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let sysctl = node
+        .sysctl
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let kills: &[usize] = node
+        .name
+        .as_ref()
+        .and_then(|n| ctx.node_events.get(n.as_str()))
+        .map_or(&[], Vec::as_slice);
+    // The inputs holding this node's kills, by their sources (`bundle` is not in the
+    // JSON, and a merged document must render as the single run does).
+    let inputs: std::collections::BTreeSet<&str> = kills
+        .iter()
+        .flat_map(|&i| &a.events[i].sources)
+        .filter_map(|s| ctx.source_input.get(s.file.as_str()).copied())
+        .collect();
+    let inputs: Vec<&str> = inputs.into_iter().collect();
+    kv_table(
+        o,
+        "Node",
+        &[
+            ("kernel", node.kernel.clone()),
+            ("cgroup", (!cgroup.is_empty()).then_some(cgroup)),
+            ("memory", kb(node.mem_total_kb)),
+            ("pod memory limits", kb(node.pod_memory_limits_kb)),
+            ("pod memory requests", kb(node.pod_memory_requests_kb)),
+            ("booted", node.boot_time.clone()),
+            ("collected", node.collected_at.clone()),
+            ("OOM sysctls", (!sysctl.is_empty()).then_some(sysctl)),
+            (
+                "kills found in",
+                (!inputs.is_empty()).then(|| inputs.join(", ")),
+            ),
+        ],
+    );
+    let deaths = a
+        .other_deaths
+        .iter()
+        .filter(|d| d.node == node.name)
+        .count();
+    if kills.is_empty() {
+        el(o, "p", "", "No kernel OOM kills on this node.");
+    } else {
+        o.push_str("<table><caption>Kills on this node</caption><tr><th>kill</th><th>time</th><th>kind</th><th>victim</th><th>workload</th><th class=\"n\">usage / limit</th></tr>\n");
+        for &i in kills.iter().take(MAX_NODE_KILLS) {
+            let e = &a.events[i];
+            o.push_str("<tr><td>");
+            if ctx.detailed[i] {
+                let _ = write!(o, "<a href=\"#{0}\">{0}</a>", escape(&e.id));
+            } else {
+                esc(o, &e.id);
+            }
+            o.push_str("</td>");
+            el(o, "td", "t", time_text(e));
+            el(o, "td", "", e.kind.as_deref().unwrap_or("unknown"));
+            el(o, "td", "", &victim_text(e));
+            o.push_str("<td>");
+            if let Some(w) = ctx.event_workload[i] {
+                workload_link(o, ctx, w);
+            }
+            o.push_str("</td>");
+            let usage = match (e.memory.usage_kb, e.memory.limit_kb) {
+                (Some(u), Some(l)) => format!(
+                    "{} / {}",
+                    human_kb(u),
+                    kb_limit(Some(l)).unwrap_or_default()
+                ),
+                _ => String::new(),
+            };
+            el(o, "td", "n t", &usage);
+            o.push_str("</tr>\n");
+        }
+        o.push_str("</table>\n");
+        if kills.len() > MAX_NODE_KILLS {
+            el(
+                o,
+                "p",
+                "note",
+                &format!(
+                    "{} of {} kills listed; every kill is in the JSON document.",
+                    MAX_NODE_KILLS,
+                    kills.len()
+                ),
+            );
+        }
+    }
+    if deaths > 0 {
+        el(
+            o,
+            "p",
+            "",
+            &format!(
+                "{} on this node (see the summary).",
+                plural(deaths, "other death", "other deaths")
+            ),
+        );
+    }
+    o.push_str("</section>\n");
+}
 
 fn warnings(o: &mut String, a: &Analysis) {
     if a.warnings.is_empty() {

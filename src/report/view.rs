@@ -175,6 +175,107 @@ pub fn workloads(a: &Analysis) -> Vec<Workload> {
     out
 }
 
+// ------------------------------------------------------------------ across nodes
+
+/// One workload as a fleet sees it: the incidents of the same pod owner and container
+/// (or the same cgroup, or the host OOMs) on every node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetWorkload {
+    /// `container app of shop/web-*`, `cgroup /system.slice/x.service`, `host OOMs`.
+    pub label: String,
+    /// The nodes it was killed on, sorted.
+    pub nodes: Vec<String>,
+    pub kills: usize,
+    /// Indexes into the workloads (incidents) it groups, most kills first.
+    pub workloads: Vec<usize>,
+}
+
+/// The pod name without what a controller appends: a Deployment's
+/// `-<replicaset hash>-<5 chars>`, a DaemonSet's or Job's `-<5 chars>` (both drawn from
+/// Kubernetes' vowel-free alphabet), a StatefulSet's `-<ordinal>`. `None` when the
+/// name carries no such suffix.
+pub fn pod_owner(name: &str) -> Option<&str> {
+    const ALNUM: &str = "bcdfghjklmnpqrstvwxz2456789";
+    let generated = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.len()) && s.chars().all(|c| ALNUM.contains(c))
+    };
+    let (rest, last) = name.rsplit_once('-')?;
+    if !rest.is_empty() && !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(rest);
+    }
+    if !generated(last, 5..=5) || rest.is_empty() {
+        return None;
+    }
+    match rest.rsplit_once('-') {
+        Some((owner, hash)) if !owner.is_empty() && generated(hash, 6..=10) => Some(owner),
+        _ => Some(rest),
+    }
+}
+
+/// Groups the workloads across nodes; most kills first, then most nodes, then label.
+pub fn fleet_workloads(a: &Analysis, workloads: &[Workload]) -> Vec<FleetWorkload> {
+    let mut groups: BTreeMap<String, FleetWorkload> = BTreeMap::new();
+    for (w, wl) in workloads.iter().enumerate() {
+        let inc = &a.incidents[wl.incident];
+        let named_pod = inc.pod.as_ref().and_then(|p| Some((p, p.name.as_deref()?)));
+        let (key, label) = match (wl.scope, named_pod, &inc.cgroup) {
+            ("host", ..) => ("host".to_string(), "host OOMs".to_string()),
+            (_, Some((p, name)), _) => {
+                let ns = p.namespace.as_deref().unwrap_or("");
+                let pod = match pod_owner(name) {
+                    Some(owner) => format!("{owner}-*"),
+                    None => name.to_string(),
+                };
+                let pod = if ns.is_empty() {
+                    pod
+                } else {
+                    format!("{ns}/{pod}")
+                };
+                match inc.container.as_ref().and_then(|c| c.name.as_deref()) {
+                    Some(c) => (
+                        format!("pod\0{pod}\0{c}"),
+                        format!("container {c} of {pod}"),
+                    ),
+                    None => (format!("pod\0{pod}"), format!("pod {pod}")),
+                }
+            }
+            ("cgroup", None, Some(cg)) => (format!("cgroup\0{cg}"), format!("cgroup {cg}")),
+            // A pod known only by its UID, an unknown cgroup: itself alone.
+            _ => (format!("incident\0{}", wl.anchor), wl.label.clone()),
+        };
+        let g = groups.entry(key).or_insert_with(|| FleetWorkload {
+            label,
+            nodes: Vec::new(),
+            kills: 0,
+            workloads: Vec::new(),
+        });
+        g.kills += wl.events.len();
+        g.workloads.push(w);
+        if let Some(n) = &wl.node
+            && !g.nodes.contains(n)
+        {
+            g.nodes.push(n.clone());
+        }
+    }
+    let mut out: Vec<FleetWorkload> = groups.into_values().collect();
+    for g in &mut out {
+        g.nodes.sort();
+    }
+    out.sort_by(|a, b| {
+        (
+            std::cmp::Reverse(a.kills),
+            std::cmp::Reverse(a.nodes.len()),
+            &a.label,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.kills),
+                std::cmp::Reverse(b.nodes.len()),
+                &b.label,
+            ))
+    });
+    out
+}
+
 // ------------------------------------------------------------------ memory fill
 
 /// One part of what filled a cgroup or a host's memory.
@@ -396,6 +497,19 @@ pub fn task_rss_pages(row: &crate::kernel::event::TaskRow) -> i64 {
 mod tests {
     use super::*;
     use crate::kernel::event::{Cgroups, Memory};
+
+    #[test]
+    fn pod_owners() {
+        assert_eq!(pod_owner("web-7d4b9c8f6d-x2kq9"), Some("web"));
+        assert_eq!(pod_owner("node-exporter-5xq7z"), Some("node-exporter"));
+        assert_eq!(pod_owner("postgres-0"), Some("postgres"));
+        assert_eq!(pod_owner("kafka-broker-12"), Some("kafka-broker"));
+        // No controller suffix: vowels are not in the generated alphabet.
+        assert_eq!(pod_owner("web-admin"), None);
+        assert_eq!(pod_owner("standalone"), None);
+        assert_eq!(pod_owner("-0"), None);
+        assert_eq!(pod_owner("kube-apiserver-master1"), None);
+    }
 
     #[test]
     fn instants() {
