@@ -189,3 +189,46 @@ fn merge_rejects_what_is_not_a_document() {
     );
     assert_eq!(err.lines().count(), 1);
 }
+
+#[test]
+fn a_bundle_that_fails_is_reported_and_the_rest_completes() {
+    let dir = common::scratch_dir("fleet-broken");
+    // Named as archives, not archives: random bytes, and a gzip stream cut short.
+    std::fs::write(dir.join("node-x.tar.gz"), [0x5a_u8; 4096]).unwrap();
+    let cut = common::gzip(&[b'x'; 100_000]);
+    std::fs::write(dir.join("node-y.tar.gz"), &cut[..cut.len() / 2]).unwrap();
+    let r = common::run(&[
+        "analyze",
+        "--format",
+        "json",
+        "testdata/fleet",
+        common::arg(&dir),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["events"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["complete"], false);
+    let warnings = doc["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("node-x.tar.gz")
+    );
+    assert_eq!(
+        warnings[0]["message"],
+        "not an archive (no tar, gzip, xz, zstd or zip header)"
+    );
+    assert!(
+        warnings[1]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("node-y.tar.gz")
+    );
+    // One line per failed bundle on stderr, naming it.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    assert!(lines[0].starts_with("oomsift: warning: ") && lines[0].contains("node-x.tar.gz"));
+    assert!(lines[1].contains("node-y.tar.gz"));
+}

@@ -44,6 +44,37 @@ pub fn is_archive(path: &Path) -> bool {
     }
 }
 
+/// An error from a decoder on one short, printable line: the tar crate quotes the
+/// damaged header's bytes in its messages.
+fn one_line(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or("");
+    let mut out: String = first
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{fffd}' {
+                '?'
+            } else {
+                c
+            }
+        })
+        .take(160)
+        .collect();
+    if first.chars().count() > 160 {
+        out.push('…');
+    }
+    out
+}
+
+/// A name that only an archive has (`.tar`, `.tar.gz`, `.tgz`, `.tar.xz`, `.txz`,
+/// `.tar.zst`, `.tzst`, `.zip`).
+pub fn named_like_archive(name: &str) -> bool {
+    const EXT: &[&str] = &[
+        ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".zip",
+    ];
+    let lower = name.to_ascii_lowercase();
+    EXT.iter().any(|e| lower.ends_with(e))
+}
+
 fn is_zip_file(path: &Path) -> bool {
     let mut magic = [0u8; 4];
     std::fs::File::open(path)
@@ -87,13 +118,18 @@ pub fn read(path: &Path, display: &str) -> Result<Vec<Analyzed>, String> {
     if is_zip_file(path) {
         r.zip_file(file);
     } else {
-        let mut magic = [0u8; 6];
+        let mut magic = [0u8; 512];
         let n = read_full(
             &mut std::fs::File::open(path).map_err(|e| e.to_string())?,
             &mut magic,
         )
         .unwrap_or(0);
         let comp = Compression::detect(&magic[..n]);
+        if comp == Compression::None && !is_tar(&magic[..n]) {
+            return Err(format!(
+                "{display}: not an archive (no tar, gzip, xz, zstd or zip header)"
+            ));
+        }
         match guarded_decoder(io::BufReader::with_capacity(1 << 20, file), comp) {
             Ok(dec) => r.tar(dec),
             Err(e) => r
@@ -133,7 +169,7 @@ impl<'a> Reader<'a> {
             Err(e) => {
                 self.errors.push((
                     self.display.clone(),
-                    format!("not a readable tar archive: {e}"),
+                    format!("not a readable tar archive: {}", one_line(&e.to_string())),
                 ));
                 return;
             }
@@ -145,7 +181,7 @@ impl<'a> Reader<'a> {
                 Err(e) => {
                     self.errors.push((
                         self.display.clone(),
-                        format!("the archive is damaged or truncated after member {last}: {e}; events before that point were kept"),
+                        format!("the archive is damaged or truncated after member {last}: {}; events before that point were kept", one_line(&e.to_string())),
                     ));
                     return;
                 }

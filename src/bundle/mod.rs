@@ -218,7 +218,9 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     let mut nodes: std::collections::BTreeMap<String, Bundle> = std::collections::BTreeMap::new();
     for (path, rel) in files {
         let display = display_of(input, &rel, true);
-        if archive::is_archive(&path) {
+        // Named as an archive but not readable as one: still a bundle of the fleet,
+        // which then fails with its error rather than vanishing as a skipped file.
+        if archive::is_archive(&path) || archive::named_like_archive(&rel) {
             archives.push(Discovered::Archive { path, display });
             continue;
         }
