@@ -1,15 +1,16 @@
 //! Rendering the HTML report of a large input: 10,000 generated OOM kills
 //! (`tests/gen_oom`) analyzed once outside the timing, then
-//! - `html/render_10k`: the page (summary, aggregated plots, capped per-kill detail);
+//! - `html/render_10k`: the page (summary, aggregated plots, capped per-kill detail),
+//!   throughput in bytes of HTML written;
 //! - `html/analyze_and_render_10k`: the analysis of the 22 MiB syslog and the page,
-//!   what `oomsift analyze --html` does.
+//!   what `oomsift analyze --html` does, throughput in bytes of log read.
 //!
 //! `cargo bench --bench report` takes about a minute.
 
 #[path = "../tests/gen_oom/mod.rs"]
 mod gen_oom;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use oomsift::report::Render;
 use oomsift::report::html::Html;
 use std::hint::black_box;
@@ -27,7 +28,8 @@ fn bench_report(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("oomsift-bench-report-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let log = dir.join("messages");
-    std::fs::write(&log, gen_oom::syslog(KILLS)).expect("write the log");
+    let text = gen_oom::syslog(KILLS);
+    std::fs::write(&log, &text).expect("write the log");
     let cfg = oomsift::Config {
         inputs: vec![log.to_string_lossy().into_owned()],
         jobs: Some(1),
@@ -42,9 +44,13 @@ fn bench_report(c: &mut Criterion) {
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5));
+    // Bytes of HTML written per second.
+    g.throughput(Throughput::Bytes(page.len() as u64));
     g.bench_function("render_10k", |b| {
         b.iter(|| black_box(render(black_box(&analysis))))
     });
+    // Bytes of log analyzed (and rendered) per second.
+    g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("analyze_and_render_10k", |b| {
         b.iter(|| {
             let a = oomsift::run(black_box(&cfg)).expect("analysis");
