@@ -4,37 +4,17 @@
 //! a kubelet eviction, a systemd-oomd kill, a unit that failed with `oom-kill`, and an
 //! earlier boot's `panic_on_oom` panic in `var/crash`.
 
+mod common;
+
+use common::{analyze, codes};
 use serde_json::{Value, json};
-use std::process::Command;
 
 const BUNDLE: &str = "testdata/sosreport-deaths";
-
-fn analyze(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oomsift"))
-        .arg("analyze")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run oomsift");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8"),
-    )
-}
 
 fn doc() -> Value {
     let (code, out) = analyze(&["--format", "json", BUNDLE]);
     assert_eq!(code, 0);
     serde_json::from_str(&out).expect("JSON")
-}
-
-fn codes(v: &Value) -> Vec<&str> {
-    v["diagnoses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect()
 }
 
 fn death<'a>(d: &'a Value, kind: &str, reporter: &str) -> &'a Value {

@@ -4,39 +4,19 @@
 //! journal names the pod and both container ids; `/var/log/pods` names the pod; the
 //! cgroup snapshot of the restarted container is in `sys/fs/cgroup/memory`.
 
+mod common;
+
+use common::{analyze, codes};
 use serde_json::{Value, json};
-use std::process::Command;
 
 const BUNDLE: &str = "testdata/sosreport-k8s-v1";
 const UID: &str = "b6e1f2a3-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
 const ID2: &str = "f0e9d8c7b6a5948372615f4e3d2c1b0af0e9d8c7b6a5948372615f4e3d2c1b0a";
 
-fn analyze(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oomsift"))
-        .arg("analyze")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run oomsift");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8"),
-    )
-}
-
 fn doc() -> Value {
     let (code, out) = analyze(&["--format", "json", BUNDLE]);
     assert_eq!(code, 0);
     serde_json::from_str(&out).expect("JSON")
-}
-
-fn codes(v: &Value) -> Vec<&str> {
-    v["diagnoses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect()
 }
 
 #[test]

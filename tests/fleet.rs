@@ -12,12 +12,7 @@ const INPUTS: &[&str] = &[
     "testdata/sosreport-deaths",
 ];
 
-fn run(args: &[&str]) -> (i32, String) {
-    let mut full = vec!["analyze"];
-    full.extend_from_slice(args);
-    let r = common::run(&full);
-    (r.code, r.stdout)
-}
+use common::analyze as run;
 
 fn json(args: &[&str]) -> Value {
     let (code, out) = run(args);

@@ -32,6 +32,24 @@ pub fn run(args: &[&str]) -> Run {
     }
 }
 
+/// Runs `oomsift analyze ARGS…`: its exit status and stdout.
+pub fn analyze(args: &[&str]) -> (i32, String) {
+    let mut full = vec!["analyze"];
+    full.extend_from_slice(args);
+    let r = run(&full);
+    (r.code, r.stdout)
+}
+
+/// The diagnosis codes of an event or incident.
+pub fn codes(v: &Value) -> Vec<&str> {
+    v["diagnoses"]
+        .as_array()
+        .expect("diagnoses")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code"))
+        .collect()
+}
+
 /// Runs `oomsift analyze --format json ARGS…` and parses the whole of stdout as one
 /// JSON document (so anything else printed on stdout fails the test).
 pub fn analyze_json(args: &[&str]) -> (Value, Run) {
