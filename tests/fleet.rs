@@ -227,3 +227,35 @@ fn a_bundle_that_fails_is_reported_and_the_rest_completes() {
     assert!(lines[0].starts_with("oomsift: warning: ") && lines[0].contains("node-x.tar.gz"));
     assert!(lines[1].contains("node-y.tar.gz"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_folder_of_links_to_bundles_is_a_fleet() {
+    let dir = common::scratch_dir("fleet-links");
+    let fleet = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fleet");
+    for node in ["a", "b"] {
+        let name = format!("sosreport-node-{node}-2024-03-07-{}", node.repeat(7));
+        std::os::unix::fs::symlink(fleet.join(&name), dir.join(&name)).unwrap();
+    }
+    // A link to an ancestor is not walked (no cycle, no reading the whole disk).
+    std::os::unix::fs::symlink("/", dir.join("root")).unwrap();
+    let (code, out) = run(&["--format", "json", common::arg(&dir)]);
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["events"].as_array().unwrap().len(), 4);
+    let nodes: Vec<&str> = doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(nodes, ["node-a", "node-b"]);
+    // Inside a bundle, a link leading out of the input is not followed.
+    let inner = common::scratch_dir("fleet-links-inner");
+    std::fs::create_dir_all(inner.join("var/log")).unwrap();
+    let messages = fleet.join("sosreport-node-a-2024-03-07-aaaaaaa/var/log/messages");
+    std::os::unix::fs::symlink(&messages, inner.join("var/log/messages")).unwrap();
+    let (_, out) = run(&["--format", "json", common::arg(&inner)]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["events"].as_array().unwrap().len(), 0);
+}

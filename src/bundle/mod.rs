@@ -438,12 +438,21 @@ fn walk(
         } else if ft.is_file() {
             out.push((path, rel));
         } else if ft.is_symlink() {
-            // Follow a file link only when its target stays inside the bundle.
-            if let Ok(target) = path.canonicalize()
-                && target.starts_with(root)
-                && target.is_file()
+            let Ok(target) = path.canonicalize() else {
+                continue;
+            };
+            // Inside a bundle, follow a file link only when its target stays inside
+            // (a sosreport's `etc/localtime` must not read the analyzing machine).
+            // At the top of the input, a folder of links to bundles is a fleet: follow
+            // links to archives and to directories (not to an ancestor: no cycles).
+            let top = dir == root;
+            if target.is_file()
+                && (target.starts_with(root)
+                    || top && archive::named_like_archive(&target.to_string_lossy()))
             {
                 out.push((path, rel));
+            } else if top && target.is_dir() && !root.starts_with(&target) {
+                walk(root, &path, out, errors, input);
             }
         }
     }
