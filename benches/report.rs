@@ -33,6 +33,7 @@ fn bench_report(c: &mut Criterion) {
     let cfg = oomsift::Config {
         inputs: vec![log.to_string_lossy().into_owned()],
         jobs: Some(1),
+        raw_blocks: true,
         ..oomsift::Config::default()
     };
     let analysis = oomsift::run(&cfg).expect("analysis");

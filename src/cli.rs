@@ -174,6 +174,7 @@ impl AnalyzeArgs {
             time: TimeOptions {
                 reference_date: self.reference_date,
             },
+            raw_blocks: self.out.html.is_some() || self.out.output.is_some(),
         }
     }
 }

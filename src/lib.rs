@@ -41,6 +41,9 @@ pub struct Config {
     pub shard: Option<(usize, usize)>,
     pub progress: Progress,
     pub time: TimeOptions,
+    /// Keep each kill's block as logged (`OomEvent::raw`, shown by the HTML report;
+    /// not in the JSON). Off, it is dropped as soon as a unit is analyzed.
+    pub raw_blocks: bool,
 }
 
 /// What to tell on stderr while running.
@@ -94,7 +97,7 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
 /// Runs the analysis. `Err` (one line naming the path and the cause) when nothing
 /// could be analyzed.
 pub fn run(cfg: &Config) -> Result<Analysis, String> {
-    run_streaming(cfg, None)
+    run_streaming(cfg, None, true)
 }
 
 /// Receives each unit of work's own analysis (a bundle, or the nodes of one archive)
@@ -103,12 +106,18 @@ pub fn run(cfg: &Config) -> Result<Analysis, String> {
 pub type UnitSink<'a> = &'a mut dyn FnMut(&Analysis);
 
 /// [`run`], handing each unit's analysis to `sink` while the rest is still running.
-/// The returned document is the same as without a sink.
-pub fn run_streaming(cfg: &Config, sink: Option<UnitSink>) -> Result<Analysis, String> {
+/// The returned document is the same as without a sink when `keep_events`; without,
+/// each unit's events, deaths and snapshots are dropped once handed over (memory stays
+/// flat however many bundles stream by) and the document keeps only the inputs,
+/// nodes, warnings and completeness.
+pub fn run_streaming(
+    cfg: &Config,
+    sink: Option<UnitSink>,
+    keep_events: bool,
+) -> Result<Analysis, String> {
     let threads = cfg
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    source::set_xz_threads(threads as u32);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -121,9 +130,16 @@ pub fn run_streaming(cfg: &Config, sink: Option<UnitSink>) -> Result<Analysis, S
         }
         return Err(first_error.unwrap_or_else(|| "no input given".into()));
     }
+    // With as many units as threads, the units are the parallelism: a threaded xz
+    // decoder per archive would only oversubscribe the cores.
+    source::set_xz_threads(if work.len() >= threads { 1 } else { threads } as u32);
     let total_bytes: u64 = work.iter().map(Work::bytes).sum();
     let meter = progress::Meter::start(cfg.progress, work.len(), total_bytes);
-    let results = analyze_in_order(&pool, work, &meter, sink, cfg.time);
+    let keep = Keep {
+        events: keep_events,
+        raw_blocks: cfg.raw_blocks,
+    };
+    let results = analyze_in_order(&pool, work, &meter, sink, cfg.time, keep);
     meter.finish();
     let mut analyzed = Vec::new();
     for r in results {
@@ -227,6 +243,34 @@ fn plan(cfg: &Config) -> (Vec<Work>, Vec<Warning>, Option<String>) {
 
 type UnitResult = Result<Vec<Analyzed>, String>;
 
+/// What is kept of a unit once it is analyzed.
+#[derive(Clone, Copy)]
+struct Keep {
+    events: bool,
+    raw_blocks: bool,
+}
+
+/// Drops what will not be needed from a unit's results.
+fn lighten(units: &mut [Analyzed], keep: Keep) {
+    for a in units {
+        for s in &mut a.scans {
+            if !keep.events {
+                s.events = Vec::new();
+                s.deaths = Vec::new();
+                s.names = Default::default();
+            } else if !keep.raw_blocks {
+                for e in &mut s.events {
+                    e.raw = Vec::new();
+                }
+            }
+        }
+        if !keep.events {
+            a.snapshots = Vec::new();
+            a.bundle.names = Default::default();
+        }
+    }
+}
+
 /// Analyzes the units on the pool, started in input order; returns their results in
 /// input order. With a sink, each unit's own analysis is handed over in input order
 /// as soon as the units before it are done (the results wait in a reorder buffer,
@@ -237,6 +281,7 @@ fn analyze_in_order(
     meter: &progress::Meter,
     mut sink: Option<UnitSink>,
     time: TimeOptions,
+    keep: Keep,
 ) -> Vec<UnitResult> {
     let n = work.len();
     let (tx, rx) = std::sync::mpsc::channel::<(usize, UnitResult)>();
@@ -255,12 +300,18 @@ fn analyze_in_order(
         drop(tx);
         let mut results: Vec<Option<UnitResult>> = (0..n).map(|_| None).collect();
         let mut next = 0;
-        for (i, r) in rx {
+        for (i, mut r) in rx {
+            if sink.is_none()
+                && let Ok(units) = &mut r
+            {
+                lighten(units, keep);
+            }
             results[i] = Some(r);
             while next < n {
-                let Some(r) = &results[next] else { break };
+                let Some(r) = &mut results[next] else { break };
                 if let (Some(sink), Ok(units)) = (sink.as_mut(), r) {
                     sink(&analysis::analyze(units.clone(), Vec::new(), time));
+                    lighten(units, keep);
                 }
                 next += 1;
             }

@@ -34,7 +34,9 @@ fn main() -> ExitCode {
                         written = stream.write_unit(unit, &mut out).and_then(|()| out.flush());
                     }
                 };
-                let r = oomsift::run_streaming(&args.config(), Some(&mut sink));
+                // Events are kept for a report file only; else memory stays flat.
+                let keep = args.out.outputs().html.is_some();
+                let r = oomsift::run_streaming(&args.config(), Some(&mut sink), keep);
                 streamed = Some(written);
                 r
             } else {

@@ -259,3 +259,17 @@ fn a_folder_of_links_to_bundles_is_a_fleet() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["events"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn streamed_ndjson_with_a_report_file_keeps_every_kill_for_the_report() {
+    let dir = common::scratch_dir("fleet-ndjson-html");
+    let page = dir.join("fleet.html");
+    let mut args = vec!["--format", "ndjson", "--html", common::arg(&page)];
+    args.extend(INPUTS);
+    let (code, out) = run(&args);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 8);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("8 OOM kills on 5 nodes"));
+    assert_eq!(html.matches("<summary>Raw block (").count(), 8);
+}

@@ -19,6 +19,7 @@ fn html(inputs: &[&str], jobs: usize) -> String {
     let cfg = oomsift::Config {
         inputs: inputs.iter().map(|s| s.to_string()).collect(),
         jobs: Some(jobs),
+        raw_blocks: true,
         ..oomsift::Config::default()
     };
     let analysis = oomsift::run(&cfg).expect("analysis runs");
@@ -202,6 +203,7 @@ fn output_dir_writes_html_and_json_and_prints_the_summary() {
     );
     let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<summary>Raw block (").count(), 2);
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
     assert_eq!(json["events"].as_array().unwrap().len(), 2);
