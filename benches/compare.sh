@@ -6,7 +6,8 @@
 #
 #   benches/compare.sh            # from anywhere; every section; data cached under target/bench-data/
 #   benches/compare.sh plain gz   # only some sections: plain (1 GiB file, RSS by size),
-#                                 # gz (256 MiB .gz), archives (sosreport .tar.gz/.tar.xz)
+#                                 # gz (256 MiB .gz), zst (the same as .zst),
+#                                 # archives (sosreport .tar.gz/.tar.xz)
 #   RUNS=7 benches/compare.sh     # more runs per measurement (default 5, median shown)
 #   ARCH_RUNS=5 benches/compare.sh archives   # quiet runs per archive measurement (default 3, best shown)
 #   WAIT_IDLE=0 benches/compare.sh            # do not wait for idle cores before measuring
@@ -43,10 +44,10 @@ DENSE="$DATA/syslog-$DENSE_SET.log"
 ARCH_KINDS=(tar.gz tar.xz tar.xz-mt3M tar.xz-mt64M)
 
 SECTIONS=("$@")
-[ "${#SECTIONS[@]}" -gt 0 ] || SECTIONS=(plain gz archives)
+[ "${#SECTIONS[@]}" -gt 0 ] || SECTIONS=(plain gz zst archives)
 for s in "${SECTIONS[@]}"; do
-    case $s in plain | gz | archives) ;; *)
-        echo "usage: benches/compare.sh [plain] [gz] [archives]  (default: all three)" >&2
+    case $s in plain | gz | zst | archives) ;; *)
+        echo "usage: benches/compare.sh [plain] [gz] [zst] [archives]  (default: all four)" >&2
         exit 2
         ;;
     esac
@@ -78,7 +79,7 @@ gen() { # out MiB blocks seed
     fi
 }
 gen "$BIG" "$BIG_MIB" "$BIG_BLOCKS" 1
-if want gz && { [ ! -s "$GZ" ] || [ ! -s "$GZ.meta.json" ]; }; then
+if { want gz || want zst; } && { [ ! -s "$GZ" ] || [ ! -s "$GZ.meta.json" ]; }; then
     gen "$SMALL" "$GZ_MIB" "$GZ_BLOCKS" 2
     echo "compressing $SMALL…" >&2
     gzip -c "$SMALL" >"$GZ.tmp"
@@ -410,6 +411,40 @@ if want gz; then
     time_cmd "oomsift gz" "$OOMSIFT" analyze --format json "$GZ"
     printf '%-44s %9s %9s %7s %9s %8s MiB\n' "oomsift analyze --format json FILE.gz" "$T_MED" "$T_MIN" \
         "$(gbps "$GZ_BYTES" "$T_MED")" "$(ratio "$T_MED" "$ZRG_MED")" "$((RSS_MAX / 1024))"
+fi
+
+# --- .zst: the 256 MiB file compressed with zstd -3 ------------------------------------
+# Target (issue 6): within 1.1x of `zstd -dc` alone.
+ZST="$SMALL.zst"
+if want zst; then
+    command -v zstd >/dev/null || { echo "installing zstd…" >&2; apt_install zstd; }
+    if [ ! -s "$ZST" ] || [ ! -s "$ZST.meta.json" ]; then
+        echo "compressing $ZST…" >&2
+        gzip -dc "$GZ" | zstd -q -3 -T0 -o "$ZST.tmp"
+        mv "$ZST.tmp" "$ZST"
+        cp "$GZ.meta.json" "$ZST.meta.json"
+    fi
+    ZST_BYTES=$(zstd -dc "$ZST" | wc -c)
+    cache_file "$ZST"
+    echo
+    echo "## $ZST ($(stat -c %s "$ZST") bytes compressed, $ZST_BYTES uncompressed, $(meta "$ZST" blocks) OOM blocks)"
+    "$OOMSIFT" analyze --format json "$ZST" >"$TMP/zst.json" || die "oomsift exited with $?"
+    check_events "$TMP/zst.json" "$ZST"
+    printf -v RG_QUOTED '%q ' rg "${RG_ARGS[@]}"
+    time_pipe "zstd -dc" "zstd -dc $(printf %q "$ZST")"
+    ZD_MED=$T_MED ZD_MIN=$T_MIN
+    time_pipe "zstd -dc | rg" "zstd -dc $(printf %q "$ZST") | $RG_QUOTED"
+    ZDRG_MED=$T_MED ZDRG_MIN=$T_MIN
+    printf '%-44s %9s %9s %7s %9s %11s\n' "command (GB/s of uncompressed data)" "median s" "min s" "GB/s" "vs zstd -dc" "peak RSS"
+    printf '%-44s %9s %9s %7s %9s\n' "zstd -dc FILE >/dev/null (reference)" "$ZD_MED" "$ZD_MIN" \
+        "$(gbps "$ZST_BYTES" "$ZD_MED")" "1.00"
+    printf '%-44s %9s %9s %7s %9s\n' "zstd -dc FILE | rg -c -F -e <anchors>" "$ZDRG_MED" "$ZDRG_MIN" \
+        "$(gbps "$ZST_BYTES" "$ZDRG_MED")" "$(ratio "$ZDRG_MED" "$ZD_MED")"
+    time_cmd "oomsift zst" "$OOMSIFT" analyze --format json "$ZST"
+    printf '%-44s %9s %9s %7s %9s %8s MiB\n' "oomsift analyze --format json FILE.zst" "$T_MED" "$T_MIN" \
+        "$(gbps "$ZST_BYTES" "$T_MED")" "$(ratio "$T_MED" "$ZD_MED")" "$((RSS_MAX / 1024))"
+    Z=$(ratio "$T_MED" "$ZD_MED")
+    echo "target: oomsift within 1.1x of zstd -dc: $(python3 -c "print('MET' if $Z <= 1.1 else 'MISSED')") (ratio $Z)"
 fi
 
 # --- sosreport bundles: .tar.gz and .tar.xz of the 1 GiB file --------------------------

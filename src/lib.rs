@@ -77,20 +77,22 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
             }
             Err(e) => failed(e),
         },
-        comp => match source::stream(&src.path, comp) {
-            Ok(mut r) => {
-                let mut names = k8s::names::NameIndex::default();
-                let mut scan =
-                    kernel::scan_stream_with(&mut r, &src.display, src.format, |chunk| {
+        comp => source::read_ahead(
+            || source::stream(&src.path, comp),
+            |r| match r {
+                Ok(r) => {
+                    let mut names = k8s::names::NameIndex::default();
+                    let mut scan = kernel::scan_stream_with(r, &src.display, src.format, |chunk| {
                         if kubelet {
                             names.scan_kubelet(chunk);
                         }
                     });
-                scan.names = names;
-                scan
-            }
-            Err(e) => failed(e),
-        },
+                    scan.names = names;
+                    scan
+                }
+                Err(e) => failed(e),
+            },
+        ),
     }
 }
 
@@ -133,6 +135,7 @@ pub fn run_streaming(
     // With as many units as threads, the units are the parallelism: a threaded xz
     // decoder per archive would only oversubscribe the cores.
     source::set_xz_threads(if work.len() >= threads { 1 } else { threads } as u32);
+    source::set_read_ahead(work.len() < threads);
     let total_bytes: u64 = work.iter().map(Work::bytes).sum();
     let meter = progress::Meter::start(cfg.progress, work.len(), total_bytes);
     let keep = Keep {

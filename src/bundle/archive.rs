@@ -130,12 +130,15 @@ pub fn read(path: &Path, display: &str) -> Result<Vec<Analyzed>, String> {
                 "{display}: not an archive (no tar, gzip, xz, zstd or zip header)"
             ));
         }
-        match guarded_decoder(io::BufReader::with_capacity(1 << 20, file), comp) {
-            Ok(dec) => r.tar(dec),
-            Err(e) => r
-                .errors
-                .push((display.to_string(), format!("cannot decompress: {e}"))),
-        }
+        crate::source::read_ahead(
+            move || guarded_decoder(io::BufReader::with_capacity(1 << 20, file), comp),
+            |dec| match dec {
+                Ok(dec) => r.tar(Box::new(dec)),
+                Err(e) => r
+                    .errors
+                    .push((display.to_string(), format!("cannot decompress: {e}"))),
+            },
+        );
     }
     Ok(r.finish())
 }

@@ -48,6 +48,127 @@ static XZ_THREADS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::
 /// 16-core machine does not multiply the peak RSS by eight.
 const XZ_THREADING_MEMLIMIT: u64 = 256 << 20;
 
+/// Decode compressed streams on a thread of their own (see [`read_ahead`]).
+static READ_AHEAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns [`read_ahead`]'s decoding thread on or off: on when cores would otherwise
+/// idle (fewer units of work than threads), off when every core already decodes.
+pub fn set_read_ahead(on: bool) {
+    READ_AHEAD.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Bytes decoded ahead per message, and messages in flight: at most
+/// `AHEAD_DEPTH + 2` chunks (4–6 MiB) are held between the threads.
+const AHEAD_CHUNK: usize = 1 << 20;
+const AHEAD_DEPTH: usize = 4;
+
+/// Runs `consume` over the stream `open` makes. With read-ahead on, `open` and the
+/// decoding run on a second thread that keeps a few chunks ahead, so decompression
+/// and scanning overlap (the scan then costs almost nothing on top of decoding); the
+/// bytes, their order and any error are the same as reading the stream directly.
+pub fn read_ahead<T>(
+    open: impl FnOnce() -> io::Result<Box<dyn Read>> + Send,
+    consume: impl FnOnce(io::Result<&mut dyn Read>) -> T,
+) -> T {
+    if !READ_AHEAD.load(std::sync::atomic::Ordering::Relaxed) {
+        return match open() {
+            Ok(mut r) => consume(Ok(&mut *r)),
+            Err(e) => consume(Err(e)),
+        };
+    }
+    read_ahead_threaded(open, consume)
+}
+
+/// [`read_ahead`] with the decoding thread, whatever the setting.
+fn read_ahead_threaded<T>(
+    open: impl FnOnce() -> io::Result<Box<dyn Read>> + Send,
+    consume: impl FnOnce(io::Result<&mut dyn Read>) -> T,
+) -> T {
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Chunk>>(AHEAD_DEPTH);
+        // Buffers come back for reuse, so each is zeroed once.
+        let (free_tx, free_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let (open_tx, open_rx) = std::sync::mpsc::sync_channel::<io::Result<()>>(1);
+        s.spawn(move || {
+            let mut r = match open() {
+                Ok(r) => {
+                    let _ = open_tx.send(Ok(()));
+                    r
+                }
+                Err(e) => {
+                    let _ = open_tx.send(Err(e));
+                    return;
+                }
+            };
+            loop {
+                let mut buf = free_rx.try_recv().unwrap_or_else(|_| vec![0; AHEAD_CHUNK]);
+                let (n, err) = read_partial(&mut r, &mut buf);
+                // Bytes read before an error go first, as a direct reader gives them.
+                if n > 0 && tx.send(Ok(Chunk { buf, len: n })).is_err() {
+                    return;
+                }
+                if let Some(e) = err {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+                if n < AHEAD_CHUNK {
+                    return;
+                }
+            }
+        });
+        match open_rx.recv() {
+            Ok(Ok(())) => consume(Ok(&mut AheadReader {
+                rx,
+                free: free_tx,
+                cur: Chunk {
+                    buf: Vec::new(),
+                    len: 0,
+                },
+                pos: 0,
+            })),
+            Ok(Err(e)) => consume(Err(e)),
+            Err(_) => consume(Err(io::Error::other("the decoding thread failed"))),
+        }
+    })
+}
+
+/// `buf[..len]` was decoded.
+struct Chunk {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+/// The consuming end of [`read_ahead`].
+struct AheadReader {
+    rx: std::sync::mpsc::Receiver<io::Result<Chunk>>,
+    free: std::sync::mpsc::Sender<Vec<u8>>,
+    cur: Chunk,
+    pos: usize,
+}
+
+impl Read for AheadReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.cur.len {
+            match self.rx.recv() {
+                Ok(Ok(c)) => {
+                    let done = std::mem::replace(&mut self.cur, c);
+                    if !done.buf.is_empty() {
+                        let _ = self.free.send(done.buf);
+                    }
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                // The decoder is done (or gone after an error it reported).
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.cur.len - self.pos);
+        out[..n].copy_from_slice(&self.cur.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// Sets the threads an xz decoder may use.
 pub fn set_xz_threads(n: u32) {
     XZ_THREADS.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
@@ -283,6 +404,53 @@ pub fn is_binary(head: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a reader yields: every byte up to the first error, and that error.
+    fn drain(r: &mut dyn Read) -> (Vec<u8>, Option<String>) {
+        let mut out = Vec::new();
+        let mut buf = vec![0; 100_000];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) => return (out, None),
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e) => return (out, Some(e.to_string())),
+            }
+        }
+    }
+
+    #[test]
+    fn read_ahead_gives_the_bytes_and_the_error_of_a_direct_read() {
+        use std::io::Write;
+        let text: Vec<u8> = (0..400_000u32)
+            .flat_map(|i| format!("line {i} {}\n", i * 7919 % 1000).into_bytes())
+            .collect();
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&text).unwrap();
+        let gz = enc.finish().unwrap();
+        let cut = gz[..gz.len() * 2 / 3].to_vec();
+        let full = gz.len();
+        for data in [gz, cut] {
+            let open =
+                |d: Vec<u8>| move || guarded_decoder(std::io::Cursor::new(d), Compression::Gzip);
+            let direct = drain(&mut *open(data.clone())().unwrap());
+            let ahead = read_ahead_threaded(open(data.clone()), |r| drain(r.unwrap()));
+            assert!(direct.0.len() > AHEAD_CHUNK, "spans several chunks");
+            assert_eq!(ahead.0.len(), direct.0.len());
+            assert!(ahead.0 == direct.0);
+            assert_eq!(ahead.1, direct.1);
+            assert_eq!(
+                direct.1.is_some(),
+                data.len() < full,
+                "the cut stream fails"
+            );
+        }
+        // An error opening the stream reaches the consumer.
+        let failed = read_ahead_threaded(
+            || Err(io::Error::other("no such bundle")),
+            |r| r.err().map(|e| e.to_string()),
+        );
+        assert_eq!(failed.as_deref(), Some("no such bundle"));
+    }
 
     #[test]
     fn binary_detection() {
