@@ -60,10 +60,8 @@ die() {
 }
 
 # --- tools -----------------------------------------------------------------
-apt_install() {
-    apt-get install -y "$@" >/dev/null 2>&1 ||
-        { apt-get update >/dev/null 2>&1 && apt-get install -y "$@" >/dev/null; }
-}
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
 command -v rg >/dev/null || { echo "installing ripgrep…" >&2; apt_install ripgrep; }
 [ -x /usr/bin/time ] || { echo "installing time…" >&2; apt_install time; }
 command -v python3 >/dev/null || die "python3 is needed to generate the data"
@@ -197,43 +195,6 @@ for a in "${ALL_ANCHORS[@]}"; do RG_ALL_ARGS+=(-e "$a"); done
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# Other sessions share this machine: before each measurement the script waits until
-# all cores have been idle (WAIT_IDLE=0: do not wait; IDLE_TIMEOUT: at most this many
-# seconds, default 900, then measure anyway with a warning).
-CLK_TCK=$(getconf CLK_TCK)
-IDLE_TIMEOUT=${IDLE_TIMEOUT:-900}
-
-# busy_ticks: CPU ticks spent busy (all cores) since boot.
-busy_ticks() {
-    local c
-    read -r -a c </proc/stat
-    echo $((c[1] + c[2] + c[3] + c[6] + c[7] + c[8]))
-}
-# cpu_busy SECONDS: percent of the machine busy over SECONDS.
-cpu_busy() {
-    local a b t
-    read -r -a a </proc/stat
-    sleep "$1"
-    read -r -a b </proc/stat
-    t=0
-    for i in 1 2 3 4 5 6 7 8; do t=$((t + b[i] - a[i])); done
-    echo $((t > 0 ? 100 * (t - (b[4] - a[4]) - (b[5] - a[5])) / t : 0))
-}
-# wait_idle: until the machine has been under 10 % busy for 6 s (3 samples of 2 s).
-wait_idle() {
-    [ "${WAIT_IDLE:-1}" = 0 ] && return
-    local ok=0 waited=0 b
-    while ((ok < 3)); do
-        b=$(cpu_busy 2)
-        waited=$((waited + 2))
-        if ((b < 10)); then ok=$((ok + 1)); else ok=0; fi
-        if ((waited >= IDLE_TIMEOUT)); then
-            echo "warning: the machine was not idle for ${waited}s (last sample ${b}% busy); measuring anyway" >&2
-            return
-        fi
-    done
-    if ((waited > 6)); then echo "(waited ${waited}s for idle cores)" >&2; fi
-}
 # child_cpu: sets CHILD_CPU to the CPU seconds (user+sys) of this shell's finished
 # children, from `times` (run in this shell: a subshell would count its own children).
 child_cpu() {
