@@ -120,6 +120,10 @@ pub struct AnalyzeArgs {
     /// Default: from the bundle (collection date, rotated file names, file times).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub reference_date: Option<(i32, u8, u8)>,
+    /// Keep each kill's kernel lines as logged and put them in the JSON (`raw`): for
+    /// shards whose `oomsift merge` report should show them. Implied by --html and -o.
+    #[arg(long)]
+    pub raw_blocks: bool,
     /// Analyze only shard K of N (1 ≤ K ≤ N): the sorted list of bundles found in the
     /// inputs, dealt round-robin, so N independent runs split the work.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
@@ -174,7 +178,7 @@ impl AnalyzeArgs {
             time: TimeOptions {
                 reference_date: self.reference_date,
             },
-            raw_blocks: self.out.html.is_some() || self.out.output.is_some(),
+            raw_blocks: self.raw_blocks || self.out.html.is_some() || self.out.output.is_some(),
         }
     }
 }

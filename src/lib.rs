@@ -313,6 +313,14 @@ fn analyze_in_order(
             while next < n {
                 let Some(r) = &mut results[next] else { break };
                 if let (Some(sink), Ok(units)) = (sink.as_mut(), r) {
+                    // Raw blocks go only where the run keeps them, the stream included.
+                    lighten(
+                        units,
+                        Keep {
+                            events: true,
+                            ..keep
+                        },
+                    );
                     sink(&analysis::analyze(units.clone(), Vec::new(), time));
                     lighten(units, keep);
                 }

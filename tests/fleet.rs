@@ -273,3 +273,45 @@ fn streamed_ndjson_with_a_report_file_keeps_every_kill_for_the_report() {
     assert!(html.contains("8 OOM kills on 5 nodes"));
     assert_eq!(html.matches("<summary>Raw block (").count(), 8);
 }
+
+#[test]
+fn merged_shards_with_raw_blocks_give_the_single_runs_report() {
+    let dir = common::scratch_dir("fleet-merge-raw");
+    let single = dir.join("single.html");
+    let mut args = vec!["-q", "--html", common::arg(&single)];
+    args.extend(INPUTS);
+    let (code, _) = run(&args);
+    assert_eq!(code, 0);
+    let mut shard_files = Vec::new();
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let mut args = vec!["--format", "json", "--raw-blocks", "--shard", &shard];
+        args.extend(INPUTS);
+        let (code, out) = run(&args);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("\"raw\":"),
+            "--raw-blocks puts the blocks in the JSON"
+        );
+        let f = dir.join(format!("shard-{k}.json"));
+        std::fs::write(&f, out).unwrap();
+        shard_files.push(f.to_string_lossy().into_owned());
+    }
+    let merged = dir.join("merged.html");
+    let mut args = vec!["merge", "-q", "--html", common::arg(&merged)];
+    args.extend(shard_files.iter().map(String::as_str));
+    let r = common::run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (a, b) = (
+        std::fs::read_to_string(&single).unwrap(),
+        std::fs::read_to_string(&merged).unwrap(),
+    );
+    assert_eq!(a.matches("<summary>Raw block (").count(), 8);
+    assert!(
+        a == b,
+        "the merged report is the single run's, byte for byte"
+    );
+    // Without --raw-blocks the JSON stays lean.
+    let (_, out) = run(&["--format", "json", INPUTS[0]]);
+    assert!(!out.contains("\"raw\":"));
+}

@@ -52,9 +52,9 @@ pub struct OomEvent {
     /// The input (bundle) the kill was found in.
     #[serde(skip)]
     pub bundle: String,
-    /// The block's kernel lines as logged (for the report's "raw block"; capped, and
-    /// not part of the JSON document).
-    #[serde(skip)]
+    /// The block's kernel lines as logged (capped): shown by the HTML report, and in
+    /// the JSON only when the run keeps them (`--html`, `-o`, `--raw-blocks`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub raw: Vec<String>,
     #[serde(skip)]
     pub stamp: Stamp,
