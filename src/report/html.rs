@@ -618,29 +618,20 @@ fn fleet_workloads(o: &mut String, ctx: &Ctx) {
             let _ = write!(o, " and {} more", f.nodes.len() - 8);
         }
         o.push_str("</td><td>");
-        let linked: Vec<usize> = f
-            .workloads
-            .iter()
-            .copied()
-            .filter(|&w| ctx.has_section(w))
-            .collect();
-        for (k, &w) in linked.iter().take(8).enumerate() {
+        // The incidents: linked when they have a section, else their id.
+        for (k, &w) in f.workloads.iter().take(8).enumerate() {
             if k > 0 {
                 o.push_str(", ");
             }
-            let _ = write!(
-                o,
-                "<a href=\"#{0}\">{0}</a>",
-                escape(&ctx.workloads[w].anchor)
-            );
+            let id = escape(&ctx.workloads[w].anchor);
+            if ctx.has_section(w) {
+                let _ = write!(o, "<a href=\"#{id}\">{id}</a>");
+            } else {
+                o.push_str(&id);
+            }
         }
-        if f.workloads.len() > linked.len().min(8) {
-            let more = f.workloads.len() - linked.len().min(8);
-            let _ = write!(
-                o,
-                "{}{more} more",
-                if linked.is_empty() { "" } else { " and " }
-            );
+        if f.workloads.len() > 8 {
+            let _ = write!(o, " and {} more", f.workloads.len() - 8);
         }
         o.push_str("</td></tr>\n");
     }
