@@ -274,10 +274,15 @@ fn lighten(units: &mut [Analyzed], keep: Keep) {
     }
 }
 
+/// Units started ahead of the first one not yet handed over: bounds the results
+/// waiting in the reorder buffer when an early unit is slow.
+const UNITS_AHEAD: usize = 64;
+
 /// Analyzes the units on the pool, started in input order; returns their results in
 /// input order. With a sink, each unit's own analysis is handed over in input order
-/// as soon as the units before it are done (the results wait in a reorder buffer,
-/// which stays small because units start in order).
+/// as soon as the units before it are done. Results wait in a reorder buffer, raw
+/// blocks dropped on arrival unless kept; at most `UNITS_AHEAD` (plus the threads)
+/// units run or wait beyond the first one not handed over.
 fn analyze_in_order(
     pool: &rayon::ThreadPool,
     work: Vec<Work>,
@@ -287,44 +292,55 @@ fn analyze_in_order(
     keep: Keep,
 ) -> Vec<UnitResult> {
     let n = work.len();
+    let ahead = UNITS_AHEAD + pool.current_num_threads();
     let (tx, rx) = std::sync::mpsc::channel::<(usize, UnitResult)>();
     // The calling thread is not one of the pool's: it receives while the pool works,
     // and jobs spawned from outside the pool start in FIFO order.
     pool.in_place_scope(|s| {
-        for (i, w) in work.into_iter().enumerate() {
+        let mut pending = work.into_iter().enumerate();
+        let mut spawn_next = || {
+            let Some((i, w)) = pending.next() else { return };
             let tx = tx.clone();
             s.spawn(move |_| {
                 let (name, bytes) = (w.name().to_string(), w.bytes());
-                let r = analyze_work(w);
+                // A panic is this unit's failure, not a hang of the receiver.
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze_work(w)))
+                    .unwrap_or_else(|_| {
+                        Err(format!("{name}: internal error (panic) while analyzing"))
+                    });
                 meter.done(&name, bytes, &r);
                 let _ = tx.send((i, r));
             });
+        };
+        for _ in 0..ahead.min(n) {
+            spawn_next();
         }
-        drop(tx);
         let mut results: Vec<Option<UnitResult>> = (0..n).map(|_| None).collect();
-        let mut next = 0;
-        for (i, mut r) in rx {
-            if sink.is_none()
-                && let Ok(units) = &mut r
-            {
-                lighten(units, keep);
+        let (mut next, mut received) = (0, 0);
+        while received < n {
+            let Ok((i, mut r)) = rx.recv() else { break };
+            received += 1;
+            if let Ok(units) = &mut r {
+                // Raw blocks only where the run keeps them, the stream included.
+                lighten(
+                    units,
+                    Keep {
+                        events: true,
+                        ..keep
+                    },
+                );
             }
             results[i] = Some(r);
             while next < n {
                 let Some(r) = &mut results[next] else { break };
-                if let (Some(sink), Ok(units)) = (sink.as_mut(), r) {
-                    // Raw blocks go only where the run keeps them, the stream included.
-                    lighten(
-                        units,
-                        Keep {
-                            events: true,
-                            ..keep
-                        },
-                    );
-                    sink(&analysis::analyze(units.clone(), Vec::new(), time));
+                if let Ok(units) = r {
+                    if let Some(sink) = sink.as_mut() {
+                        sink(&analysis::analyze(units.clone(), Vec::new(), time));
+                    }
                     lighten(units, keep);
                 }
                 next += 1;
+                spawn_next();
             }
         }
         results

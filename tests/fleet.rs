@@ -41,6 +41,7 @@ fn input_of(line: &Value, inputs: &[&str]) -> usize {
         .unwrap_or_else(|| panic!("{bundle} is not one of the inputs"))
 }
 
+/// (These inputs do not name each other's pods; the stream analyzes each unit alone.)
 #[test]
 fn ndjson_streams_the_documents_events_bundle_by_bundle_in_input_order() {
     let doc = common::analyze_ok(INPUTS);
@@ -314,4 +315,84 @@ fn merged_shards_with_raw_blocks_give_the_single_runs_report() {
     // Without --raw-blocks the JSON stays lean.
     let (_, out) = run(&["--format", "json", INPUTS[0]]);
     assert!(!out.contains("\"raw\":"));
+}
+
+/// `cp -r SRC DST_DIR/`.
+#[cfg(unix)]
+fn copy_tree(src: &std::path::Path, dst_dir: &std::path::Path) {
+    let ok = Command::new("cp")
+        .arg("-r")
+        .arg(src)
+        .arg(dst_dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "cp -r {}", src.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_bundle_inside_the_folder_is_not_a_second_bundle() {
+    let dir = common::scratch_dir("fleet-latest-link");
+    let fleet = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fleet");
+    let name = "sosreport-node-a-2024-03-07-aaaaaaa";
+    copy_tree(&fleet.join(name), &dir);
+    std::os::unix::fs::symlink(name, dir.join("latest")).unwrap();
+    // And two links to one bundle outside: walked once.
+    for l in ["b1", "b2"] {
+        std::os::unix::fs::symlink(
+            fleet.join("sosreport-node-b-2024-03-07-bbbbbbb"),
+            dir.join(l),
+        )
+        .unwrap();
+    }
+    let (code, out) = run(&["--format", "json", common::arg(&dir)]);
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["events"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["inputs"].as_array().unwrap().len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_a_bundle_reached_through_a_link_are_followed() {
+    let store = common::scratch_dir("fleet-link-store");
+    let dir = common::scratch_dir("fleet-link-inner");
+    let fleet = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fleet");
+    let name = "sosreport-node-a-2024-03-07-aaaaaaa";
+    copy_tree(&fleet.join(name), &store);
+    // kubelet's layout: var/log/containers/*.log are links into ../pods.
+    let logs = store.join(name).join("var/log");
+    std::fs::create_dir_all(logs.join("pods")).unwrap();
+    for e in std::fs::read_dir(logs.join("containers")).unwrap() {
+        let e = e.unwrap();
+        let n = e.file_name();
+        std::fs::rename(e.path(), logs.join("pods").join(&n)).unwrap();
+        std::os::unix::fs::symlink(std::path::Path::new("../pods").join(&n), e.path()).unwrap();
+    }
+    std::os::unix::fs::symlink(store.join(name), dir.join(name)).unwrap();
+    let direct = common::analyze_ok(&[common::arg(&store.join(name))]);
+    let linked = common::analyze_ok(&[common::arg(&dir)]);
+    assert_eq!(direct["events"][0]["pod"]["name"], "cart-7b9c6d5f48-k2m9x");
+    assert_eq!(linked["events"][0]["pod"], direct["events"][0]["pod"]);
+    assert_eq!(
+        linked["events"][0]["container"],
+        direct["events"][0]["container"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_named_like_an_archive_inside_a_bundle_is_only_skipped() {
+    let dir = common::scratch_dir("fleet-inner-tgz");
+    let fleet = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fleet");
+    let name = "sosreport-node-a-2024-03-07-aaaaaaa";
+    copy_tree(&fleet.join(name), &dir);
+    let inner = dir.join(name).join("sos_commands/foo");
+    std::fs::create_dir_all(&inner).unwrap();
+    std::fs::write(inner.join("collect.tar.gz"), [0x5a_u8; 600]).unwrap();
+    let (code, out) = run(&["--format", "json", common::arg(&dir)]);
+    assert_eq!(code, 0, "a stray file of a sosreport does not fail the run");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["events"].as_array().unwrap().len(), 2);
 }

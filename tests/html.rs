@@ -8,6 +8,7 @@ mod gen_oom;
 use common::*;
 use oomsift::report::Render;
 use oomsift::report::html::Html;
+use std::path::Path;
 
 const SOS: &str = "testdata/sosreport-node1";
 const ESCAPE: &str = "testdata/html-escape";
@@ -313,4 +314,48 @@ fn one_node_gets_no_fleet_table_but_a_node_section() {
     let page = html(&[SOS], 1);
     assert!(!page.contains("fleet-workloads"));
     assert_eq!(count(&page, "<section class=\"node\""), 1);
+}
+
+#[test]
+fn a_node_collected_twice_has_one_section() {
+    let dir = scratch_dir("html-node-twice");
+    let node = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/fleet/sosreport-node-a-2024-03-07-aaaaaaa");
+    for (copy, date) in [
+        ("sos-1", "Thu Mar  7 12:00:00 UTC 2024"),
+        ("sos-2", "Fri Mar  8 12:00:00 UTC 2024"),
+    ] {
+        for f in [
+            "version.txt",
+            "sos_commands/host/hostname",
+            "sos_commands/date/date",
+            "var/log/messages",
+        ] {
+            let to = dir.join(copy).join(f);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(node.join(f), &to).unwrap();
+        }
+        std::fs::write(
+            dir.join(copy).join("sos_commands/date/date"),
+            format!("{date}\n"),
+        )
+        .unwrap();
+    }
+    let page = dir.join("page.html");
+    let r = run(&[
+        "analyze",
+        "-q",
+        "--html",
+        arg(&page),
+        arg(&dir.join("sos-1")),
+        arg(&dir.join("sos-2")),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(count(&page, "<section class=\"node\""), 1);
+    assert_eq!(
+        count(&page, "<a href=\"#node-1\">node-a</a>"),
+        2,
+        "both rows of the nodes table link to it"
+    );
 }

@@ -209,7 +209,15 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
         .map_err(|e| format!("{input}: {}", io_reason(&e)))?;
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    walk(&canon, &canon, &mut files, &mut errors, input);
+    walk(
+        &canon,
+        &canon,
+        &canon,
+        &mut files,
+        &mut errors,
+        input,
+        &mut Default::default(),
+    );
     let mut archives = Vec::new();
     let mut name_files: std::collections::BTreeMap<String, Vec<(NamesFile, String, Vec<u8>)>> =
         Default::default();
@@ -220,7 +228,9 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
         let display = display_of(input, &rel, true);
         // Named as an archive but not readable as one: still a bundle of the fleet,
         // which then fails with its error rather than vanishing as a skipped file.
-        if archive::is_archive(&path) || archive::named_like_archive(&rel) {
+        if archive::is_archive(&path)
+            || archive::named_like_archive(&rel) && root_of(&rel).is_empty()
+        {
             archives.push(Discovered::Archive { path, display });
             continue;
         }
@@ -394,12 +404,17 @@ fn display_of(input: &str, rel: &str, is_dir: bool) -> String {
     }
 }
 
+/// Walks `dir` (under the input `root`) for files. `confine`: where links inside
+/// may lead (the input, or the real place of a bundle reached through a top-level
+/// link); `linked`: directories already walked through top-level links.
 fn walk(
     root: &Path,
+    confine: &Path,
     dir: &Path,
     out: &mut Vec<(PathBuf, String)>,
     errors: &mut Vec<(String, String)>,
     input: &str,
+    linked: &mut std::collections::BTreeSet<PathBuf>,
 ) {
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
@@ -433,7 +448,7 @@ fn walk(
                 Some("proc" | "sys" | "dev" | ".git" | "node_modules")
             );
             if !skip {
-                walk(root, &path, out, errors, input);
+                walk(root, confine, &path, out, errors, input, linked);
             }
         } else if ft.is_file() {
             out.push((path, rel));
@@ -447,12 +462,19 @@ fn walk(
             // links to archives and to directories (not to an ancestor: no cycles).
             let top = dir == root;
             if target.is_file()
-                && (target.starts_with(root)
+                && (target.starts_with(confine)
                     || top && archive::named_like_archive(&target.to_string_lossy()))
             {
                 out.push((path, rel));
-            } else if top && target.is_dir() && !root.starts_with(&target) {
-                walk(root, &path, out, errors, input);
+            } else if top
+                && target.is_dir()
+                && !target.starts_with(root)
+                && !root.starts_with(&target)
+                && linked.insert(target.clone())
+            {
+                // Outside the input (a link to a folder inside is walked anyway),
+                // not an ancestor, and each folder once.
+                walk(root, &target.clone(), &path, out, errors, input, linked);
             }
         }
     }

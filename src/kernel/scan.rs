@@ -163,7 +163,13 @@ pub fn scan(
             if pos >= soft_end {
                 break;
             }
-            let win = window_end(buf, pos, soft_end);
+            // Export records span lines: a window could start inside one and cut
+            // its kernel fields off; they are searched whole.
+            let win = if format == FileFormat::JournalExport {
+                soft_end
+            } else {
+                window_end(buf, pos, soft_end)
+            };
             match prefilter(format, &buf[pos..win]) {
                 None => {
                     line += count_lines(&buf[pos..win]);
@@ -322,6 +328,49 @@ mod tests {
         assert_eq!(a.events.len(), 1);
         assert!(a.events[0].complete);
         assert_eq!(a.events[0].sources[0].line, 2);
+    }
+
+    fn export_rec(msg: &str, t: u64) -> String {
+        format!(
+            "__CURSOR=s=abc;i={t}\n__REALTIME_TIMESTAMP={t}\n__MONOTONIC_TIMESTAMP=5000000\n_BOOT_ID=0123\n_TRANSPORT=kernel\nPRIORITY=3\nSYSLOG_IDENTIFIER=kernel\nMESSAGE={msg}\n_HOSTNAME=node1\n\n"
+        )
+    }
+
+    /// An export record whose MESSAGE line crosses a search window's end keeps its
+    /// kernel fields (windows would otherwise start inside the record).
+    #[test]
+    fn export_record_across_a_window_end_keeps_its_kernel_fields() {
+        let kill = "Out of memory: Killed process 42 (stress) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB";
+        let head_len = export_rec(kill, 1).find("MESSAGE=").unwrap();
+        let mut text = String::new();
+        let mut i = 0u64;
+        loop {
+            let r = export_rec("systemd: Started unit", 1_709_633_400_000_000 + i);
+            if text.len() + r.len() + head_len + 10 > WINDOW {
+                break;
+            }
+            text.push_str(&r);
+            i += 1;
+        }
+        while text.len() + head_len < WINDOW - 60 {
+            text.push_str("X=y\n\n");
+        }
+        let msg_at = text.len() + head_len;
+        assert!(msg_at < WINDOW && msg_at + kill.len() > WINDOW, "{msg_at}");
+        text.push_str(&export_rec(kill, 1_709_633_472_000_000));
+        for _ in 0..5000 {
+            text.push_str(&export_rec("systemd: Started unit", 1_709_633_500_000_000));
+        }
+        let a = scan_all(FileFormat::JournalExport, &text);
+        assert_eq!(a.events.len(), 1, "the kill is found");
+        let one = scan_all(
+            FileFormat::JournalExport,
+            &export_rec(kill, 1_709_633_472_000_000),
+        );
+        assert_eq!(
+            format!("{:?}", a.events[0].time),
+            format!("{:?}", one.events[0].time)
+        );
     }
 
     #[test]

@@ -161,8 +161,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// The anchor of `nodes[n]`'s section, when it has one.
+    /// One section per node name: a node with two bundles (collected twice) has
+    /// two `nodes` entries and one section, the first entry's.
     fn node_anchor(&self, n: usize) -> Option<String> {
-        (n < MAX_NODE_SECTIONS && self.a.nodes[n].name.is_some()).then(|| format!("node-{}", n + 1))
+        let name = self.a.nodes[n].name.as_ref()?;
+        let first = self
+            .a
+            .nodes
+            .iter()
+            .position(|x| x.name.as_ref() == Some(name))?;
+        (n == first && n < MAX_NODE_SECTIONS).then(|| format!("node-{}", n + 1))
     }
 
     /// The anchor of the node named `name`'s section, when it has one.
@@ -513,7 +521,7 @@ fn nodes_table(o: &mut String, ctx: &Ctx) {
 /// A link to `nodes[n]`'s section, or its name when it has none.
 fn node_link(o: &mut String, ctx: &Ctx, n: usize) {
     let name = ctx.a.nodes[n].name.as_deref().unwrap_or("(unknown)");
-    match ctx.node_anchor(n) {
+    match ctx.node_anchor_by_name(name) {
         Some(anchor) => {
             let _ = write!(o, "<a href=\"#{anchor}\">{}</a>", escape(name));
         }
@@ -598,7 +606,8 @@ fn top_workloads(o: &mut String, ctx: &Ctx) {
 /// Workloads killed across the fleet: the same pod owner and container (or cgroup, or
 /// the host OOMs) on every node, shown when the analysis covers several nodes.
 fn fleet_workloads(o: &mut String, ctx: &Ctx) {
-    if ctx.a.nodes.len() < 2 || ctx.fleet.is_empty() {
+    let names: std::collections::BTreeSet<_> = ctx.a.nodes.iter().map(|n| &n.name).collect();
+    if names.len() < 2 || ctx.fleet.is_empty() {
         return;
     }
     o.push_str("<table id=\"fleet-workloads\"><caption>Workloads across nodes, most kills first</caption><tr><th>workload</th><th class=\"n\">kills</th><th class=\"n\">nodes</th><th>killed on</th><th>incidents</th></tr>\n");

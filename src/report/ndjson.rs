@@ -1,6 +1,8 @@
 //! `--format ndjson`: one JSON object per kernel OOM kill, one per line — for jq
-//! pipelines and data warehouses. Each line is the event of the JSON document with
-//! `bundle` (the input it came from) added, `cgroup_snapshot` holding the snapshot
+//! pipelines and data warehouses. Each line is the event as the JSON document has it
+//! (except what only another input can tell, such as a pod named by a listing given
+//! as a separate input: the stream analyzes each unit alone), with `bundle` (the
+//! input it came from) added, `cgroup_snapshot` holding the snapshot
 //! itself instead of an index into the document's `cgroups`, and `id` numbering the
 //! lines of the stream.
 //!

@@ -185,6 +185,7 @@ pub struct FleetWorkload {
     pub label: String,
     /// The nodes it was killed on, sorted.
     pub nodes: Vec<String>,
+    node_set: std::collections::BTreeSet<String>,
     pub kills: usize,
     /// Indexes into the workloads (incidents) it groups, most kills first.
     pub workloads: Vec<usize>,
@@ -192,24 +193,32 @@ pub struct FleetWorkload {
 
 /// The pod name without what a controller appends: a Deployment's
 /// `-<replicaset hash>-<5 chars>`, a DaemonSet's or Job's `-<5 chars>` (both drawn from
-/// Kubernetes' vowel-free alphabet), a StatefulSet's `-<ordinal>`. `None` when the
+/// Kubernetes' vowel-free alphabet), a CronJob's `-<scheduled minute>-<5 chars>`, a
+/// StatefulSet's `-<ordinal>`. `None` when the
 /// name carries no such suffix.
 pub fn pod_owner(name: &str) -> Option<&str> {
     const ALNUM: &str = "bcdfghjklmnpqrstvwxz2456789";
     let generated = |s: &str, len: std::ops::RangeInclusive<usize>| {
         len.contains(&s.len()) && s.chars().all(|c| ALNUM.contains(c))
     };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let (rest, last) = name.rsplit_once('-')?;
-    if !rest.is_empty() && !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(rest);
-    }
-    if !generated(last, 5..=5) || rest.is_empty() {
+    if rest.is_empty() {
         return None;
     }
-    match rest.rsplit_once('-') {
-        Some((owner, hash)) if !owner.is_empty() && generated(hash, 6..=10) => Some(owner),
-        _ => Some(rest),
+    if generated(last, 5..=5) {
+        return Some(match rest.rsplit_once('-') {
+            // Deployment: `-<replicaset hash>-<5>`; CronJob: `-<scheduled minute>-<5>`.
+            Some((owner, mid))
+                if !owner.is_empty()
+                    && (generated(mid, 6..=10) || digits(mid) && mid.len() >= 8) =>
+            {
+                owner
+            }
+            _ => rest,
+        });
     }
+    digits(last).then_some(rest)
 }
 
 /// Groups the workloads across nodes; most kills first, then most nodes, then label.
@@ -246,20 +255,19 @@ pub fn fleet_workloads(a: &Analysis, workloads: &[Workload]) -> Vec<FleetWorkloa
         let g = groups.entry(key).or_insert_with(|| FleetWorkload {
             label,
             nodes: Vec::new(),
+            node_set: Default::default(),
             kills: 0,
             workloads: Vec::new(),
         });
         g.kills += wl.events.len();
         g.workloads.push(w);
-        if let Some(n) = &wl.node
-            && !g.nodes.contains(n)
-        {
-            g.nodes.push(n.clone());
+        if let Some(n) = &wl.node {
+            g.node_set.insert(n.clone());
         }
     }
     let mut out: Vec<FleetWorkload> = groups.into_values().collect();
     for g in &mut out {
-        g.nodes.sort();
+        g.nodes = std::mem::take(&mut g.node_set).into_iter().collect();
     }
     out.sort_by(|a, b| {
         (
@@ -504,6 +512,10 @@ mod tests {
         assert_eq!(pod_owner("node-exporter-5xq7z"), Some("node-exporter"));
         assert_eq!(pod_owner("postgres-0"), Some("postgres"));
         assert_eq!(pod_owner("kafka-broker-12"), Some("kafka-broker"));
+        // A CronJob's Job is named by its scheduled minute.
+        assert_eq!(pod_owner("backup-28493840-x7k2q"), Some("backup"));
+        // A Deployment's random suffix can be all digits.
+        assert_eq!(pod_owner("web-7d4b9c8f6d-24567"), Some("web"));
         // No controller suffix: vowels are not in the generated alphabet.
         assert_eq!(pod_owner("web-admin"), None);
         assert_eq!(pod_owner("standalone"), None);
