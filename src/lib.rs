@@ -104,8 +104,10 @@ pub fn run(cfg: &Config) -> Result<Analysis, String> {
 
 /// Receives each unit of work's own analysis (a bundle, or the nodes of one archive)
 /// in input order, as soon as it and every unit before it are done. It is analyzed
-/// alone: dedup and names within the unit, events numbered within it.
-pub type UnitSink<'a> = &'a mut dyn FnMut(&Analysis);
+/// alone: dedup and names within the unit, events numbered within it. Returning
+/// `false` (its reader went away) stops the run: no further unit is started, and the
+/// returned document covers the units done.
+pub type UnitSink<'a> = &'a mut dyn FnMut(&Analysis) -> bool;
 
 /// [`run`], handing each unit's analysis to `sink` while the rest is still running.
 /// The returned document is the same as without a sink when `keep_events`; without,
@@ -298,8 +300,10 @@ fn analyze_in_order(
     // and jobs spawned from outside the pool start in FIFO order.
     pool.in_place_scope(|s| {
         let mut pending = work.into_iter().enumerate();
+        let spawned = std::cell::Cell::new(0usize);
         let mut spawn_next = || {
             let Some((i, w)) = pending.next() else { return };
+            spawned.set(spawned.get() + 1);
             let tx = tx.clone();
             s.spawn(move |_| {
                 let (name, bytes) = (w.name().to_string(), w.bytes());
@@ -316,8 +320,8 @@ fn analyze_in_order(
             spawn_next();
         }
         let mut results: Vec<Option<UnitResult>> = (0..n).map(|_| None).collect();
-        let (mut next, mut received) = (0, 0);
-        while received < n {
+        let (mut next, mut received, mut stopped) = (0, 0, false);
+        while received < spawned.get() {
             let Ok((i, mut r)) = rx.recv() else { break };
             received += 1;
             if let Ok(units) = &mut r {
@@ -334,17 +338,23 @@ fn analyze_in_order(
             while next < n {
                 let Some(r) = &mut results[next] else { break };
                 if let Ok(units) = r {
-                    if let Some(sink) = sink.as_mut() {
-                        sink(&analysis::analyze(units.clone(), Vec::new(), time));
+                    if let Some(sink) = sink.as_mut()
+                        && !stopped
+                    {
+                        stopped = !sink(&analysis::analyze(units.clone(), Vec::new(), time));
                     }
                     lighten(units, keep);
                 }
                 next += 1;
-                spawn_next();
+                if !stopped {
+                    spawn_next();
+                }
             }
         }
+        // Units never started (the sink stopped the run) are left out.
         results
             .into_iter()
+            .take(if stopped { spawned.get() } else { n })
             .map(|r| r.unwrap_or_else(|| Err("a worker thread failed".into())))
             .collect()
     })

@@ -29,10 +29,12 @@ fn main() -> ExitCode {
             let result = if format == Format::Ndjson {
                 let mut stream = NdjsonStream::default();
                 let mut written = Ok(());
+                // A closed stdout (`| head`) stops the run.
                 let mut sink = |unit: &oomsift::analysis::Analysis| {
                     if written.is_ok() {
                         written = stream.write_unit(unit, &mut out).and_then(|()| out.flush());
                     }
+                    written.is_ok()
                 };
                 // Events are kept for a report file only; else memory stays flat.
                 let keep = args.out.outputs().html.is_some();

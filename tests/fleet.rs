@@ -396,3 +396,25 @@ fn a_file_named_like_an_archive_inside_a_bundle_is_only_skipped() {
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["events"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_closed_stdout_ends_the_stream_quietly() {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .args(["analyze", "--format", "ndjson", "--jobs", "1"])
+        .args(INPUTS)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{'));
+    // stdout is closed here; the run stops without an error.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
