@@ -108,7 +108,8 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
     /// Log files (plain or .gz/.xz/.zst), archives (.tar, .tar.gz, .tar.xz, .tar.zst, .zip)
-    /// and directories (sosreport, must-gather, support bundle, /var/log copy, node logs).
+    /// and directories (sosreport, must-gather, support bundle, /var/log copy, node logs);
+    /// `-` reads a log from standard input (`journalctl -k | oomsift analyze -`).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
     #[command(flatten)]

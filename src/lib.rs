@@ -96,6 +96,62 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
     }
 }
 
+/// Standard input as one loose log: compression and format told by its first bytes,
+/// scanned as a stream in bounded memory. No file time: a syslog year comes from
+/// `--reference-date` or the records themselves.
+fn read_stdin() -> Result<Vec<Analyzed>, String> {
+    use std::io::Read;
+    const HEAD: usize = 64 * 1024;
+    let fail =
+        |e: std::io::Error| format!("-: cannot read standard input: {}", bundle::io_reason(&e));
+    let stdin = std::io::stdin().lock();
+    let mut raw = stdin;
+    let mut magic = vec![0; HEAD];
+    let (n, err) = source::read_partial(&mut raw, &mut magic);
+    if let Some(e) = err {
+        return Err(fail(e));
+    }
+    magic.truncate(n);
+    let compression = Compression::detect(&magic);
+    let mut decoded = source::guarded_decoder(std::io::Cursor::new(magic).chain(raw), compression)
+        .map_err(fail)?;
+    let mut head = vec![0; HEAD];
+    let (n, err) = source::read_partial(&mut decoded, &mut head);
+    head.truncate(n);
+    let mut b = bundle::new_bundle("-".into(), BundleKind::File, None);
+    if source::is_binary(&head) {
+        return Err("-: binary input (not a text log)".into());
+    }
+    let format = envelope::FileFormat::sniff(&head);
+    b.sources.push(SourceFile {
+        path: "-".into(),
+        display: "-".into(),
+        rel: "-".into(),
+        compression,
+        format,
+        rotation_date: None,
+        header_date: bundle::journal_header_date(&head),
+        mtime: None,
+    });
+    let scan = match err {
+        // Damaged within its first bytes: what was read is still scanned.
+        Some(e) => {
+            let mut scan = kernel::scan_stream(&mut std::io::Cursor::new(&head), "-", format);
+            scan.warnings.push(format!(
+                "the compressed data is damaged or truncated after {n} decompressed bytes: {e}; events before that point were kept"
+            ));
+            scan.incomplete = true;
+            scan
+        }
+        None => kernel::scan_stream(&mut std::io::Cursor::new(head).chain(decoded), "-", format),
+    };
+    Ok(vec![Analyzed {
+        bundle: b,
+        scans: vec![scan],
+        snapshots: Vec::new(),
+    }])
+}
+
 /// Runs the analysis. `Err` (one line naming the path and the cause) when nothing
 /// could be analyzed.
 pub fn run(cfg: &Config) -> Result<Analysis, String> {
@@ -172,13 +228,15 @@ pub fn run_streaming(
     Ok(analysis::analyze(analyzed, failed, cfg.time))
 }
 
-/// A unit of work: files on disk to scan, or an archive to stream.
+/// A unit of work: files on disk to scan, an archive to stream, or standard input.
 enum Work {
     Disk(Box<Bundle>),
     Archive {
         path: std::path::PathBuf,
         display: String,
     },
+    /// `-`: a log (plain or compressed) piped in.
+    Stdin,
 }
 
 /// The units of work in input order (this shard's only), the inputs that could not
@@ -188,6 +246,17 @@ fn plan(cfg: &Config) -> (Vec<Work>, Vec<Warning>, Option<String>) {
     let mut failed: Vec<Warning> = Vec::new();
     let mut first_error = None;
     for input in &cfg.inputs {
+        if input == "-" {
+            if work.iter().any(|w| matches!(w, Work::Stdin)) {
+                failed.push(Warning {
+                    file: "-".into(),
+                    message: "standard input given twice; read once".into(),
+                });
+            } else {
+                work.push(Work::Stdin);
+            }
+            continue;
+        }
         match bundle::discover(input) {
             Ok(found) => {
                 for d in found {
@@ -365,6 +434,7 @@ impl Work {
         match self {
             Work::Disk(b) => &b.input,
             Work::Archive { display, .. } => display,
+            Work::Stdin => "-",
         }
     }
 
@@ -374,6 +444,7 @@ impl Work {
         match self {
             Work::Disk(b) => b.sources.iter().map(|s| size(&s.path)).sum(),
             Work::Archive { path, .. } => size(path),
+            Work::Stdin => 0,
         }
     }
 }
@@ -397,5 +468,6 @@ fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
             }])
         }
         Work::Archive { path, display } => bundle::archive::read(&path, &display),
+        Work::Stdin => read_stdin(),
     }
 }

@@ -460,3 +460,82 @@ fn one_missing_input_among_good_ones_exits_1() {
     assert_eq!(doc["warnings"][0]["file"], missing);
     assert!(r.stderr.contains(missing), "{:?}", r.stderr);
 }
+
+/// `oomsift ARGS…` with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start oomsift");
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn standard_input_is_a_loose_log_plain_or_compressed() {
+    let messages = testdata("sosreport-node1/var/log/messages");
+    let (doc, _) = analyze_json(&[
+        "--reference-date",
+        "2024-03-05",
+        "testdata/sosreport-node1/var/log/messages",
+    ]);
+    for input in [messages.clone(), gzip(&messages)] {
+        let (code, out, err) = run_with_stdin(
+            &[
+                "analyze",
+                "--format",
+                "json",
+                "--reference-date",
+                "2024-03-05",
+                "-",
+            ],
+            &input,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(err, "");
+        let piped: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let events = piped["events"].as_array().unwrap();
+        assert_eq!(events.len(), 2);
+        for (p, f) in events.iter().zip(doc["events"].as_array().unwrap()) {
+            assert_eq!(p["time"], f["time"]);
+            assert_eq!(p["victim"], f["victim"]);
+            assert_eq!(p["sources"][0]["file"], "-");
+            assert_eq!(p["sources"][0]["line"], f["sources"][0]["line"]);
+        }
+    }
+    // Without a year anywhere, the kills keep their printed time, with a hint.
+    let (code, out, err) = run_with_stdin(&["analyze", "-"], &messages);
+    assert_eq!(code, 0);
+    assert!(out.contains("Mar  5 10:18:20"), "{out}");
+    assert!(
+        err.contains("-: syslog times carry no year") && err.contains("--reference-date"),
+        "{err}"
+    );
+    // Binary input, or `-` twice.
+    let (code, _, err) = run_with_stdin(
+        &["analyze", "-"],
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0",
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "oomsift: -: binary input (not a text log)\n")
+    );
+    let (code, _, err) = run_with_stdin(&["analyze", "-", "-"], &messages);
+    assert_eq!(code, 1);
+    assert!(err.contains("-: standard input given twice"), "{err}");
+}

@@ -121,8 +121,10 @@ pub fn analyze(
             }
             incomplete |= scan.incomplete;
             names.merge(scan.names);
+            let mut undated = false;
             for mut e in scan.events {
                 resolve(&mut e.node, &mut e.time, e.stamp, &b.facts, src, boot, opts);
+                undated |= e.time.is_none() && matches!(e.stamp.wall, Wall::Yearless { .. });
                 if e.kernel.is_none() {
                     e.kernel.clone_from(&b.facts.kernel);
                 }
@@ -132,6 +134,12 @@ pub fn analyze(
             for mut d in scan.deaths {
                 resolve(&mut d.node, &mut d.time, d.stamp, &b.facts, src, boot, opts);
                 deaths.push(d);
+            }
+            if undated {
+                warnings.push(Warning {
+                    file: src.display.clone(),
+                    message: "syslog times carry no year and nothing tells it (no collection date, rotated name or file time): kills are shown as printed; give --reference-date YYYY-MM-DD".into(),
+                });
             }
         }
         for (file, msg) in &b.errors {

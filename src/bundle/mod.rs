@@ -287,7 +287,7 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     Ok(out)
 }
 
-fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle {
+pub(crate) fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle {
     Bundle {
         input,
         kind,
