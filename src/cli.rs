@@ -178,6 +178,7 @@ impl AnalyzeArgs {
             },
             time: TimeOptions {
                 reference_date: self.reference_date,
+                ..TimeOptions::default()
             },
             raw_blocks: self.raw_blocks || self.out.html.is_some() || self.out.output.is_some(),
         }

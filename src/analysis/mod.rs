@@ -3,8 +3,9 @@
 //!
 //! Times: a zoned stamp is printed with its offset; `dmesg -T` and year-less syslog
 //! stamps are local wall-clock times (the syslog year taken from a reference date:
-//! `--reference-date`, the file's rotation name, the bundle's collection date, the
-//! file's modification time, in that order); a bare uptime becomes UTC when the
+//! `--reference-date`, the file's rotation name or journal header, the bundle's
+//! collection date, the file's modification time, the latest date in its siblings'
+//! names, in that order; a warning when none is known); a bare uptime becomes UTC when the
 //! node's boot time is known. The analyzing machine's clock is never read.
 
 pub mod dedup;
@@ -80,6 +81,9 @@ pub struct Warning {
 pub struct TimeOptions {
     /// The date the logs were collected (for the syslog year), overriding the bundle's.
     pub reference_date: Option<(i32, u8, u8)>,
+    /// Set by the analysis for each bundle: the latest date in its sources' names or
+    /// journal headers, the last resort for a year.
+    pub bundle_date: Option<(i32, u8, u8)>,
 }
 
 /// A bundle with what its sources yielded (`scans` in the order of `bundle.sources`)
@@ -111,6 +115,14 @@ pub fn analyze(
     } in analyzed
     {
         let boot = boot_epoch(&b.facts, scans.iter().flat_map(|s| &s.events));
+        let opts = TimeOptions {
+            bundle_date: b
+                .sources
+                .iter()
+                .filter_map(|s| s.rotation_date.max(s.header_date))
+                .max(),
+            ..opts
+        };
         let mut events = Vec::new();
         for (src, scan) in b.sources.iter().zip(scans) {
             for w in &scan.warnings {
@@ -416,6 +428,10 @@ fn local(c: Civil, offset: Option<i32>) -> String {
     }
 }
 
+/// The date a year-less syslog time is read against: `--reference-date`, the file's
+/// rotated name or journal header, the bundle's collection date, the file's time, and
+/// last a date from its siblings (the latest rotated name or journal header in its
+/// bundle) when the file has no time of its own (a zip member, standard input).
 fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Option<(i32, u8, u8)> {
     opts.reference_date
         .or(src.rotation_date)
@@ -431,6 +447,7 @@ fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Opt
                 (y, m, d)
             })
         })
+        .or(opts.bundle_date)
 }
 
 /// Output order: node, then time (events without a time last), uptime, then source.
