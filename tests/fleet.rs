@@ -418,3 +418,23 @@ fn a_closed_stdout_ends_the_stream_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn the_text_summary_of_a_fleet_starts_with_its_totals_and_ends_with_failures() {
+    let dir = common::scratch_dir("fleet-text");
+    std::fs::write(dir.join("node-x.tar.gz"), [0x5a_u8; 4096]).unwrap();
+    let r = common::run(&["analyze", "-q", "testdata/fleet", common::arg(&dir)]);
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "4 OOM kill(s) on 2 nodes (0 host, 4 cgroup) in 2 input(s); 1 warning(s) at the end"
+    );
+    assert_eq!(lines[1], "node node-a: 2 OOM kill(s): 0 host, 2 cgroup");
+    assert!(
+        lines[lines.len() - 1]
+            .ends_with("node-x.tar.gz: not an archive (no tar, gzip, xz, zstd or zip header)"),
+        "{}",
+        r.stdout
+    );
+}

@@ -264,7 +264,8 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
         }
         consider(b, path, inner, display, false);
     }
-    if nodes.is_empty() {
+    // The input itself, when it holds no node root: to count it, or to carry its errors.
+    if nodes.is_empty() && (archives.is_empty() || !errors.is_empty()) {
         nodes.insert(
             String::new(),
             new_bundle(

@@ -106,6 +106,29 @@ impl Render for Text {
         }
         let mut nodes: Vec<Option<&str>> = a.events.iter().map(|e| e.node.as_deref()).collect();
         nodes.dedup();
+        if nodes.len() > 1 {
+            // A fleet: the totals first.
+            let count = |k: &str| {
+                a.events
+                    .iter()
+                    .filter(|e| e.kind.as_deref() == Some(k))
+                    .count()
+            };
+            writeln!(
+                out,
+                "{} OOM kill(s) on {} nodes ({} host, {} cgroup) in {} input(s){}",
+                a.events.len(),
+                nodes.len(),
+                count("host"),
+                count("cgroup"),
+                a.inputs.len(),
+                if a.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} warning(s) at the end", a.warnings.len())
+                }
+            )?;
+        }
         for node in nodes {
             let evs: Vec<&OomEvent> = a
                 .events
