@@ -96,66 +96,31 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
     }
 }
 
-/// Standard input as one loose log: compression and format told by its first bytes,
-/// scanned as a stream in bounded memory. No file time: a syslog year comes from
-/// `--reference-date` or the records themselves.
-fn read_stdin() -> Result<Vec<Analyzed>, String> {
-    use std::io::Read;
-    const HEAD: usize = 64 * 1024;
-    let fail =
-        |e: std::io::Error| format!("-: cannot read standard input: {}", bundle::io_reason(&e));
-    let stdin = std::io::stdin().lock();
-    let mut raw = stdin;
-    let mut magic = vec![0; HEAD];
-    let (n, err) = source::read_partial(&mut raw, &mut magic);
-    if let Some(e) = err {
-        return Err(fail(e));
-    }
-    magic.truncate(n);
-    let compression = Compression::detect(&magic);
-    let mut decoded = source::guarded_decoder(std::io::Cursor::new(magic).chain(raw), compression)
-        .map_err(fail)?;
-    let mut head = vec![0; HEAD];
-    let (n, err) = source::read_partial(&mut decoded, &mut head);
-    head.truncate(n);
-    let mut b = bundle::new_bundle("-".into(), BundleKind::File, None);
-    if source::is_binary(&head) {
-        return Err("-: binary input (not a text log)".into());
-    }
-    let format = envelope::FileFormat::sniff(&head);
-    b.sources.push(SourceFile {
-        path: "-".into(),
-        display: "-".into(),
-        rel: "-".into(),
-        compression,
-        format,
-        rotation_date: None,
-        header_date: bundle::journal_header_date(&head),
-        mtime: None,
-    });
-    let scan = match err {
-        // Damaged within its first bytes: what was read is still scanned.
-        Some(e) => {
-            let mut scan = kernel::scan_stream(&mut std::io::Cursor::new(&head), "-", format);
-            scan.warnings.push(format!(
-                "the compressed data is damaged or truncated after {n} decompressed bytes: {e}; events before that point were kept"
-            ));
-            scan.incomplete = true;
-            scan
-        }
-        None => kernel::scan_stream(&mut std::io::Cursor::new(head).chain(decoded), "-", format),
-    };
-    Ok(vec![Analyzed {
-        bundle: b,
-        scans: vec![scan],
-        snapshots: Vec::new(),
-    }])
-}
-
 /// Runs the analysis. `Err` (one line naming the path and the cause) when nothing
 /// could be analyzed.
 pub fn run(cfg: &Config) -> Result<Analysis, String> {
     run_streaming(cfg, None, true)
+}
+
+/// `--format ndjson`: runs the analysis, writing each unit's kills to `out` as soon
+/// as it and the units before it are done; a write that fails (a closed pipe) stops
+/// the run. Returns the analysis (events kept only with `keep_events`) and how the
+/// writing went.
+pub fn run_ndjson(
+    cfg: &Config,
+    keep_events: bool,
+    out: &mut dyn std::io::Write,
+) -> (Result<Analysis, String>, std::io::Result<()>) {
+    let mut stream = report::ndjson::NdjsonStream::default();
+    let mut written = Ok(());
+    let mut sink = |unit: &Analysis| {
+        if written.is_ok() {
+            written = stream.write_unit(unit, out).and_then(|()| out.flush());
+        }
+        written.is_ok()
+    };
+    let r = run_streaming(cfg, Some(&mut sink), keep_events);
+    (r, written)
 }
 
 /// Receives each unit of work's own analysis (a bundle, or the nodes of one archive)
@@ -468,6 +433,6 @@ fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
             }])
         }
         Work::Archive { path, display } => bundle::archive::read(&path, &display),
-        Work::Stdin => read_stdin(),
+        Work::Stdin => bundle::stdin::read(),
     }
 }

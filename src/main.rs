@@ -5,7 +5,7 @@
 
 use clap::Parser;
 use oomsift::cli::{Cli, Command, Format};
-use oomsift::report::ndjson::{Ndjson, NdjsonStream};
+use oomsift::report::ndjson::Ndjson;
 use oomsift::report::{Render, json::Json, text::Text};
 use std::io::Write;
 use std::process::ExitCode;
@@ -27,18 +27,9 @@ fn main() -> ExitCode {
         Command::Analyze(args) => {
             let format = args.out.stdout_format();
             let result = if format == Format::Ndjson {
-                let mut stream = NdjsonStream::default();
-                let mut written = Ok(());
-                // A closed stdout (`| head`) stops the run.
-                let mut sink = |unit: &oomsift::analysis::Analysis| {
-                    if written.is_ok() {
-                        written = stream.write_unit(unit, &mut out).and_then(|()| out.flush());
-                    }
-                    written.is_ok()
-                };
                 // Events are kept for a report file only; else memory stays flat.
                 let keep = args.out.outputs().html.is_some();
-                let r = oomsift::run_streaming(&args.config(), Some(&mut sink), keep);
+                let (r, written) = oomsift::run_ndjson(&args.config(), keep, &mut out);
                 streamed = Some(written);
                 r
             } else {

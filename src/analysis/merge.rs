@@ -8,7 +8,7 @@
 //! incidents) is already whole in each shard. What a single run can do and a merge
 //! cannot: name a pod of one shard's kill from a pod listing in another shard.
 
-use super::{Analysis, order_key};
+use super::{Analysis, cgroup_order, death_order, order_key};
 use std::collections::BTreeMap;
 
 /// Merges shard documents. `Err` names the first document of another schema.
@@ -40,9 +40,7 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
         incidents.extend(doc.incidents.into_iter().map(|x| (d, x)));
         deaths.extend(doc.other_deaths.into_iter().map(|x| (d, x)));
     }
-    cgroups.sort_by(|(_, a), (_, b)| {
-        (&a.node, &a.path, &a.version).cmp(&(&b.node, &b.path, &b.version))
-    });
+    cgroups.sort_by(|(_, a), (_, b)| cgroup_order(a, b));
     let cg_index: BTreeMap<(usize, usize), usize> = cgroups
         .iter()
         .enumerate()
@@ -90,14 +88,7 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
             x
         })
         .collect();
-    deaths.sort_by(|a, b| {
-        (&a.node, &a.time, a.sources.first(), &a.message).cmp(&(
-            &b.node,
-            &b.time,
-            b.sources.first(),
-            &b.message,
-        ))
-    });
+    deaths.sort_by(death_order);
     out.other_deaths = deaths;
     out.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     out.nodes.sort_by(|a, b| a.name.cmp(&b.name));

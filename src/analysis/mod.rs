@@ -209,7 +209,7 @@ pub fn analyze(
     nodes.dedup();
     warnings.sort();
     warnings.dedup();
-    cgroups.sort_by(|a, b| (&a.node, &a.path, &a.version).cmp(&(&b.node, &b.path, &b.version)));
+    cgroups.sort_by(cgroup_order);
     for c in &mut cgroups {
         names.enrich_ids(&mut c.pod, &mut c.container);
     }
@@ -217,14 +217,7 @@ pub fn analyze(
     deaths.extend(reconcile::pod_status_reports(&names));
     deaths.extend(names.reports.iter().cloned());
     reconcile::complete(&mut deaths, &names);
-    deaths.sort_by(|a, b| {
-        (&a.node, &a.time, a.sources.first(), &a.message).cmp(&(
-            &b.node,
-            &b.time,
-            b.sources.first(),
-            &b.message,
-        ))
-    });
+    deaths.sort_by(death_order);
     reconcile::reconcile(&mut events, &mut deaths, &names);
     let incidents = incidents::build(&events, &names);
     Analysis {
@@ -448,6 +441,21 @@ fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Opt
             })
         })
         .or(opts.bundle_date)
+}
+
+/// Output order of other deaths: node, time, first source, message.
+pub(crate) fn death_order(a: &OtherDeath, b: &OtherDeath) -> std::cmp::Ordering {
+    (&a.node, &a.time, a.sources.first(), &a.message).cmp(&(
+        &b.node,
+        &b.time,
+        b.sources.first(),
+        &b.message,
+    ))
+}
+
+/// Output order of cgroup snapshots: node, path, cgroup version.
+pub(crate) fn cgroup_order(a: &CgroupSnapshot, b: &CgroupSnapshot) -> std::cmp::Ordering {
+    (&a.node, &a.path, &a.version).cmp(&(&b.node, &b.path, &b.version))
 }
 
 /// Output order: node, then time (events without a time last), uptime, then source.

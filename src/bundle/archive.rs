@@ -400,16 +400,14 @@ impl<'a> Reader<'a> {
             }
         });
         scan.names = names;
-        let src = SourceFile {
-            path: self.archive_path.to_path_buf(),
+        let src = SourceFile::new(
+            self.archive_path.to_path_buf(),
             display,
-            rel: inner.to_string(),
-            compression: comp,
-            format,
-            rotation_date: rotation_date(inner),
-            header_date: super::journal_header_date(head),
+            inner,
+            comp,
+            head,
             mtime,
-        };
+        );
         self.members.push(Member {
             full: rel.to_string(),
             src,

@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod facts;
+pub mod stdin;
 pub mod tree;
 
 use crate::envelope::{FileFormat, line::parse_line};
@@ -73,6 +74,30 @@ pub struct SourceFile {
     pub header_date: Option<(i32, u8, u8)>,
     /// Modification time (seconds since the epoch), the last resort for a syslog year.
     pub mtime: Option<i64>,
+}
+
+impl SourceFile {
+    /// A source whose decompressed head is `head`: its format, and the dates its name
+    /// (`rel`) and head tell.
+    pub(crate) fn new(
+        path: PathBuf,
+        display: String,
+        rel: &str,
+        compression: Compression,
+        head: &[u8],
+        mtime: Option<i64>,
+    ) -> SourceFile {
+        SourceFile {
+            path,
+            display,
+            rel: rel.to_string(),
+            compression,
+            format: FileFormat::sniff(head),
+            rotation_date: rotation_date(rel),
+            header_date: journal_header_date(head),
+            mtime,
+        }
+    }
 }
 
 /// The last date in a journalctl header line (`-- Logs begin at Sun 2024-03-03 …, end
@@ -288,7 +313,7 @@ pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
     Ok(out)
 }
 
-pub(crate) fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle {
+fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle {
     Bundle {
         input,
         kind,
@@ -569,16 +594,14 @@ fn consider(b: &mut Bundle, path: PathBuf, rel: &str, display: String, explicit:
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
-    b.sources.push(SourceFile {
+    b.sources.push(SourceFile::new(
         path,
         display,
-        rel: rel.to_string(),
+        rel,
         compression,
-        format: FileFormat::sniff(&head),
-        rotation_date: rotation_date(rel),
-        header_date: journal_header_date(&head),
+        &head,
         mtime,
-    });
+    ));
 }
 
 #[cfg(test)]

@@ -520,13 +520,11 @@ fn nodes_table(o: &mut String, ctx: &Ctx) {
 
 /// A link to `nodes[n]`'s section, or its name when it has none.
 fn node_link(o: &mut String, ctx: &Ctx, n: usize) {
-    let name = ctx.a.nodes[n].name.as_deref().unwrap_or("(unknown)");
-    match ctx.node_anchor_by_name(name) {
-        Some(anchor) => {
-            let _ = write!(o, "<a href=\"#{anchor}\">{}</a>", escape(name));
-        }
-        None => esc(o, name),
-    }
+    node_name_link(
+        o,
+        ctx,
+        ctx.a.nodes[n].name.as_deref().unwrap_or("(unknown)"),
+    );
 }
 
 /// A link to the section of the node named `name`, or its name.

@@ -183,9 +183,8 @@ pub fn workloads(a: &Analysis) -> Vec<Workload> {
 pub struct FleetWorkload {
     /// `container app of shop/web-*`, `cgroup /system.slice/x.service`, `host OOMs`.
     pub label: String,
-    /// The nodes it was killed on, sorted.
-    pub nodes: Vec<String>,
-    node_set: std::collections::BTreeSet<String>,
+    /// The nodes it was killed on.
+    pub nodes: std::collections::BTreeSet<String>,
     pub kills: usize,
     /// Indexes into the workloads (incidents) it groups, most kills first.
     pub workloads: Vec<usize>,
@@ -254,21 +253,17 @@ pub fn fleet_workloads(a: &Analysis, workloads: &[Workload]) -> Vec<FleetWorkloa
         };
         let g = groups.entry(key).or_insert_with(|| FleetWorkload {
             label,
-            nodes: Vec::new(),
-            node_set: Default::default(),
+            nodes: Default::default(),
             kills: 0,
             workloads: Vec::new(),
         });
         g.kills += wl.events.len();
         g.workloads.push(w);
         if let Some(n) = &wl.node {
-            g.node_set.insert(n.clone());
+            g.nodes.insert(n.clone());
         }
     }
     let mut out: Vec<FleetWorkload> = groups.into_values().collect();
-    for g in &mut out {
-        g.nodes = std::mem::take(&mut g.node_set).into_iter().collect();
-    }
     out.sort_by(|a, b| {
         (
             std::cmp::Reverse(a.kills),
