@@ -13,8 +13,8 @@
 #   WAIT_IDLE=0 benches/compare.sh            # do not wait for idle cores before measuring
 #
 # ripgrep counts lines holding any of the kernel anchors of oomsift's prefilter
-# (ANCHORS in src/kernel/scan.rs, read from the source so the two stay in step): the
-# byte-level work oomsift must do before it parses anything. oomsift additionally
+# (frozen below as they were at 82c1768): the byte-level work oomsift must do before
+# it parses anything. oomsift additionally
 # parses and assembles every OOM block, and writes its JSON report.
 #
 # Fails (exit 1) when oomsift does not find exactly the generated OOM blocks.
@@ -164,28 +164,22 @@ meta() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.arg
 cargo build --release --quiet
 
 # --- the prefilter's anchors, as rg arguments ----------------------------------
-# rg searches the kernel anchors (src/kernel/scan.rs). Since 05cc7fa oomsift's prefilter
-# also holds the userspace ones (src/userspace/mod.rs, chained in scan.rs); rg with all
-# of them is shown once for reference: ripgrep 13 is ~12x slower with that set (2.1 s
-# against 0.17 s on the 1 GiB file, see docs/PERFORMANCE.md), so the kernel set stays
-# the baseline.
-read_anchors() { # FILE...: the strings of `const ANCHORS` in each FILE that exists
-    python3 - "$@" <<'EOF'
-import os, re, sys
-for path in sys.argv[1:]:
-    if os.path.exists(path):
-        src = open(path).read()
-        body = re.search(r"const ANCHORS: &\[&str\] = &\[(.*?)\];", src, re.S).group(1)
-        for s in re.findall(r'"((?:[^"\\]|\\.)*)"', body):
-            print(s)
-EOF
-}
-mapfile -t ANCHORS < <(read_anchors "$ROOT/src/kernel/scan.rs")
-[ "${#ANCHORS[@]}" -gt 0 ] || die "could not read ANCHORS from src/kernel/scan.rs"
-ALL_ANCHORS=("${ANCHORS[@]}")
-if grep -q 'userspace::ANCHORS' "$ROOT/src/kernel/scan.rs"; then
-    mapfile -t -O "${#ALL_ANCHORS[@]}" ALL_ANCHORS < <(read_anchors "$ROOT/src/userspace/mod.rs")
-fi
+# rg searches the kernel anchors the prefilter had when this comparison was set up
+# (frozen here at 82c1768, so that moving or adding kernel line variants cannot change
+# the baseline): the byte-level work oomsift must do before it parses anything. The
+# userspace anchors joined the prefilter later; rg with all of them is shown once for
+# reference: ripgrep 13 is ~12x slower with that set (2.1 s against 0.17 s on the
+# 1 GiB file, see docs/PERFORMANCE.md), so the kernel set stays the baseline.
+ANCHORS=(
+    "invoked oom-killer" "Killed process" "Kill process" "oom-kill:"
+    "as a result of limit of" "Memory cgroup stats for" "memory: usage"
+    "not syncing: Out of memory" "deadlocked on memory" "no killable processes"
+)
+USERSPACE_ANCHORS=(
+    "systemd-oomd" "'oom-kill'" "killed by the OOM killer" "earlyoom" "eviction_manager"
+    "TaskOOM" "System OOM encountered" "OOMKilling" "Created an OOM event" "oomd"
+)
+ALL_ANCHORS=("${ANCHORS[@]}" "${USERSPACE_ANCHORS[@]}")
 RG_ARGS=(-c -F)
 for a in "${ANCHORS[@]}"; do RG_ARGS+=(-e "$a"); done
 RG_ALL_ARGS=(-c -F)
