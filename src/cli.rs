@@ -86,7 +86,7 @@ impl MergeArgs {
         for p in &self.docs {
             let name = p.display().to_string();
             let bytes = std::fs::read(p)
-                .map_err(|e| format!("{name}: cannot read: {}", crate::bundle::io_reason(&e)))?;
+                .map_err(|e| format!("{name}: cannot read: {}", crate::util::io_reason(&e)))?;
             let doc = serde_json::from_slice(&bytes)
                 .map_err(|e| format!("{name}: not an oomsift JSON document: {e}"))?;
             docs.push((name, doc));

@@ -21,10 +21,12 @@ pub mod clock;
 pub mod envelope;
 pub mod k8s;
 pub mod kernel;
+pub mod model;
 mod progress;
 pub mod report;
 pub mod source;
 pub mod userspace;
+pub mod util;
 
 use analysis::{Analysis, Analyzed, TimeOptions, Warning};
 use bundle::{Bundle, BundleKind, Discovered, SourceFile};
@@ -61,7 +63,7 @@ pub enum Progress {
 /// Scans one source file on disk.
 pub fn scan_source(src: &SourceFile) -> SourceScan {
     let failed = |e: std::io::Error| SourceScan {
-        warnings: vec![format!("cannot read: {}", bundle::io_reason(&e))],
+        warnings: vec![format!("cannot read: {}", util::io_reason(&e))],
         incomplete: true,
         ..SourceScan::default()
     };

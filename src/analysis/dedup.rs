@@ -7,7 +7,7 @@
 //! when both carry a kernel uptime, those must agree within a second. The most
 //! complete copy is kept and the others fill what it lacks.
 
-use crate::kernel::event::OomEvent;
+use crate::model::OomEvent;
 use std::collections::HashMap;
 
 type Key = (
@@ -162,7 +162,7 @@ pub fn dedup(events: Vec<OomEvent>) -> Vec<OomEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::event::SourceRef;
+    use crate::model::SourceRef;
 
     fn ev(file: &str, line: u64, uptime: Option<u64>, complete: bool) -> OomEvent {
         let mut e = OomEvent {

@@ -4,7 +4,7 @@
 //! series of kills of one workload. `docs/diagnoses.md` lists the codes.
 
 use crate::k8s::names::PodInfo;
-use crate::kernel::event::{Diagnosis, OomEvent};
+use crate::model::{Diagnosis, OomEvent};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -386,7 +386,7 @@ pub fn repeated_kills(events: &[&OomEvent], restarts: Option<u64>) -> Option<Dia
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::event::{Container, Pod, TaskRow};
+    use crate::model::{Container, Pod, TaskRow};
 
     fn ctx() -> Context<'static> {
         Context {

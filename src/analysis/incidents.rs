@@ -5,35 +5,9 @@
 
 use super::diagnose;
 use crate::k8s::names::NameIndex;
-use crate::kernel::event::{Container, Diagnosis, OomEvent, Pod};
-use serde::Serialize;
+pub use crate::model::Incident;
+use crate::model::OomEvent;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct Incident {
-    pub id: String,
-    /// `container`, `pod`, `cgroup` or `host`.
-    pub scope: crate::kernel::event::Name,
-    pub node: Option<String>,
-    pub pod: Option<Pod>,
-    pub container: Option<Container>,
-    /// The cgroup, for non-pod incidents.
-    pub cgroup: Option<String>,
-    /// Indexes into `events`.
-    pub events: Vec<usize>,
-    pub count: usize,
-    pub first_time: Option<String>,
-    pub last_time: Option<String>,
-    /// Container restarts as Kubernetes counted them, when a pod listing says.
-    pub restarts: Option<u64>,
-    pub max_usage_kb: Option<u64>,
-    pub limit_kb: Option<u64>,
-    /// Usage at each kill, in event order (null where not printed).
-    pub usage_kb_at_kill: Vec<Option<u64>>,
-    /// The victim's anon-rss at each kill.
-    pub victim_anon_rss_kb: Vec<Option<u64>>,
-    pub diagnoses: Vec<Diagnosis>,
-}
 
 type Key = (Option<String>, &'static str, String);
 
@@ -122,6 +96,7 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Container, Pod};
 
     fn ev(node: &str, uid: Option<&str>, cname: Option<&str>, kind: &str, rss: u64) -> OomEvent {
         let mut e = OomEvent {

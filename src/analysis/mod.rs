@@ -18,63 +18,11 @@ use crate::bundle::facts::NodeFacts;
 use crate::bundle::{Bundle, SourceFile};
 use crate::clock::{Civil, civil_from_days};
 use crate::envelope::Wall;
-use crate::k8s::cgroup_snapshot::CgroupSnapshot;
 use crate::k8s::names::NameIndex;
 use crate::kernel::SourceScan;
-use crate::kernel::event::{OomEvent, OtherDeath, Stamp};
-use serde::{Deserialize, Serialize};
-
-/// The analysis of all inputs: the JSON document's content.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Analysis {
-    pub schema: crate::kernel::event::Name,
-    pub inputs: Vec<InputInfo>,
-    pub nodes: Vec<NodeInfo>,
-    pub events: Vec<OomEvent>,
-    /// Deaths that are not kernel OOM kills (here: OOM reports that ended in a panic).
-    pub other_deaths: Vec<OtherDeath>,
-    /// Kills grouped by workload, with their diagnoses (`events` by index).
-    pub incidents: Vec<incidents::Incident>,
-    /// cgroup snapshots found in the bundles (values at collection time).
-    pub cgroups: Vec<CgroupSnapshot>,
-    pub warnings: Vec<Warning>,
-    /// False when some input could not be fully read (exit status 1).
-    pub complete: bool,
-    #[serde(skip)]
-    pub incomplete: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct InputInfo {
-    pub path: String,
-    pub kind: crate::kernel::event::Name,
-    /// `sosreport`, `must-gather`, `support-bundle`, `node-root` or `loose`.
-    pub layout: crate::kernel::event::Name,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
-pub struct NodeInfo {
-    pub name: Option<String>,
-    pub kernel: Option<String>,
-    pub boot_time: Option<String>,
-    pub collected_at: Option<String>,
-    pub mem_total_kb: Option<u64>,
-    pub cgroup_version: Option<String>,
-    pub cgroup_driver: Option<String>,
-    /// OOM-related sysctls (`vm.panic_on_oom`, `vm.oom_kill_allocating_task`,
-    /// `vm.overcommit_memory`, `vm.overcommit_ratio`) from the bundle.
-    pub sysctl: std::collections::BTreeMap<String, String>,
-    /// Sums over the pods known (from pod listings) to run on this node.
-    pub pod_memory_limits_kb: Option<u64>,
-    pub pod_memory_requests_kb: Option<u64>,
-}
-
-#[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Warning {
-    pub file: String,
-    pub message: String,
-}
+use crate::model::CgroupSnapshot;
+pub use crate::model::{Analysis, InputInfo, NodeInfo, Warning};
+use crate::model::{OomEvent, OtherDeath, Stamp};
 
 /// Options that change how times are resolved.
 #[derive(Debug, Clone, Copy, Default)]
@@ -466,7 +414,7 @@ pub(crate) fn order_key(
     bool,
     Option<String>,
     u64,
-    Option<crate::kernel::event::SourceRef>,
+    Option<crate::model::SourceRef>,
 ) {
     (
         e.node.clone(),

@@ -5,7 +5,7 @@
 
 use super::diagnose::diag;
 use crate::k8s::names::NameIndex;
-use crate::kernel::event::{ContainerRef, OomEvent, OtherDeath, PodRef};
+use crate::model::{ContainerRef, OomEvent, OtherDeath, PodRef};
 use serde_json::json;
 use std::collections::BTreeMap;
 

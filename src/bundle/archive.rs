@@ -113,7 +113,7 @@ struct Reader<'a> {
 /// node it holds. `Err` when it cannot be opened at all.
 pub fn read(path: &Path, display: &str) -> Result<Vec<Analyzed>, String> {
     let file = std::fs::File::open(path)
-        .map_err(|e| format!("{display}: cannot read: {}", super::io_reason(&e)))?;
+        .map_err(|e| format!("{display}: cannot read: {}", crate::util::io_reason(&e)))?;
     let mut r = Reader::new(path, display, 0);
     if is_zip_file(path) {
         r.zip_file(file);

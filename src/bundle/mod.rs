@@ -16,6 +16,7 @@ use crate::envelope::{FileFormat, line::parse_line};
 use crate::k8s::names::NameIndex;
 use crate::kernel::scan::prefilter;
 use crate::source::{self, Compression};
+use crate::util::io_reason;
 use facts::NodeFacts;
 use std::path::{Path, PathBuf};
 
@@ -398,7 +399,7 @@ pub(crate) fn read_names(
                     .unwrap_or_else(|_| crate::k8s::yaml::parse(&text(bytes)));
                 let mut reports = crate::k8s::events::from_value(&v);
                 for r in &mut reports {
-                    r.sources.push(crate::kernel::event::SourceRef {
+                    r.sources.push(crate::model::SourceRef {
                         file: display.clone(),
                         line: 0,
                     });
@@ -411,14 +412,6 @@ pub(crate) fn read_names(
                 }
             }
         }
-    }
-}
-
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
     }
 }
 

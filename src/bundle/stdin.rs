@@ -2,9 +2,10 @@
 //! bytes, and it is scanned as a stream in bounded memory. It has no file time: a
 //! syslog year comes from `--reference-date` or the records themselves.
 
-use super::{BundleKind, SourceFile, io_reason, new_bundle};
+use super::{BundleKind, SourceFile, new_bundle};
 use crate::analysis::Analyzed;
 use crate::source::{self, Compression};
+use crate::util::io_reason;
 use std::io::{self, Cursor, Read};
 
 /// Bytes read to tell the compression, then the format.

@@ -13,7 +13,7 @@
 //! Pod UIDs are normalized to dashes; the 32-hex form of static (mirror) pods is kept
 //! as printed.
 
-use crate::kernel::event::{Container, Pod};
+use crate::model::{Container, Pod};
 
 /// What a cgroup path names.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //! `Evicted`, `EvictionThresholdMet`, `NodeHasInsufficientMemory`, and `BackOff` of a
 //! crash-looping container.
 
-use crate::kernel::event::{OtherDeath, PodRef};
+use crate::model::{OtherDeath, PodRef};
 use regex::Regex;
 use serde_json::Value;
 use std::collections::BTreeMap;

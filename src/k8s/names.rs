@@ -10,7 +10,7 @@
 //!   `crictl pods` outputs;
 //! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`).
 
-use crate::kernel::event::{Container, OomEvent, Pod};
+use crate::model::{Container, OomEvent, Pod};
 use regex::bytes::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,7 +52,7 @@ pub struct PodInfo {
 #[derive(Debug, Default, Clone)]
 pub struct NameIndex {
     /// Memory deaths Kubernetes reported in Event objects and `kubectl describe` text.
-    pub reports: Vec<crate::kernel::event::OtherDeath>,
+    pub reports: Vec<crate::model::OtherDeath>,
     pub pods: BTreeMap<String, PodInfo>,
     /// Container id (full, or a 12/13-character prefix from `crictl`/`docker ps`) →
     /// (pod uid if known, container name, pod name and namespace if known).
@@ -669,7 +669,7 @@ mod tests {
         n.docker_ps(&format!("CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES\n4f3a9c1e7b2d   img   \"python\"   2 hours ago   Exited (137) 1 hour ago      k8s_app_checkout-7c9f8d-x2k4p_shop_{UID}_3\n"));
         assert_eq!(n.pods[UID].name.as_deref(), Some("checkout-7c9f8d-x2k4p"));
         let mut e = OomEvent {
-            container: Some(crate::kernel::event::Container {
+            container: Some(crate::model::Container {
                 id: ID.into(),
                 runtime: None,
                 name: None,

@@ -11,12 +11,12 @@
 //! cut before its victim is still an event, marked incomplete. A block that ends in
 //! `Kernel panic - not syncing` is a panic, not a kill.
 
-use super::event::{
-    Cgroups, ContainerRef, OomEvent, OtherDeath, PodRef, Reaped, SourceRef, Stamp, TaskRow,
-};
 use super::lines::{self, Counter, KLine, KilledLine, OomKillLine, Scope};
 use crate::envelope::Record;
 use crate::k8s::cgroup_path;
+use crate::model::{
+    Cgroups, ContainerRef, OomEvent, OtherDeath, PodRef, Reaped, SourceRef, Stamp, TaskRow,
+};
 
 /// Unrelated records after which an open block without a victim is closed.
 const IDLE_LIMIT: u32 = 400;

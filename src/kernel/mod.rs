@@ -3,14 +3,13 @@
 //! ([`event`]). [`scan_body`] and [`scan_stream`] run them over one source.
 
 pub mod assemble;
-pub mod event;
 pub mod lines;
 pub mod scan;
 
 use crate::envelope::FileFormat;
+use crate::model::{OomEvent, OtherDeath};
 use crate::source::Body;
 use assemble::Assembler;
-use event::{OomEvent, OtherDeath};
 use rayon::prelude::*;
 use scan::{ScanIssues, scan};
 use std::io::Read;

@@ -18,10 +18,10 @@ use super::view::{
     self, Fill, FleetWorkload, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill,
     human_bytes, instant, limit_bytes, task_rss_pages,
 };
-use crate::analysis::Analysis;
-use crate::analysis::incidents::Incident;
-use crate::k8s::cgroup_snapshot::CgroupSnapshot;
-use crate::kernel::event::{Diagnosis, OomEvent, TaskRow};
+use crate::model::Analysis;
+use crate::model::CgroupSnapshot;
+use crate::model::Incident;
+use crate::model::{Diagnosis, OomEvent, TaskRow};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;

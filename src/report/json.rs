@@ -2,7 +2,7 @@
 //! printed, integers exactly as the kernel printed them.
 
 use super::Render;
-use crate::analysis::Analysis;
+use crate::model::Analysis;
 use std::io::{self, Write};
 
 pub struct Json;

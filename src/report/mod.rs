@@ -8,7 +8,7 @@ pub mod plots;
 pub mod text;
 pub mod view;
 
-use crate::analysis::Analysis;
+use crate::model::Analysis;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -43,7 +43,7 @@ impl Outputs {
 }
 
 fn reason(e: &io::Error) -> String {
-    crate::bundle::io_reason(e)
+    crate::util::io_reason(e)
 }
 
 /// Renders into the file at `path` (created or truncated).

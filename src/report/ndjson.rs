@@ -12,7 +12,7 @@
 //! merged document's events as one unit.
 
 use super::Render;
-use crate::analysis::Analysis;
+use crate::model::Analysis;
 use serde_json::Value;
 use std::io::{self, Write};
 

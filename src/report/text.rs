@@ -2,8 +2,8 @@
 //! per kill (time, kind, victim, pod or cgroup, usage against limit).
 
 use super::Render;
-use crate::analysis::Analysis;
-use crate::kernel::event::{Container, OomEvent, Pod};
+use crate::model::Analysis;
+use crate::model::{Container, OomEvent, Pod};
 use std::io::{self, Write};
 
 pub struct Text;

@@ -4,10 +4,10 @@
 //!
 //! Sizes are bytes here; the page and the plots choose the unit.
 
-use crate::analysis::Analysis;
-use crate::analysis::incidents::Incident;
 use crate::clock::{Civil, parse_iso};
-use crate::kernel::event::{Container, OomEvent, Pod};
+use crate::model::Analysis;
+use crate::model::Incident;
+use crate::model::{Container, OomEvent, Pod};
 use std::collections::BTreeMap;
 
 /// The page size assumed where the kernel prints pages (Mem-Info, task tables).
@@ -487,7 +487,7 @@ pub fn host_fill(e: &OomEvent) -> Option<Fill> {
 // ------------------------------------------------------------------ tasks
 
 /// A task-table row's resident size in pages: `rss`, or the 6.x split columns summed.
-pub fn task_rss_pages(row: &crate::kernel::event::TaskRow) -> i64 {
+pub fn task_rss_pages(row: &crate::model::TaskRow) -> i64 {
     row.get("rss").unwrap_or_else(|| {
         ["rss_anon", "rss_file", "rss_shmem"]
             .iter()
@@ -499,7 +499,7 @@ pub fn task_rss_pages(row: &crate::kernel::event::TaskRow) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::event::{Cgroups, Memory};
+    use crate::model::{Cgroups, Memory};
 
     #[test]
     fn pod_owners() {

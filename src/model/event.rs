@@ -1,7 +1,7 @@
 //! The OOM kill event: what one kernel OOM report says, assembled from its block.
 //! Field names and nullability are the public JSON interface (`docs/json-schema.md`).
 
-use crate::envelope::Wall;
+use super::time::Stamp;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -61,21 +61,6 @@ pub struct OomEvent {
     /// Byte offset of the block's first record in its source (for ordering and merging).
     #[serde(skip)]
     pub offset: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    pub wall: Wall,
-    pub uptime_us: Option<u64>,
-}
-
-impl Default for Stamp {
-    fn default() -> Self {
-        Stamp {
-            wall: Wall::None,
-            uptime_us: None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

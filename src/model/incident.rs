@@ -1,0 +1,30 @@
+//! An incident: the kills of one workload grouped together.
+
+use super::{Container, Diagnosis, Name, Pod};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    /// `container`, `pod`, `cgroup` or `host`.
+    pub scope: Name,
+    pub node: Option<String>,
+    pub pod: Option<Pod>,
+    pub container: Option<Container>,
+    /// The cgroup, for non-pod incidents.
+    pub cgroup: Option<String>,
+    /// Indexes into `events`.
+    pub events: Vec<usize>,
+    pub count: usize,
+    pub first_time: Option<String>,
+    pub last_time: Option<String>,
+    /// Container restarts as Kubernetes counted them, when a pod listing says.
+    pub restarts: Option<u64>,
+    pub max_usage_kb: Option<u64>,
+    pub limit_kb: Option<u64>,
+    /// Usage at each kill, in event order (null where not printed).
+    pub usage_kb_at_kill: Vec<Option<u64>>,
+    /// The victim's anon-rss at each kill.
+    pub victim_anon_rss_kb: Vec<Option<u64>>,
+    pub diagnoses: Vec<Diagnosis>,
+}

@@ -1,0 +1,18 @@
+//! The typed document every stage produces or reads: events, other deaths, pods and
+//! containers, diagnoses, incidents, cgroup snapshots, nodes, warnings and times. No
+//! logic beyond constructors, ordering and serialization; field names and values are
+//! the public JSON interface (`docs/json-schema.md`, schema `oomsift/1`).
+//!
+//! Every stage may use this module; it uses only `clock` (time arithmetic) and `util`.
+
+pub mod cgroup;
+pub mod document;
+pub mod event;
+pub mod incident;
+pub mod time;
+
+pub use cgroup::CgroupSnapshot;
+pub use document::{Analysis, InputInfo, NodeInfo, Warning};
+pub use event::*;
+pub use incident::Incident;
+pub use time::{Stamp, Wall};

@@ -1,0 +1,16 @@
+//! Small helpers every stage may use: error wording, number parsing, escaping,
+//! limits. Uses only `model` and `clock`.
+//!
+//! The layering (checked by `../shared/tools/layering`), foundations first:
+//! `model`, `clock`, `util`, `source` → `bundle` → `envelope` → `kernel`, `userspace`,
+//! `k8s` → `scan` → `analysis` → `report`; the glue (`lib`, `main`, `cli`, `progress`)
+//! may use everything.
+
+/// An I/O error as a short reason for a one-line message.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
