@@ -15,7 +15,7 @@ mod generator;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use oomsift::envelope::{FileFormat, Record, line::parse_line};
 use oomsift::kernel::assemble::Assembler;
-use oomsift::kernel::scan_body;
+use oomsift::scan::scan_body;
 use oomsift::source::Body;
 use std::hint::black_box;
 use std::time::Duration;

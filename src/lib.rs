@@ -24,15 +24,15 @@ pub mod kernel;
 pub mod model;
 mod progress;
 pub mod report;
+pub mod scan;
 pub mod source;
 pub mod userspace;
 pub mod util;
 
 use analysis::{Analysis, Analyzed, TimeOptions, Warning};
-use bundle::{Bundle, BundleKind, Discovered, SourceFile};
-use kernel::SourceScan;
+use bundle::{Bundle, BundleKind, Discovered};
 use rayon::prelude::*;
-use source::{Body, Compression};
+use scan::{SourceScan, scan_source};
 
 /// What to analyze and how.
 #[derive(Debug, Clone, Default)]
@@ -58,44 +58,6 @@ pub enum Progress {
     Bar,
     /// One line per bundle done.
     Verbose,
-}
-
-/// Scans one source file on disk.
-pub fn scan_source(src: &SourceFile) -> SourceScan {
-    let failed = |e: std::io::Error| SourceScan {
-        warnings: vec![format!("cannot read: {}", util::io_reason(&e))],
-        incomplete: true,
-        ..SourceScan::default()
-    };
-    let kubelet = src.rel.contains("kubelet");
-    match src.compression {
-        Compression::None => match Body::open(&src.path) {
-            Ok(body) => {
-                let mut scan = kernel::scan_body(&body, &src.display, src.format);
-                if kubelet {
-                    scan.names.scan_kubelet(&body);
-                }
-                scan
-            }
-            Err(e) => failed(e),
-        },
-        comp => source::read_ahead(
-            || source::stream(&src.path, comp),
-            |r| match r {
-                Ok(r) => {
-                    let mut names = k8s::names::NameIndex::default();
-                    let mut scan = kernel::scan_stream_with(r, &src.display, src.format, |chunk| {
-                        if kubelet {
-                            names.scan_kubelet(chunk);
-                        }
-                    });
-                    scan.names = names;
-                    scan
-                }
-                Err(e) => failed(e),
-            },
-        ),
-    }
 }
 
 /// Runs the analysis. `Err` (one line naming the path and the cause) when nothing

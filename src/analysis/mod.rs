@@ -19,10 +19,10 @@ use crate::bundle::{Bundle, SourceFile};
 use crate::clock::{Civil, civil_from_days};
 use crate::envelope::Wall;
 use crate::k8s::names::NameIndex;
-use crate::kernel::SourceScan;
 use crate::model::CgroupSnapshot;
 pub use crate::model::{Analysis, InputInfo, NodeInfo, Warning};
 use crate::model::{OomEvent, OtherDeath, Stamp};
+use crate::scan::SourceScan;
 
 /// Options that change how times are resolved.
 #[derive(Debug, Clone, Copy, Default)]

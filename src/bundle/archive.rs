@@ -5,7 +5,7 @@
 //! A compressed tar must be decoded in order, so for archives discovery, reading and
 //! scanning interleave: each member is classified by its path as it streams past;
 //! logs (and members whose first 64 KiB look like logs) are scanned as a stream in
-//! bounded memory ([`crate::kernel::scan_stream`]); small node-fact and cgroup files
+//! bounded memory ([`crate::scan::scan_stream`]); small node-fact and cgroup files
 //! are buffered in a [`MemTree`]; everything else streams past unread. Member names
 //! are never used as file system paths (`..` and leading `/` are dropped from them).
 //!
@@ -20,7 +20,7 @@ use super::{
 use crate::analysis::Analyzed;
 use crate::envelope::FileFormat;
 use crate::k8s::cgroup_snapshot;
-use crate::kernel::SourceScan;
+use crate::scan::SourceScan;
 use crate::source::{self, Compression, guarded_decoder, is_binary, is_tar, is_zip, read_full};
 use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
@@ -394,7 +394,7 @@ impl<'a> Reader<'a> {
         let format = FileFormat::sniff(head);
         let kubelet = inner.contains("kubelet");
         let mut names = crate::k8s::names::NameIndex::default();
-        let mut scan = crate::kernel::scan_stream_with(r, &display, format, |chunk| {
+        let mut scan = crate::scan::scan_stream_with(r, &display, format, |chunk| {
             if kubelet {
                 names.scan_kubelet(chunk);
             }

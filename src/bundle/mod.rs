@@ -14,7 +14,7 @@ pub mod tree;
 
 use crate::envelope::{FileFormat, line::parse_line};
 use crate::k8s::names::NameIndex;
-use crate::kernel::scan::prefilter;
+use crate::scan::prefilter::prefilter;
 use crate::source::{self, Compression};
 use crate::util::io_reason;
 use facts::NodeFacts;

@@ -29,7 +29,7 @@ pub fn read() -> Result<Vec<Analyzed>, String> {
         return Err("-: binary input (not a text log)".into());
     }
     let src = SourceFile::new("-".into(), "-".into(), "-", compression, &head, None);
-    let scan = crate::kernel::scan_stream(&mut Cursor::new(head).chain(rest), "-", src.format);
+    let scan = crate::scan::scan_stream(&mut Cursor::new(head).chain(rest), "-", src.format);
     let mut bundle = new_bundle("-".into(), BundleKind::File, None);
     bundle.sources.push(src);
     Ok(vec![Analyzed {

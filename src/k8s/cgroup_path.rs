@@ -13,7 +13,7 @@
 //! Pod UIDs are normalized to dashes; the 32-hex form of static (mirror) pods is kept
 //! as printed.
 
-use crate::model::{Container, Pod};
+use crate::model::{Cgroups, Container, OomEvent, Pod};
 
 /// What a cgroup path names.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,6 +119,44 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
         });
     }
     None
+}
+
+/// Pod and container of the victim: from its task cgroup; else from the OOM cgroup
+/// when that is a pod's; else from the `Memory cgroup stats` paths (a single path,
+/// and no `pause` task in the table, names the container). Never from the trigger's
+/// cpuset.
+pub fn attach_identity(ev: &mut OomEvent) {
+    let Cgroups { oom, task } = &ev.cgroup;
+    let from_task = task.as_deref().map(identify);
+    let from_oom = oom.as_deref().map(identify);
+    if let Some(id) = &from_task {
+        ev.pod = id.pod.clone();
+        ev.container = id.container.clone();
+        return;
+    }
+    if let Some(id) = &from_oom
+        && (id.pod.is_some() || id.container.is_some())
+    {
+        ev.pod = id.pod.clone();
+        ev.container = id.container.clone();
+        return;
+    }
+    if from_oom.is_some() || ev.stats_paths.is_empty() {
+        return;
+    }
+    let ids: Vec<_> = ev.stats_paths.iter().map(|p| identify(p)).collect();
+    let first_pod = ids[0].pod.clone();
+    if first_pod.is_some()
+        && ids
+            .iter()
+            .all(|i| i.pod.as_ref().map(|p| &p.uid) == first_pod.as_ref().map(|p| &p.uid))
+    {
+        ev.pod = first_pod;
+    }
+    let has_pause = ev.tasks.iter().any(|r| r.name == "pause");
+    if ids.len() == 1 && !has_pause {
+        ev.container = ids[0].container.clone();
+    }
 }
 
 #[cfg(test)]

@@ -13,10 +13,7 @@
 
 use super::lines::{self, Counter, KLine, KilledLine, OomKillLine, Scope};
 use crate::envelope::Record;
-use crate::k8s::cgroup_path;
-use crate::model::{
-    Cgroups, ContainerRef, OomEvent, OtherDeath, PodRef, Reaped, SourceRef, Stamp, TaskRow,
-};
+use crate::model::{OomEvent, OtherDeath, Reaped, SourceRef, Stamp, TaskRow};
 
 /// Unrelated records after which an open block without a victim is closed.
 const IDLE_LIMIT: u32 = 400;
@@ -85,14 +82,6 @@ impl Assembler {
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
         let offset = offset + self.offset_base;
-        if rec.origin != crate::envelope::Origin::Kernel
-            && (crate::userspace::ANCHORS
-                .iter()
-                .any(|a| memchr::memmem::find(&rec.msg, a.as_bytes()).is_some())
-                || matches!(rec.program, Some("systemd-oomd" | "earlyoom" | "oomd")))
-        {
-            self.userspace(rec, line, offset);
-        }
         if !rec.maybe_kernel() {
             self.tick_idle();
             return;
@@ -109,55 +98,15 @@ impl Assembler {
 
     /// A death told by one record: where and when.
     fn death_at(&self, rec: &Record, line: u64, offset: u64) -> OtherDeath {
-        OtherDeath {
-            time_raw: (!rec.time_raw.is_empty()).then(|| rec.time_raw.to_string()),
-            node: rec.host.map(str::to_string),
-            sources: vec![SourceRef {
-                file: self.file.clone(),
-                line,
-            }],
-            stamp: Stamp {
-                wall: rec.wall,
-                uptime_us: rec.uptime_us,
-            },
-            offset,
-            ..OtherDeath::default()
-        }
-    }
-
-    /// A userspace line about a memory death: recorded among the other deaths.
-    fn userspace(&mut self, rec: &Record, line: u64, offset: u64) {
-        for u in crate::userspace::classify(rec.program, &rec.msg) {
-            let pod = u.pod.as_ref().map(|p| {
-                let (ns, name) = p.split_once('/').unwrap_or(("", p));
-                PodRef {
-                    uid: None,
-                    namespace: Some(ns.to_string()).filter(|s| !s.is_empty()),
-                    name: Some(name.to_string()),
-                }
-            });
-            let d = OtherDeath {
-                kind: u.kind.to_string(),
-                reporter: u.reporter.to_string(),
-                message: String::from_utf8_lossy(&rec.msg).trim().to_string(),
-                cgroup: u.cgroup,
-                unit: u.unit,
-                pod,
-                container: u.container_id.map(|id| ContainerRef {
-                    id: Some(id),
-                    name: None,
-                }),
-                pid: u.pid,
-                comm: u.comm,
-                evidence: u
-                    .evidence
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-                ..self.death_at(rec, line, offset)
-            };
-            self.deaths.push(d);
-        }
+        let at = SourceRef {
+            file: self.file.clone(),
+            line,
+        };
+        let stamp = Stamp {
+            wall: rec.wall,
+            uptime_us: rec.uptime_us,
+        };
+        OtherDeath::logged(at, offset, stamp, &rec.time_raw, rec.host)
     }
 
     fn tick_idle(&mut self) {
@@ -528,7 +477,7 @@ impl Assembler {
         b.ev.complete = b.has_header && b.killed;
         b.ev.kind = b.kind.as_ref().map(|(_, k)| k.clone());
         b.ev.node = b.host.take();
-        attach_identity(&mut b);
+        b.ev.stats_paths = std::mem::take(&mut b.stats_paths);
         self.events.push(b.ev);
     }
 }
@@ -704,48 +653,6 @@ fn column_names(header: Option<&[String]>, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("col{i}")).collect()
 }
 
-/// Pod and container of the victim: from its task cgroup; else from the OOM cgroup
-/// when that is a pod's; else from the `Memory cgroup stats` paths (a single path,
-/// and no `pause` task in the table, names the container). Never from the trigger's
-/// cpuset.
-fn attach_identity(b: &mut Builder) {
-    let Cgroups { oom, task } = &b.ev.cgroup;
-    let from_task = task.as_deref().map(cgroup_path::identify);
-    let from_oom = oom.as_deref().map(cgroup_path::identify);
-    if let Some(id) = &from_task {
-        b.ev.pod = id.pod.clone();
-        b.ev.container = id.container.clone();
-        return;
-    }
-    if let Some(id) = &from_oom
-        && (id.pod.is_some() || id.container.is_some())
-    {
-        b.ev.pod = id.pod.clone();
-        b.ev.container = id.container.clone();
-        return;
-    }
-    if from_oom.is_some() || b.stats_paths.is_empty() {
-        return;
-    }
-    let ids: Vec<_> = b
-        .stats_paths
-        .iter()
-        .map(|p| cgroup_path::identify(p))
-        .collect();
-    let first_pod = ids[0].pod.clone();
-    if first_pod.is_some()
-        && ids
-            .iter()
-            .all(|i| i.pod.as_ref().map(|p| &p.uid) == first_pod.as_ref().map(|p| &p.uid))
-    {
-        b.ev.pod = first_pod;
-    }
-    let has_pause = b.ev.tasks.iter().any(|r| r.name == "pause");
-    if ids.len() == 1 && !has_pause {
-        b.ev.container = ids[0].container.clone();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,6 +664,10 @@ mod tests {
             a.feed(&parse_line(l.as_bytes()), i as u64 + 1, 0);
         }
         a.finish();
+        // As the scanner does after assembling: the pod and container from the paths.
+        a.events
+            .iter_mut()
+            .for_each(crate::k8s::cgroup_path::attach_identity);
         a
     }
 

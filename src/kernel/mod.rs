@@ -1,213 +1,24 @@
-//! What the kernel said: line variants ([`lines`]), the block assembler
-//! ([`assemble`]), the prefilter-driven scanner ([`scan`]) and the event model
-//! ([`event`]). [`scan_body`] and [`scan_stream`] run them over one source.
+//! What the kernel said: line variants ([`lines`]) and the block assembler
+//! ([`assemble`]) that turns the records of one source into [`OomEvent`]s and the
+//! panics among its other deaths. The pass over a file that feeds it is `scan`'s.
+//!
+//! [`OomEvent`]: crate::model::OomEvent
 
 pub mod assemble;
 pub mod lines;
-pub mod scan;
 
-use crate::envelope::FileFormat;
-use crate::model::{OomEvent, OtherDeath};
-use crate::source::Body;
-use assemble::Assembler;
-use rayon::prelude::*;
-use scan::{ScanIssues, scan};
-use std::io::Read;
-
-/// A large plain file is scanned in parts of this size, in parallel. Fixed, so the
-/// result never depends on the thread count.
-pub const PART_BYTES: usize = 32 << 20;
-/// Decompressed streams are scanned in chunks of this size.
-pub const CHUNK_BYTES: usize = 8 << 20;
-/// A record longer than this (no separator in sight) is skipped.
-const MAX_RECORD: usize = 64 << 20;
-
-/// What scanning one source produced.
-#[derive(Debug, Default, Clone)]
-pub struct SourceScan {
-    pub events: Vec<OomEvent>,
-    pub deaths: Vec<OtherDeath>,
-    /// Pod and container names from kubelet lines.
-    pub names: crate::k8s::names::NameIndex,
-    /// Problems worth a warning; `incomplete` when part of the input could not be read.
-    pub warnings: Vec<String>,
-    pub incomplete: bool,
-}
-
-fn issues_warning(issues: &ScanIssues, out: &mut SourceScan) {
-    if let Some((line, e)) = &issues.first_bad {
-        out.warnings.push(format!(
-            "{} unreadable record(s), the first at line {line}: {e}",
-            issues.bad_records
-        ));
-        out.incomplete = true;
-    }
-}
-
-/// The end of the last complete record in `buf`.
-fn record_boundary(format: FileFormat, buf: &[u8]) -> usize {
-    match format {
-        FileFormat::JournalExport => memchr::memmem::rfind(buf, b"\n\n").map_or(0, |p| p + 2),
-        _ => memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1),
-    }
-}
-
-/// Scans a whole in-memory (mapped) source, large ones in parallel parts.
-pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
-    let buf: &[u8] = body;
-    // Parts start at the first line start at or after each multiple of PART_BYTES;
-    // each worker finds its own bounds, so only parts in flight have pages mapped.
-    // Journal exports are scanned as one part.
-    let nparts = if format == FileFormat::Lines {
-        buf.len().div_ceil(PART_BYTES).max(1)
-    } else {
-        1
-    };
-    let part_start = |k: usize| -> usize {
-        if k == 0 {
-            return 0;
-        }
-        let at = (k * PART_BYTES).min(buf.len());
-        memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1)
-    };
-    let parts: Vec<(usize, Assembler, scan::ScanEnd, ScanIssues)> = (0..nparts)
-        .into_par_iter()
-        .map(|k| {
-            let (start, end) = (part_start(k), part_start(k + 1).max(part_start(k)));
-            let mut asm = Assembler::new(file);
-            let mut issues = ScanIssues::default();
-            asm.offset_base = start as u64;
-            let end_pos = if start < end {
-                let e = scan(
-                    format,
-                    &buf[start..],
-                    0,
-                    end - start,
-                    true,
-                    1,
-                    &mut asm,
-                    &mut issues,
-                );
-                asm.finish();
-                body.release(start, start + e.pos);
-                e
-            } else {
-                scan::ScanEnd {
-                    pos: 0,
-                    line: 1,
-                    line_at_soft_end: Some(1),
-                }
-            };
-            (start, asm, end_pos, issues)
-        })
-        .collect();
-    let mut out = SourceScan::default();
-    let mut line_base = 0u64;
-    let mut consumed_to = 0u64;
-    let mut all_issues = ScanIssues::default();
-    for (start, asm, end, issues) in parts {
-        let start = start as u64;
-        for mut e in asm.events {
-            if e.offset < consumed_to {
-                continue; // the previous part followed this block past its end
-            }
-            e.sources.iter_mut().for_each(|s| s.line += line_base);
-            out.events.push(e);
-        }
-        for mut d in asm.deaths {
-            if d.offset < consumed_to {
-                continue;
-            }
-            d.sources.iter_mut().for_each(|s| s.line += line_base);
-            out.deaths.push(d);
-        }
-        consumed_to = consumed_to.max(start + end.pos as u64);
-        line_base += end.line_at_soft_end.unwrap_or(end.line) - 1;
-        all_issues.bad_records += issues.bad_records;
-        if all_issues.first_bad.is_none() {
-            all_issues.first_bad = issues.first_bad.map(|(l, e)| (l + line_base, e));
-        }
-    }
-    issues_warning(&all_issues, &mut out);
-    out
-}
-
-/// Scans a decompressing stream chunk by chunk, in bounded memory.
-pub fn scan_stream(reader: &mut dyn Read, file: &str, format: FileFormat) -> SourceScan {
-    scan_stream_with(reader, file, format, |_| {})
-}
-
-/// [`scan_stream`], handing each run of complete records to `tap` as well (for
-/// side passes such as kubelet names) before it is dropped.
-pub fn scan_stream_with(
-    reader: &mut dyn Read,
-    file: &str,
-    format: FileFormat,
-    mut tap: impl FnMut(&[u8]),
-) -> SourceScan {
-    let mut out = SourceScan::default();
-    let mut asm = Assembler::new(file);
-    let mut issues = ScanIssues::default();
-    // `buf[..len]` holds the bytes not yet scanned. The buffer is zeroed once per
-    // thread and reused, chunk after chunk and stream after stream: zero-filling 8 MiB
-    // per chunk cost ~10 % of a fast decoder's time, and a fresh buffer per stream
-    // left freed 8 MiB blocks scattered over the threads' heaps.
-    thread_local! {
-        static CHUNK_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let mut buf: Vec<u8> = CHUNK_BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    if buf.len() < CHUNK_BYTES {
-        buf.resize(CHUNK_BYTES, 0);
-    }
-    let mut len = 0usize;
-    let mut line = 1u64;
-    let mut drained = 0u64;
-    let mut eof = false;
-    while !eof {
-        let have = len;
-        if buf.len() < have + CHUNK_BYTES {
-            buf.resize(have + CHUNK_BYTES, 0);
-        }
-        let (got, err) = crate::source::read_partial(reader, &mut buf[have..have + CHUNK_BYTES]);
-        if let Some(e) = err {
-            out.warnings.push(format!(
-                "the compressed data is damaged or truncated after {} decompressed bytes: {e}; events before that point were kept",
-                drained + (have + got) as u64
-            ));
-            out.incomplete = true;
-            eof = true;
-        }
-        len = have + got;
-        if got < CHUNK_BYTES {
-            eof = true;
-        }
-        let data = &buf[..len];
-        let soft_end = if eof {
-            len
-        } else {
-            record_boundary(format, data)
-        };
-        if soft_end == 0 && !eof && len > MAX_RECORD {
-            out.warnings.push(format!("a record longer than {MAX_RECORD} bytes at decompressed offset {drained} was skipped"));
-            out.incomplete = true;
-            drained += len as u64;
-            len = 0;
-            continue;
-        }
-        asm.offset_base = drained;
-        let end = scan(format, data, 0, soft_end, eof, line, &mut asm, &mut issues);
-        line = end.line;
-        tap(&data[..end.pos]);
-        drained += end.pos as u64;
-        buf.copy_within(end.pos..len, 0);
-        len -= end.pos;
-    }
-    if buf.len() <= 2 * CHUNK_BYTES {
-        CHUNK_BUF.with(|b| *b.borrow_mut() = buf);
-    }
-    asm.finish();
-    out.events = std::mem::take(&mut asm.events);
-    out.deaths = std::mem::take(&mut asm.deaths);
-    issues_warning(&issues, &mut out);
-    out
-}
+/// Every kernel line an OOM report can begin with (or, when its start was cut, the
+/// strong lines that still make it an event): the scanner's prefilter searches for
+/// these (with the userspace anchors).
+pub const ANCHORS: &[&str] = &[
+    "invoked oom-killer",
+    "Killed process",
+    "Kill process",
+    "oom-kill:",
+    "as a result of limit of",
+    "Memory cgroup stats for",
+    "memory: usage",
+    "not syncing: Out of memory",
+    "deadlocked on memory",
+    "no killable processes",
+];

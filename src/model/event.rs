@@ -61,6 +61,10 @@ pub struct OomEvent {
     /// Byte offset of the block's first record in its source (for ordering and merging).
     #[serde(skip)]
     pub offset: u64,
+    /// The cgroups of the block's `Memory cgroup stats for` lines, in print order
+    /// (they name the victim's pod and container when nothing else does).
+    #[serde(skip)]
+    pub stats_paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -261,4 +265,26 @@ pub struct OtherDeath {
     pub stamp: Stamp,
     #[serde(skip)]
     pub offset: u64,
+}
+
+impl OtherDeath {
+    /// A death told by one record at `at` (byte `offset`), stamped `stamp` (printed
+    /// as `time_raw`, empty when the record has no time) by `host`: where and when;
+    /// what it was is for the caller to fill in.
+    pub fn logged(
+        at: SourceRef,
+        offset: u64,
+        stamp: Stamp,
+        time_raw: &str,
+        host: Option<&str>,
+    ) -> OtherDeath {
+        OtherDeath {
+            time_raw: (!time_raw.is_empty()).then(|| time_raw.to_string()),
+            node: host.map(str::to_string),
+            sources: vec![at],
+            stamp,
+            offset,
+            ..OtherDeath::default()
+        }
+    }
 }

@@ -6,6 +6,8 @@
 //!
 //! One function per line form, each with its test; [`classify`] tries them in order.
 
+use crate::envelope::Record;
+use crate::model::{ContainerRef, OtherDeath, PodRef, SourceRef, Stamp};
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -69,6 +71,60 @@ pub fn classify(program: Option<&str>, msg: &[u8]) -> Vec<UserDeath> {
         .map(|f| f(program, msg))
         .find(|v| !v.is_empty())
         .unwrap_or_default()
+}
+
+/// May this (non-kernel) record tell of a memory death? Its message holds an anchor,
+/// or its program is a userspace OOM killer.
+pub fn may_tell(rec: &Record) -> bool {
+    ANCHORS
+        .iter()
+        .any(|a| memchr::memmem::find(&rec.msg, a.as_bytes()).is_some())
+        || matches!(rec.program, Some("systemd-oomd" | "earlyoom" | "oomd"))
+}
+
+/// The deaths one userspace record tells of, recorded at `file`:`line` (byte `offset`).
+pub fn deaths(rec: &Record, file: &str, line: u64, offset: u64) -> Vec<OtherDeath> {
+    classify(rec.program, &rec.msg)
+        .into_iter()
+        .map(|u| {
+            let pod = u.pod.as_ref().map(|p| {
+                let (ns, name) = p.split_once('/').unwrap_or(("", p));
+                PodRef {
+                    uid: None,
+                    namespace: Some(ns.to_string()).filter(|s| !s.is_empty()),
+                    name: Some(name.to_string()),
+                }
+            });
+            let at = SourceRef {
+                file: file.to_string(),
+                line,
+            };
+            let stamp = Stamp {
+                wall: rec.wall,
+                uptime_us: rec.uptime_us,
+            };
+            OtherDeath {
+                kind: u.kind.to_string(),
+                reporter: u.reporter.to_string(),
+                message: String::from_utf8_lossy(&rec.msg).trim().to_string(),
+                cgroup: u.cgroup,
+                unit: u.unit,
+                pod,
+                container: u.container_id.map(|id| ContainerRef {
+                    id: Some(id),
+                    name: None,
+                }),
+                pid: u.pid,
+                comm: u.comm,
+                evidence: u
+                    .evidence
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+                ..OtherDeath::logged(at, offset, stamp, &rec.time_raw, rec.host)
+            }
+        })
+        .collect()
 }
 
 fn prog_is(program: Option<&str>, name: &str) -> bool {

@@ -1,5 +1,5 @@
 //! Record scanning: a byte-level prefilter finds the rare regions of a log that can
-//! hold an OOM report; only there are records parsed and fed to the [`Assembler`].
+//! hold an OOM report; only there are records parsed and fed to the [`Feed`].
 //!
 //! The prefilter searches for a few short cover literals (SIMD multi-literal
 //! search), so a gigabyte of unrelated log costs one pass at memory speed plus a
@@ -9,97 +9,10 @@
 //! was given and continues when handed the rest, so decompressed streams are scanned
 //! chunk by chunk in bounded memory.
 
-use super::assemble::Assembler;
+use super::Feed;
+use super::prefilter::prefilter;
 use crate::envelope::journal::{export_record_start, parse_export_record, parse_json_line};
 use crate::envelope::{FileFormat, line::parse_line};
-use regex::bytes::Regex;
-use std::sync::LazyLock;
-
-/// Every line an OOM report can begin with (or, when its start was cut, the strong
-/// lines that still make it an event).
-const ANCHORS: &[&str] = &[
-    "invoked oom-killer",
-    "Killed process",
-    "Kill process",
-    "oom-kill:",
-    "as a result of limit of",
-    "Memory cgroup stats for",
-    "memory: usage",
-    "not syncing: Out of memory",
-    "deadlocked on memory",
-    "no killable processes",
-];
-
-/// Short literals, each a part of some anchor, that together cover every anchor
-/// (`kernel` and userspace; a test checks it). Searching for these few short
-/// literals is about 1.5× faster than searching for the twenty anchors themselves
-/// (Teddy keeps them apart in its buckets; measured in docs/PERFORMANCE.md); the
-/// rare line that holds one is then checked for a real anchor.
-const COVER: &[&str] = &[
-    "oom",
-    "OOM",
-    "Kill",
-    "limit of",
-    "cgroup stats",
-    "memory: usage",
-    "Out of memory",
-    "deadlocked on memory",
-    "killable",
-    "eviction_manager",
-];
-
-/// journal JSON also stores non-UTF-8 messages as byte arrays, invisible to the anchors.
-const JSON_BYTES: &str = "\"MESSAGE\":[";
-
-fn alternation<'a>(lits: impl Iterator<Item = &'a &'a str>) -> Regex {
-    let pat = lits.map(|s| regex::escape(s)).collect::<Vec<_>>().join("|");
-    Regex::new(&pat).expect("static prefilter")
-}
-
-/// Every anchor, kernel and userspace.
-fn anchors() -> impl Iterator<Item = &'static &'static str> {
-    ANCHORS.iter().chain(crate::userspace::ANCHORS)
-}
-
-struct Prefilter {
-    cover: Regex,
-    anchors: Regex,
-}
-
-impl Prefilter {
-    fn new(extra: &'static [&'static str]) -> Self {
-        Prefilter {
-            cover: alternation(COVER.iter().chain(extra)),
-            anchors: alternation(anchors().chain(extra)),
-        }
-    }
-
-    /// The first anchor in `hay`: a cover hit whose line holds an anchor.
-    fn find(&self, hay: &[u8]) -> Option<usize> {
-        let mut from = 0;
-        while let Some(m) = self.cover.find_at(hay, from) {
-            let start =
-                memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1);
-            let end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
-            if let Some(a) = self.anchors.find(&hay[start..end]) {
-                return Some(start + a.start());
-            }
-            from = end;
-        }
-        None
-    }
-}
-
-static LINES: LazyLock<Prefilter> = LazyLock::new(|| Prefilter::new(&[]));
-static JSON: LazyLock<Prefilter> = LazyLock::new(|| Prefilter::new(&[JSON_BYTES]));
-
-/// Finds the next possible OOM region in `hay`: the offset of the first anchor.
-pub fn prefilter(format: FileFormat, hay: &[u8]) -> Option<usize> {
-    match format {
-        FileFormat::JournalJson => JSON.find(hay),
-        _ => LINES.find(hay),
-    }
-}
 
 /// Bytes searched at a time: the newlines of a window are counted right after the
 /// search, while it is still in cache, instead of in a second pass over memory.
@@ -149,7 +62,7 @@ pub fn scan(
     soft_end: usize,
     eof: bool,
     line: u64,
-    asm: &mut Assembler,
+    asm: &mut Feed,
     issues: &mut ScanIssues,
 ) -> ScanEnd {
     let mut pos = start;
@@ -240,8 +153,8 @@ pub fn scan(
 mod tests {
     use super::*;
 
-    fn scan_all(format: FileFormat, text: &str) -> Assembler {
-        let mut a = Assembler::new("f");
+    fn scan_all(format: FileFormat, text: &str) -> Feed {
+        let mut a = Feed::new("f");
         let mut issues = ScanIssues::default();
         scan(
             format,
@@ -255,27 +168,6 @@ mod tests {
         );
         a.finish();
         a
-    }
-
-    #[test]
-    fn cover_literals_cover_every_anchor() {
-        for a in anchors() {
-            assert!(
-                COVER.iter().any(|c| a.contains(c)),
-                "{a} has no cover literal"
-            );
-        }
-    }
-
-    #[test]
-    fn prefilter_checks_cover_hits_for_anchors() {
-        let hay = b"Jan 1 h app: the room is full\nJan 1 h app: Kill switch\nJan 1 h kernel: x invoked oom-killer: gfp_mask=0x0\n";
-        let at = prefilter(FileFormat::Lines, hay).unwrap();
-        assert!(hay[at..].starts_with(b"invoked oom-killer"));
-        assert_eq!(prefilter(FileFormat::Lines, &hay[..60]), None);
-        let json = br#"{"MESSAGE":[75,105]}"#;
-        assert_eq!(prefilter(FileFormat::JournalJson, json), Some(1));
-        assert_eq!(prefilter(FileFormat::Lines, json), None);
     }
 
     #[test]
@@ -298,7 +190,7 @@ mod tests {
     fn resumes_across_chunks() {
         let text = "x\n[1.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n[1.0] Mem-Info:\n[1.0] Out of memory: Killed process 7 (a) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB\n";
         let cut = text.find("Mem-Info").unwrap() + 3;
-        let mut a = Assembler::new("f");
+        let mut a = Feed::new("f");
         let mut issues = ScanIssues::default();
         let soft = memchr::memrchr(b'\n', &text.as_bytes()[..cut]).unwrap() + 1;
         let end = scan(
@@ -384,7 +276,7 @@ mod tests {
             "{{\"_TRANSPORT\":\"kernel\",\"MESSAGE\":[{}]}}\nnot json\n",
             bytes.join(",")
         );
-        let mut a = Assembler::new("f");
+        let mut a = Feed::new("f");
         let mut issues = ScanIssues::default();
         scan(
             FileFormat::JournalJson,
