@@ -424,3 +424,31 @@ fn kmsg_records_with_the_boot_time_of_the_bundle() {
     assert_eq!(e["complete"], true);
     assert_eq!(doc["nodes"][0]["boot_time"], "2024-03-03T21:06:40+00:00");
 }
+
+// ---------------------------------------------------------------- zones
+
+/// Kills are ordered by instant, not by the text of their times: 11:18+01:00 (10:18Z,
+/// in messages) comes before 10:30+00:00 (in a journal dump), though its text sorts
+/// after.
+#[test]
+fn kills_in_different_zones_order_by_instant() {
+    let doc = analyze_ok(&["testdata/zones"]);
+    let events = doc["events"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap(),
+                e["time"].as_str().unwrap(),
+                e["victim"]["comm"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("e1", "2024-03-05T11:18:20.120001+01:00", "worker"),
+            ("e2", "2024-03-05T10:30:00+00:00", "indexer"),
+        ]
+    );
+}

@@ -186,7 +186,7 @@ mod tests {
         let mut a = ev("dmesg", 10, Some(5_000_000), true);
         a.time = None;
         let mut b = ev("messages", 300, Some(5_000_100), false);
-        b.time = Some("2024-03-05T10:11:12".into());
+        b.time = crate::model::Timestamp::parse("2024-03-05T10:11:12");
         let out = dedup(vec![b, a]);
         assert_eq!(out.len(), 1);
         assert!(out[0].complete);

@@ -21,7 +21,7 @@ use crate::envelope::Wall;
 use crate::k8s::names::NameIndex;
 use crate::model::CgroupSnapshot;
 pub use crate::model::{Analysis, InputInfo, NodeInfo, Warning};
-use crate::model::{OomEvent, OtherDeath, Stamp};
+use crate::model::{OomEvent, OtherDeath, Stamp, Timestamp};
 use crate::scan::SourceScan;
 
 /// Options that change how times are resolved.
@@ -298,7 +298,7 @@ fn boot_epoch<'a>(f: &NodeFacts, events: impl Iterator<Item = &'a OomEvent>) -> 
 
 fn resolve(
     node: &mut Option<String>,
-    time: &mut Option<String>,
+    time: &mut Option<Timestamp>,
     stamp: Stamp,
     facts: &NodeFacts,
     src: &SourceFile,
@@ -313,7 +313,7 @@ fn resolve(
     }
     let node_offset = facts.collected.and_then(|c| c.offset);
     *time = match stamp.wall {
-        Wall::Zoned(c, off) => Some(c.rfc3339_with_offset(off)),
+        Wall::Zoned(c, off) => Some(Timestamp::zoned(c, off)),
         Wall::Local(c) => Some(local(c, node_offset)),
         Wall::Yearless {
             month,
@@ -346,7 +346,7 @@ fn resolve(
         Wall::None if src.rel.contains("var/crash/") => None,
         Wall::None => match (stamp.uptime_us, boot) {
             (Some(up), Some(b)) => {
-                Some(Civil::from_utc_micros(b * 1_000_000 + up as i64, true).rfc3339_with_offset(0))
+                Some(Timestamp::from_utc_micros(b * 1_000_000 + up as i64, true))
             }
             _ => None,
         },
@@ -362,11 +362,8 @@ fn node_from_path(display: &str) -> Option<String> {
         .filter(|n| !n.is_empty())
 }
 
-fn local(c: Civil, offset: Option<i32>) -> String {
-    match offset {
-        Some(o) => c.rfc3339_with_offset(o),
-        None => c.rfc3339_local(),
-    }
+fn local(c: Civil, offset: Option<i32>) -> Timestamp {
+    Timestamp::in_zone(c, offset)
 }
 
 /// The date a year-less syslog time is read against: `--reference-date`, the file's
@@ -393,9 +390,10 @@ fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Opt
 
 /// Output order of other deaths: node, time, first source, message.
 pub(crate) fn death_order(a: &OtherDeath, b: &OtherDeath) -> std::cmp::Ordering {
-    (&a.node, &a.time, a.sources.first(), &a.message).cmp(&(
+    let t = |d: &OtherDeath| d.time.as_ref().map(Timestamp::instant_us);
+    (&a.node, t(a), a.sources.first(), &a.message).cmp(&(
         &b.node,
-        &b.time,
+        t(b),
         b.sources.first(),
         &b.message,
     ))
@@ -412,14 +410,14 @@ pub(crate) fn order_key(
 ) -> (
     Option<String>,
     bool,
-    Option<String>,
+    Option<i64>,
     u64,
     Option<crate::model::SourceRef>,
 ) {
     (
         e.node.clone(),
         e.time.is_none(),
-        e.time.clone(),
+        e.time.as_ref().map(Timestamp::instant_us),
         e.uptime_us.unwrap_or(u64::MAX),
         e.sources.first().cloned(),
     )

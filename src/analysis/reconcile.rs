@@ -5,7 +5,7 @@
 
 use super::diagnose::diag;
 use crate::k8s::names::NameIndex;
-use crate::model::{ContainerRef, OomEvent, OtherDeath, PodRef};
+use crate::model::{ContainerRef, OomEvent, OtherDeath, PodRef, Timestamp};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -71,10 +71,7 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
             out.push(OtherDeath {
                 kind: kind.to_string(),
                 reporter: "pod status".into(),
-                time: c.last_finished_at.as_deref().and_then(|t| {
-                    let (civil, off, _) = crate::clock::parse_iso(t.as_bytes())?;
-                    Some(civil.rfc3339_with_offset(off.unwrap_or(0)))
-                }),
+                time: c.last_finished_at.as_deref().and_then(Timestamp::from_api),
                 time_raw: c.last_finished_at.clone(),
                 node: p.node.clone(),
                 message: format!(

@@ -78,10 +78,7 @@ pub fn from_value(v: &Value) -> Vec<OtherDeath> {
         out.push(OtherDeath {
             kind: kind.to_string(),
             reporter: reporter.to_string(),
-            time: time.as_deref().and_then(|t| {
-                let (civil, off, _) = crate::clock::parse_iso(t.as_bytes())?;
-                Some(civil.rfc3339_with_offset(off.unwrap_or(0)))
-            }),
+            time: time.as_deref().and_then(crate::model::Timestamp::from_api),
             time_raw: time,
             node,
             message,

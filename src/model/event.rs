@@ -1,7 +1,7 @@
 //! The OOM kill event: what one kernel OOM report says, assembled from its block.
 //! Field names and nullability are the public JSON interface (`docs/json-schema.md`).
 
-use super::time::Stamp;
+use super::time::{Stamp, Timestamp};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ pub struct OomEvent {
     pub kind: Option<String>,
     /// The kernel's constraint as printed (`CONSTRAINT_MEMCG`, `CONSTRAINT_NONE`, …).
     pub constraint: Option<String>,
-    pub time: Option<String>,
+    pub time: Option<Timestamp>,
     pub time_raw: Option<String>,
     pub node: Option<String>,
     /// Kernel release from the `CPU: … PID: … Comm: …` line.
@@ -246,7 +246,7 @@ pub struct OtherDeath {
     pub kind: String,
     /// Who said it (`kernel`, `systemd-oomd`, `containerd TaskOOM`, `pod status`, …).
     pub reporter: String,
-    pub time: Option<String>,
+    pub time: Option<Timestamp>,
     pub time_raw: Option<String>,
     pub node: Option<String>,
     pub message: String,

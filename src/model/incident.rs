@@ -1,6 +1,6 @@
 //! An incident: the kills of one workload grouped together.
 
-use super::{Container, Diagnosis, Name, Pod};
+use super::{Container, Diagnosis, Name, Pod, Timestamp};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
@@ -16,8 +16,8 @@ pub struct Incident {
     /// Indexes into `events`.
     pub events: Vec<usize>,
     pub count: usize,
-    pub first_time: Option<String>,
-    pub last_time: Option<String>,
+    pub first_time: Option<Timestamp>,
+    pub last_time: Option<Timestamp>,
     /// Container restarts as Kubernetes counted them, when a pod listing says.
     pub restarts: Option<u64>,
     pub max_usage_kb: Option<u64>,

@@ -15,4 +15,4 @@ pub use cgroup::CgroupSnapshot;
 pub use document::{Analysis, InputInfo, NodeInfo, Warning};
 pub use event::*;
 pub use incident::Incident;
-pub use time::{Stamp, Wall};
+pub use time::{Stamp, Timestamp, Wall};

@@ -37,3 +37,181 @@ impl Default for Stamp {
         }
     }
 }
+
+/// A resolved time: the wall-clock time as shown, the zone it is shown in, and the
+/// instant it orders by. Serializes exactly as the text it shows
+/// (`2024-03-05T10:18:20.120001+00:00`, or without offset when the zone is unknown).
+///
+/// Order is by instant: a time with an offset by its UTC instant, a time whose zone is
+/// unknown as if it were UTC (the analysis gives local times the node's zone whenever
+/// it is known); equal instants order by offset, then text, so the order is total.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    civil: Civil,
+    offset: Option<i32>,
+    text: String,
+}
+
+impl Timestamp {
+    /// A time with a known UTC offset (seconds east of UTC).
+    pub fn zoned(civil: Civil, offset_secs: i32) -> Timestamp {
+        Timestamp {
+            text: civil.rfc3339_with_offset(offset_secs),
+            civil,
+            offset: Some(offset_secs),
+        }
+    }
+
+    /// A local time whose zone is not known.
+    pub fn local(civil: Civil) -> Timestamp {
+        Timestamp {
+            text: civil.rfc3339_local(),
+            civil,
+            offset: None,
+        }
+    }
+
+    /// `civil` in `offset`'s zone when known, else as a local time.
+    pub fn in_zone(civil: Civil, offset: Option<i32>) -> Timestamp {
+        match offset {
+            Some(o) => Timestamp::zoned(civil, o),
+            None => Timestamp::local(civil),
+        }
+    }
+
+    /// An instant in UTC microseconds, shown in UTC (`+00:00`), with its fraction when
+    /// `keep_fraction`.
+    pub fn from_utc_micros(micros: i64, keep_fraction: bool) -> Timestamp {
+        Timestamp::zoned(Civil::from_utc_micros(micros, keep_fraction), 0)
+    }
+
+    /// Reads an RFC 3339 / ISO 8601 time as this type writes it (and as Kubernetes
+    /// objects give it); `None` when `s` is not one.
+    pub fn parse(s: &str) -> Option<Timestamp> {
+        let (civil, offset, used) = crate::clock::parse_iso(s.as_bytes())?;
+        (used == s.len() && civil.is_valid()).then(|| Timestamp::in_zone(civil, offset))
+    }
+
+    /// A time as a Kubernetes object or event gives it (RFC 3339, trailing text
+    /// ignored); without an offset it is UTC, as the API writes times.
+    pub fn from_api(s: &str) -> Option<Timestamp> {
+        let (civil, offset, _) = crate::clock::parse_iso(s.as_bytes())?;
+        civil
+            .is_valid()
+            .then(|| Timestamp::zoned(civil, offset.unwrap_or(0)))
+    }
+
+    /// The wall-clock time as shown.
+    pub fn civil(&self) -> Civil {
+        self.civil
+    }
+
+    /// The UTC offset in seconds it is shown with; `None` when the zone is unknown.
+    pub fn offset(&self) -> Option<i32> {
+        self.offset
+    }
+
+    /// Microseconds since the epoch: UTC when the offset is known, else the local
+    /// wall-clock time read as if it were UTC.
+    pub fn instant_us(&self) -> i64 {
+        self.civil.as_utc_micros() - i64::from(self.offset.unwrap_or(0)) * 1_000_000
+    }
+
+    /// The text as shown and serialized.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::ops::Deref for Timestamp {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.instant_us(), self.offset, &self.text).cmp(&(
+            other.instant_us(),
+            other.offset,
+            &other.text,
+        ))
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Timestamp::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {s:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn civil(h: u8, m: u8) -> Civil {
+        Civil {
+            year: 2024,
+            month: 3,
+            day: 5,
+            hour: h,
+            minute: m,
+            second: 0,
+            micros: None,
+        }
+    }
+
+    #[test]
+    fn orders_by_instant_not_text() {
+        // 11:18+01:00 is 10:18Z: before 10:30+00:00, though its text sorts after.
+        let a = Timestamp::zoned(civil(10, 30), 0);
+        let b = Timestamp::zoned(civil(11, 18), 3600);
+        assert!(b < a);
+        assert!(b.as_str() > a.as_str());
+        // A local time of unknown zone orders as UTC.
+        let c = Timestamp::local(civil(10, 20));
+        assert!(b < c && c < a);
+    }
+
+    #[test]
+    fn serializes_as_shown_and_reads_back() {
+        let t = Timestamp::zoned(
+            Civil {
+                micros: Some(120_001),
+                ..civil(10, 18)
+            },
+            -18_000,
+        );
+        let j = serde_json::to_string(&t).unwrap();
+        assert_eq!(j, "\"2024-03-05T10:18:00.120001-05:00\"");
+        let back: Timestamp = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(back.instant_us(), t.instant_us());
+        let local: Timestamp = serde_json::from_str("\"2024-03-05T10:18:00\"").unwrap();
+        assert_eq!(local.offset(), None);
+        assert_eq!(local.as_str(), "2024-03-05T10:18:00");
+        assert!(serde_json::from_str::<Timestamp>("\"yesterday\"").is_err());
+        assert!(Timestamp::parse("2024-02-30T10:00:00Z").is_none());
+    }
+}
