@@ -2,7 +2,7 @@
 
 use crate::Config;
 use crate::analysis::TimeOptions;
-use crate::report::Outputs;
+use crate::report::{Export, Render, Target};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -58,12 +58,40 @@ impl OutputArgs {
         }
     }
 
-    /// The report files to write besides stdout.
-    pub fn outputs(&self) -> Outputs {
-        Outputs {
-            html: self.html.clone(),
-            dir: self.output.clone(),
+    /// Every output of the run: the report files (`--html FILE`, `-o DIR`'s
+    /// `report.html` and `report.json`), then stdout in its format.
+    pub fn exports(&self) -> Vec<Export> {
+        let mut out = Vec::new();
+        if let Some(dir) = &self.output {
+            for (name, render) in [("report.html", Format::Html), ("report.json", Format::Json)] {
+                out.push(Export {
+                    render: render.renderer(),
+                    target: Target::File {
+                        path: dir.join(name),
+                        create_dir: true,
+                    },
+                });
+            }
         }
+        if let Some(path) = &self.html {
+            out.push(Export {
+                render: Format::Html.renderer(),
+                target: Target::File {
+                    path: path.clone(),
+                    create_dir: false,
+                },
+            });
+        }
+        out.push(Export {
+            render: self.stdout_format().renderer(),
+            target: Target::Stdout,
+        });
+        out
+    }
+
+    /// Is an HTML report written (so events must be kept even when streaming)?
+    pub fn writes_html(&self) -> bool {
+        self.html.is_some() || self.output.is_some()
     }
 }
 
@@ -103,6 +131,22 @@ pub enum Format {
     Json,
     /// One JSON object per kernel OOM kill, with its node and bundle, one per line.
     Ndjson,
+    /// The HTML report (for report files only).
+    #[value(skip)]
+    Html,
+}
+
+impl Format {
+    /// The renderer of this format.
+    pub fn renderer(self) -> &'static (dyn Render + Sync) {
+        use crate::report::{html::Html, json::Json, ndjson::Ndjson, text::Text};
+        match self {
+            Format::Text => &Text,
+            Format::Json => &Json,
+            Format::Ndjson => &Ndjson,
+            Format::Html => &Html,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

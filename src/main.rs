@@ -5,77 +5,59 @@
 
 use clap::Parser;
 use oomsift::cli::{Cli, Command, Format};
-use oomsift::report::ndjson::Ndjson;
-use oomsift::report::{Render, json::Json, text::Text};
+use oomsift::report::write_all;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("oomsift: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `Err` is the one line to print before exiting with status 2.
+fn run() -> Result<ExitCode, String> {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return Ok(ExitCode::from(if e.use_stderr() { 2 } else { 0 }));
         }
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     // ndjson from `analyze` is streamed unit by unit while the rest runs.
     let mut streamed = None;
-    let (analysis, quiet, outputs, format) = match cli.command {
+    let (analysis, quiet, exports) = match cli.command {
         Command::Analyze(args) => {
-            let format = args.out.stdout_format();
-            let result = if format == Format::Ndjson {
+            let analysis = if args.out.stdout_format() == Format::Ndjson {
                 // Events are kept for a report file only; else memory stays flat.
-                let keep = args.out.outputs().html.is_some();
-                let (r, written) = oomsift::run_ndjson(&args.config(), keep, &mut out);
+                let (r, written) =
+                    oomsift::run_ndjson(&args.config(), args.out.writes_html(), &mut out);
                 streamed = Some(written);
-                r
+                r?
             } else {
-                oomsift::run(&args.config())
+                oomsift::run(&args.config())?
             };
-            match result {
-                Ok(a) => (a, args.quiet, args.out.outputs(), format),
-                Err(e) => {
-                    eprintln!("oomsift: {e}");
-                    return ExitCode::from(2);
-                }
-            }
+            (analysis, args.quiet, args.out.exports())
         }
-        Command::Merge(args) => match args.run() {
-            Ok(a) => (a, args.quiet, args.out.outputs(), args.out.stdout_format()),
-            Err(e) => {
-                eprintln!("oomsift: {e}");
-                return ExitCode::from(2);
-            }
-        },
+        Command::Merge(args) => (args.run()?, args.quiet, args.out.exports()),
     };
     if !quiet {
         for w in &analysis.warnings {
             eprintln!("oomsift: warning: {}: {}", w.file, w.message);
         }
     }
-    if let Err(e) = outputs.write(&analysis) {
-        eprintln!("oomsift: {e}");
-        return ExitCode::from(2);
-    }
-    let renderer: &dyn Render = match format {
-        Format::Json => &Json,
-        Format::Ndjson => &Ndjson,
-        Format::Text => &Text,
-    };
-    let written = match streamed {
-        Some(w) => w,
-        None => renderer
-            .render(&analysis, &mut out)
-            .and_then(|()| out.flush()),
-    };
-    if let Err(e) = written
+    write_all(&exports, &analysis, &mut out, streamed.is_some()).map_err(|e| e.to_string())?;
+    if let Some(Err(e)) = &streamed
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("oomsift: cannot write the output: {e}");
-        return ExitCode::from(2);
+        return Err(format!("cannot write the output: {e}"));
     }
-    ExitCode::from(if analysis.incomplete { 1 } else { 0 })
+    let _ = out.flush();
+    Ok(ExitCode::from(if analysis.incomplete { 1 } else { 0 }))
 }
