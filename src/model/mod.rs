@@ -9,10 +9,12 @@ pub mod cgroup;
 pub mod document;
 pub mod event;
 pub mod incident;
+pub mod kinds;
 pub mod time;
 
 pub use cgroup::CgroupSnapshot;
 pub use document::{Analysis, InputInfo, NodeInfo, Warning};
 pub use event::*;
 pub use incident::Incident;
+pub use kinds::{DeathKind, OomKind, Scope};
 pub use time::{Stamp, Timestamp, Wall};
