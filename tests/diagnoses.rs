@@ -5,6 +5,7 @@
 //! must be among them. A merge of the document read back from its JSON keeps them.
 
 use oomsift::analysis::{Analysis, TimeOptions};
+use oomsift::model::DiagnosisCode;
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -61,6 +62,36 @@ fn codes(found: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The keys of the `//! Evidence: …` paragraph of the code's file.
+fn documented_evidence(code: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/analysis/diagnose")
+        .join(format!("{code}.rs"));
+    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut para = String::new();
+    for line in src.lines().take_while(|l| l.starts_with("//!")) {
+        let text = line.trim_start_matches("//!").trim();
+        if text.starts_with("Evidence: ") || (!para.is_empty() && !text.is_empty()) {
+            para.push_str(text);
+            para.push(' ');
+        } else if !para.is_empty() {
+            break;
+        }
+    }
+    let keys: Vec<String> = para
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !keys.is_empty(),
+        "{}: no `Evidence: …` paragraph",
+        path.display()
+    );
+    keys
+}
+
 fn check(code: &str) {
     let a = analyze(code);
     assert!(
@@ -75,6 +106,24 @@ fn check(code: &str) {
         "{code}: its fixture does not produce it; found {got:?}"
     );
     insta::assert_json_snapshot!(code, f);
+
+    // Its own findings carry the evidence keys its documentation lists.
+    let documented = documented_evidence(code);
+    for x in ["events", "incidents", "other_deaths"]
+        .iter()
+        .flat_map(|k| f[k].as_array().into_iter().flatten())
+        .flat_map(|x| x["diagnoses"].as_array().into_iter().flatten())
+        .filter(|d| d["code"] == code)
+    {
+        let mut keys: Vec<&str> = x["evidence"]
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        keys.sort_unstable();
+        let mut want: Vec<&str> = documented.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        assert_eq!(keys, want, "{code}: evidence keys against its doc comment");
+    }
 
     // `oomsift merge` reads documents back from JSON: what serde skips is gone then,
     // and the diagnoses must survive as they were.
@@ -118,7 +167,7 @@ fixtures!(
     exit_137_not_oom,
 );
 
-/// Every fixture folder has its test, and there is no folder without one.
+/// Every code has its fixture folder and test, and there is no folder without one.
 #[test]
 fn every_fixture_dir_is_tested() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/diagnoses");
@@ -134,5 +183,11 @@ fn every_fixture_dir_is_tested() {
     dirs.sort();
     let mut tested: Vec<String> = TESTED.iter().map(|s| s.to_string()).collect();
     tested.sort();
-    assert_eq!(dirs, tested);
+    assert_eq!(dirs, tested, "fixture folders against fixture tests");
+    let mut all: Vec<String> = DiagnosisCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect();
+    all.sort();
+    assert_eq!(all, tested, "diagnosis codes against fixture tests");
 }
