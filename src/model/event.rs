@@ -45,7 +45,8 @@ pub struct OomEvent {
     pub complete: bool,
     pub warnings: Vec<String>,
     /// How many OOM-killer messages printk rate limiting dropped just before this
-    /// kill's block (`… callbacks suppressed`); its warning says it in `warnings`.
+    /// kill's block (`… callbacks suppressed`); its warning says it in `warnings`. Not
+    /// in the JSON: a document read back (`oomsift merge`) keeps the diagnosis only.
     #[serde(skip)]
     pub suppressed_before: Option<u64>,
     /// Why this kill happened, as far as the evidence tells (`docs/diagnoses.md`).
