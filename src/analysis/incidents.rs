@@ -63,13 +63,7 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
                 let cname = first.container.as_ref()?.name.as_ref()?;
                 info.containers.get(cname)?.restart_count
             });
-            let mut diagnoses = Vec::new();
-            if k.1 != "host"
-                && let Some(d) = diagnose::repeated_kills(&evs, restarts)
-            {
-                diagnoses.push(d);
-            }
-            Incident {
+            let mut inc = Incident {
                 id: format!("i{}", n + 1),
                 scope: k.1.into(),
                 node: k.0.clone(),
@@ -86,9 +80,11 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
                 limit_kb: evs.iter().rev().find_map(|e| e.memory.limit_kb),
                 usage_kb_at_kill: evs.iter().map(|e| e.memory.usage_kb).collect(),
                 victim_anon_rss_kb: evs.iter().map(|e| e.victim.anon_rss_kb).collect(),
-                diagnoses,
+                diagnoses: Vec::new(),
                 events: idx,
-            }
+            };
+            inc.diagnoses = diagnose::incident_diagnoses(&inc, &evs);
+            inc
         })
         .collect()
 }
@@ -144,7 +140,10 @@ mod tests {
                 ("host", vec![4])
             ]
         );
-        assert_eq!(inc[0].diagnoses[0].code, "repeated_kills");
+        assert_eq!(
+            inc[0].diagnoses[0].code,
+            crate::model::DiagnosisCode::RepeatedKills
+        );
         assert_eq!(inc[0].max_usage_kb, Some(500));
         assert!(inc[1].diagnoses.is_empty());
     }

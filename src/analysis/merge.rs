@@ -4,6 +4,10 @@
 //! run orders and numbers them, with every cross-reference (`incidents[].events`,
 //! `other_deaths[].matched_event`, `events[].cgroup_snapshot`) remapped.
 //!
+//! Diagnoses are carried over as the shards wrote them, never re-run: what the JSON
+//! does not hold (serde-skipped fields such as `OomEvent::suppressed_before`) is gone
+//! from a document read back, but the findings made from it are in the document.
+//!
 //! Shards split by bundle, so per-bundle work (dedup across a node's sources, its
 //! incidents) is already whole in each shard. What a single run can do and a merge
 //! cannot: name a pod of one shard's kill from a pod listing in another shard.

@@ -166,7 +166,8 @@ pub fn analyze(
     deaths.extend(names.reports.iter().cloned());
     reconcile::complete(&mut deaths, &names);
     deaths.sort_by(death_order);
-    reconcile::reconcile(&mut events, &mut deaths, &names);
+    reconcile::reconcile(&events, &mut deaths);
+    diagnose_events(&mut events, &nodes, &deaths, &names);
     let incidents = incidents::build(&events, &names);
     Analysis {
         schema: "oomsift/1".into(),
@@ -190,7 +191,7 @@ pub fn analyze(
     }
 }
 
-/// Kubernetes names, snapshots, node memory and diagnoses onto the events and nodes.
+/// Kubernetes names, snapshots and node memory onto the events and nodes.
 fn enrich(
     events: &mut [OomEvent],
     nodes: &mut [NodeInfo],
@@ -227,6 +228,18 @@ fn enrich(
             .into_iter()
             .flatten()
             .find_map(|p| cgroups.iter().position(|c| c.path == p && c.node == e.node));
+    }
+}
+
+/// Each kill's diagnoses, once its node, pod and the Kubernetes reports matched to it
+/// are known.
+fn diagnose_events(
+    events: &mut [OomEvent],
+    nodes: &[NodeInfo],
+    deaths: &[OtherDeath],
+    names: &NameIndex,
+) {
+    for (i, e) in events.iter_mut().enumerate() {
         let node = nodes.iter().find(|n| n.name == e.node && e.node.is_some());
         let ctx = diagnose::Context {
             node_mem_kb: node.and_then(|n| n.mem_total_kb),
@@ -234,6 +247,7 @@ fn enrich(
             node_pod_limits: node
                 .and_then(|n| n.pod_memory_limits_kb)
                 .map(|kb| kb * 1024),
+            reported_oomkilled: reconcile::reported_oomkilled(deaths, i),
         };
         e.diagnoses = diagnose::event_diagnoses(e, &ctx);
     }

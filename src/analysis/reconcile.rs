@@ -3,10 +3,9 @@
 //! node-problem-detector, cAdvisor) is matched to the kernel kill behind it, and the
 //! mismatches are called out with a diagnosis.
 
-use super::diagnose::diag;
+use super::diagnose;
 use crate::k8s::names::NameIndex;
 use crate::model::{ContainerRef, OomEvent, OtherDeath, PodRef, Timestamp};
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Pod-status reports from pod listings: `OOMKilled` terminations, and exit code 137
@@ -172,67 +171,20 @@ pub fn complete(deaths: &mut Vec<OtherDeath>, names: &NameIndex) {
     });
 }
 
-/// Matches reports to kernel kills and adds the mismatch diagnoses.
-pub fn reconcile(events: &mut [OomEvent], deaths: &mut [OtherDeath], names: &NameIndex) {
+/// Matches reports to kernel kills and adds the reports' diagnoses (the kills' own
+/// come after, from [`reported_oomkilled`] among others).
+pub fn reconcile(events: &[OomEvent], deaths: &mut [OtherDeath]) {
     for d in deaths.iter_mut().filter(|d| is_report(d)) {
         // The most recent matching kill: a pod status names the last termination.
         d.matched_event = events.iter().rposition(|e| matches(d, e));
-        match (d.kind.as_str(), d.matched_event) {
-            ("k8s_oomkilled" | "k8s_oom_report", None) => d.diagnoses.push(diag(
-                "oomkilled_without_kernel_kill",
-                "warning",
-                format!("{} reported an OOM kill that no kernel OOM report in the bundle shows: the kernel log rotated away, or the kill happened on another node", d.reporter),
-                vec![("reporter", json!(d.reporter))],
-                "Collect the node's kernel log for that time (journalctl -k, /var/log/messages of the right day) to see what filled the cgroup.",
-            )),
-            ("k8s_exit_137", None) => d.diagnoses.push(diag(
-                "exit_137_not_oom",
-                "warning",
-                "exit code 137 (SIGKILL) without OOMKilled and without a kernel OOM kill: something else killed the container (a liveness probe, a forced delete, the runtime, or another process)".into(),
-                vec![("exit_code", json!(137))],
-                "Look at the pod's events for probe failures and at the kubelet log around the termination time.",
-            )),
-            _ => {}
-        }
+        let found = diagnose::report_diagnoses(d);
+        d.diagnoses.extend(found);
     }
-    for (i, e) in events.iter_mut().enumerate() {
-        let Some(pod) = &e.pod else { continue };
-        let Some(info) = names.pods.get(&pod.uid) else {
-            continue;
-        };
-        let cname = e.container.as_ref().and_then(|c| c.name.as_ref());
-        let Some(c) = cname.and_then(|n| info.containers.get(n)) else {
-            continue;
-        };
-        // Only a pod status (with its restart count) tells how Kubernetes saw the kill.
-        let status_known = c.restart_count.is_some();
-        let reported = deaths
-            .iter()
-            .any(|d| d.matched_event == Some(i) && d.kind == "k8s_oomkilled");
-        if status_known && !reported && c.last_terminated_reason.as_deref() != Some("OOMKilled") {
-            e.diagnoses.push(diag(
-                "kill_not_reported_by_kubernetes",
-                "warning",
-                format!(
-                    "the kernel OOM-killed a process of container {} but its pod status does not say OOMKilled (last termination: {}): a child process died while the container lived on, or the status was overwritten by a later restart",
-                    cname.map_or("?", String::as_str),
-                    c.last_terminated_reason.as_deref().unwrap_or("none")
-                ),
-                vec![("last_terminated_reason", json!(c.last_terminated_reason)), ("restart_count", json!(c.restart_count))],
-                "Do not rely on OOMKilled alone: alert on the cgroup's oom_kill counter (memory.events) or on kernel OOM messages.",
-            ));
-        }
-        if e.kind.as_deref() == Some("host")
-            && let (Some(limit), Some(rss)) = (c.limit_bytes, e.victim.anon_rss_kb)
-            && rss * 1024 * 2 < limit
-        {
-            e.diagnoses.push(diag(
-                "host_oom_killed_container_below_limit",
-                "warning",
-                format!("a host OOM killed a process of container {} while it used {rss} kB, less than half its own limit of {} kB: the node, not the container, ran out of memory", cname.map_or("?", String::as_str), limit / 1024),
-                vec![("victim_anon_rss_kb", json!(rss)), ("container_limit_kb", json!(limit / 1024))],
-                "Raise the container's request toward its real usage (requests, not limits, protect it from host OOMs) and look for what else grew on the node.",
-            ));
-        }
-    }
+}
+
+/// Was kill `event` (an index in `events`) reported OOMKilled by a pod status?
+pub fn reported_oomkilled(deaths: &[OtherDeath], event: usize) -> bool {
+    deaths
+        .iter()
+        .any(|d| d.matched_event == Some(event) && d.kind == "k8s_oomkilled")
 }

@@ -147,6 +147,7 @@ impl Assembler {
             line,
         });
         if let Some(n) = self.suppressed.take() {
+            b.ev.suppressed_before = Some(n);
             b.ev.warnings.push(format!(
                 "{n} earlier OOM-killer messages were suppressed by printk rate limiting: kills before this one may be missing from the log"
             ));

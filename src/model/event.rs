@@ -44,6 +44,11 @@ pub struct OomEvent {
     /// True when the whole block was seen: header through the `Killed process` line.
     pub complete: bool,
     pub warnings: Vec<String>,
+    /// How many OOM-killer messages printk rate limiting dropped just before this
+    /// kill's block (`… callbacks suppressed`); its warning says it in `warnings`. Not
+    /// in the JSON: a document read back (`oomsift merge`) keeps the diagnosis only.
+    #[serde(skip)]
+    pub suppressed_before: Option<u64>,
     /// Why this kill happened, as far as the evidence tells (`docs/diagnoses.md`).
     pub diagnoses: Vec<Diagnosis>,
     /// Index in the top-level `cgroups` of the snapshot of this kill's OOM cgroup
@@ -229,13 +234,92 @@ pub struct ContainerRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnosis {
     /// Stable snake_case identifier.
-    pub code: Name,
+    pub code: DiagnosisCode,
     /// `info`, `warning` or `critical`.
-    pub severity: Name,
+    pub severity: Severity,
     pub summary: String,
     /// The numbers that support it.
     pub evidence: BTreeMap<Name, serde_json::Value>,
     pub action: String,
+}
+
+/// How much a diagnosis matters. No ordering is derived: compare what you mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    /// The JSON string: `info`, `warning` or `critical`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Declares [`DiagnosisCode`] with its JSON strings, [`DiagnosisCode::ALL`] and
+/// [`DiagnosisCode::as_str`] from one list, so they cannot disagree.
+macro_rules! diagnosis_codes {
+    ($($variant:ident = $name:literal,)+) => {
+        /// The stable identifier of a diagnosis (`docs/diagnoses.md`): serialized as its
+        /// snake_case name, which never changes meaning. No ordering is derived (sort by
+        /// [`DiagnosisCode::as_str`] for the names' order).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum DiagnosisCode {
+            $( #[serde(rename = $name)] $variant, )+
+        }
+
+        impl DiagnosisCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [DiagnosisCode] = &[$(DiagnosisCode::$variant),+];
+
+            /// The JSON string.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( DiagnosisCode::$variant => $name, )+
+                }
+            }
+        }
+    };
+}
+
+diagnosis_codes! {
+    KmemDominant = "kmem_dominant",
+    PageCacheDominant = "page_cache_dominant",
+    ShmemDominant = "shmem_dominant",
+    MemswLimitHit = "memsw_limit_hit",
+    PodLimitFired = "pod_limit_fired",
+    ChildProcessKilled = "child_process_killed",
+    GuaranteedVictim = "guaranteed_victim",
+    QosVictimExpected = "qos_victim_expected",
+    OomScoreAdjInconsistent = "oom_score_adj_inconsistent",
+    BurstableRequestInferred = "burstable_request_inferred",
+    HostOomOvercommitted = "host_oom_overcommitted",
+    ManualOom = "manual_oom",
+    KillsSuppressed = "kills_suppressed",
+    KillNotReportedByKubernetes = "kill_not_reported_by_kubernetes",
+    HostOomKilledContainerBelowLimit = "host_oom_killed_container_below_limit",
+    RepeatedKills = "repeated_kills",
+    OomkilledWithoutKernelKill = "oomkilled_without_kernel_kill",
+    Exit137NotOom = "exit_137_not_oom",
+}
+
+impl std::fmt::Display for DiagnosisCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A death that is not a kernel OOM kill (here: an OOM report ending in a panic).
@@ -285,6 +369,48 @@ impl OtherDeath {
             stamp,
             offset,
             ..OtherDeath::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_snake_case_names() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &c in DiagnosisCode::ALL {
+            let s = c.as_str();
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(s));
+            assert_eq!(
+                serde_json::from_str::<DiagnosisCode>(&format!("{s:?}")).unwrap(),
+                c
+            );
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{s} is not snake_case"
+            );
+            assert_eq!(c.to_string(), s);
+            assert!(seen.insert(s), "{s} twice");
+        }
+        assert!(serde_json::from_str::<DiagnosisCode>("\"no_such_code\"").is_err());
+    }
+
+    #[test]
+    fn severities_serialize_as_before() {
+        for (s, name) in [
+            (Severity::Info, "info"),
+            (Severity::Warning, "warning"),
+            (Severity::Critical, "critical"),
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(name));
+            assert_eq!(s.as_str(), name);
+            assert_eq!(
+                serde_json::from_str::<Severity>(&format!("{name:?}")).unwrap(),
+                s
+            );
         }
     }
 }

@@ -580,7 +580,7 @@ fn top_workloads(o: &mut String, ctx: &Ctx) {
         for &i in &wl.events {
             codes.extend(&ctx.a.events[i].diagnoses);
         }
-        codes.sort_by(|a, b| a.code.cmp(&b.code));
+        codes.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
         codes.dedup_by(|a, b| a.code == b.code);
         for d in codes {
             badge(o, d);
@@ -661,9 +661,9 @@ fn badge(o: &mut String, d: &Diagnosis) {
     let _ = write!(
         o,
         "<span class=\"badge sev-{}\" title=\"{}\">{}</span>",
-        severity_class(&d.severity),
+        severity_class(d.severity.as_str()),
         escape(&d.summary),
-        escape(&d.code)
+        escape(d.code.as_str())
     );
 }
 
@@ -684,7 +684,7 @@ fn diagnoses_summary(o: &mut String, ctx: &Ctx) {
     let mut by_code: BTreeMap<&str, (&Diagnosis, Vec<&String>)> = BTreeMap::new();
     for (d, anchor) in found {
         by_code
-            .entry(d.code.as_ref())
+            .entry(d.code.as_str())
             .or_insert_with(|| (d, Vec::new()))
             .1
             .push(anchor);
@@ -702,7 +702,7 @@ fn diagnoses_summary(o: &mut String, ctx: &Ctx) {
     for (code, (d, anchors)) in &by_code {
         o.push_str("<tr>");
         el(o, "td", "mono", code);
-        el(o, "td", "", &d.severity);
+        el(o, "td", "", d.severity.as_str());
         el(o, "td", "n", &anchors.len().to_string());
         el(o, "td", "", &d.summary);
         o.push_str("<td>");
@@ -1423,9 +1423,9 @@ fn diagnoses(o: &mut String, ds: &[Diagnosis]) {
         let _ = write!(
             o,
             "<li><code>{}</code> <span class=\"badge sev-{}\">{}</span> {}",
-            escape(&d.code),
-            severity_class(&d.severity),
-            escape(&d.severity),
+            escape(d.code.as_str()),
+            severity_class(d.severity.as_str()),
+            escape(d.severity.as_str()),
             escape(&d.summary)
         );
         if !d.action.is_empty() {
