@@ -48,6 +48,23 @@ impl Variant for Cpu {
                 kernel: Some(s("4.4.0-119-generic")),
             },
         ),
+        // a taint list, a build hash after the release
+        (
+            "CPU: 3 PID: 473206 Comm: doxygen Tainted: G           OE      6.1.1-arch1-1 #1 9bd09188b430be630e611f984454e4f3c489be77",
+            Cpu {
+                pid: 473_206,
+                comm: s("doxygen"),
+                kernel: Some(s("6.1.1-arch1-1")),
+            },
+        ),
+        (
+            "CPU: 5 PID: 13536 Comm: memorymonster Tainted: P           OX 3.13.0-43-generic #72-Ubuntu",
+            Cpu {
+                pid: 13536,
+                comm: s("memorymonster"),
+                kernel: Some(s("3.13.0-43-generic")),
+            },
+        ),
         // 6.x with UID
         (
             "CPU: 0 UID: 0 PID: 977 Comm: stress Not tainted 6.12.0 #1",

@@ -39,6 +39,21 @@ impl Variant for Killed {
                 oom_score_adj: Some(986),
             },
         ),
+        (
+            "Killed process 1811 (stress-ng) total-vm:43240kB, anon-rss:0kB, file-rss:64kB, shmem-rss:0kB, UID:1000 pgtables:104kB oom_score_adj:1000",
+            Killed {
+                scope: None,
+                pid: 1811,
+                comm: s("stress-ng"),
+                uid: Some(1000),
+                total_vm_kb: Some(43240),
+                anon_rss_kb: Some(0),
+                file_rss_kb: Some(64),
+                shmem_rss_kb: Some(0),
+                pgtables_kb: Some(104),
+                oom_score_adj: Some(1000),
+            },
+        ),
         // RHEL7: no shmem, no prefix
         (
             "Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB",

@@ -56,6 +56,18 @@ impl Variant for MemInfoLine {
                 noise: false,
             },
         ),
+        // a continuation line of a multi-line printk
+        (
+            "                            active_file:578569 inactive_file:1353156 isolated_file:0",
+            MemInfoLine {
+                pairs: Cow::Borrowed(&[
+                    (s("active_file"), 578_569),
+                    (s("inactive_file"), 1_353_156),
+                    (s("isolated_file"), 0),
+                ]),
+                noise: true,
+            },
+        ),
         (
             "0 pages HighMem/MovableOnly",
             MemInfoLine {

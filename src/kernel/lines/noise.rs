@@ -23,6 +23,7 @@ impl Variant for Noise {
             "Node 0 DMA free:15908kB min:132kB low:164kB high:196kB",
             Noise,
         ),
+        ("Node 0 DMA per-cpu:", Noise),
         ("lowmem_reserve[]: 0 2815 7788 7788", Noise),
         ("RIP: 0033:0x7f3d2c1e0b8a", Noise),
     ];

@@ -48,6 +48,20 @@ impl Variant for OomKill {
                 uid: Some(1000),
             },
         ),
+        (
+            "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/session-1.scope,task=stress-ng,pid=1811,uid=1000",
+            OomKill {
+                constraint: s("CONSTRAINT_NONE"),
+                nodemask: Some(s("(null)")),
+                cpuset: Some(s("/")),
+                global_oom: true,
+                oom_memcg: None,
+                task_memcg: Some(s("/user.slice/user-1000.slice/session-1.scope")),
+                task: Some(s("stress-ng")),
+                pid: Some(1811),
+                uid: Some(1000),
+            },
+        ),
         // a comma inside the task name
         (
             "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=x,mems_allowed=0,oom_memcg=/kubepods/burstable/podA,task_memcg=/kubepods/burstable/podA/c1,task=a, b,pid=5,uid=0",
