@@ -136,6 +136,7 @@ registry! {
 impl KLine {
     /// Applies the line to the assembler's open block (or opens one).
     pub fn apply(self, ctx: &mut Ctx) -> Fed {
+        // A v2 stats block is a run of stat lines: any other line ends it.
         if !matches!(self, KLine::StatLine(_)) {
             stat_line::end_run(ctx);
         }
