@@ -10,10 +10,14 @@
 //! `oom_reaper` line, at the next header, or after a run of unrelated lines; a block
 //! cut before its victim is still an event, marked incomplete. A block that ends in
 //! `Kernel panic - not syncing` is a panic, not a kill.
+//!
+//! This file keeps the block's lifecycle only: open, start, close, emit, idle counting
+//! and raw lines. What a line does to the open [`Block`] is its variant's
+//! (`lines/*.rs`, [`Variant::apply`](super::lines::Variant::apply)), through [`Ctx`].
 
-use super::lines::{self, Counter, KLine, KilledLine, OomKillLine, Scope};
+use super::lines;
 use crate::envelope::Record;
-use crate::model::{OomEvent, OtherDeath, Reaped, SourceRef, Stamp, TaskRow};
+use crate::model::{OomEvent, OtherDeath, SourceRef, Stamp};
 
 /// Unrelated records after which an open block without a victim is closed.
 const IDLE_LIMIT: u32 = 400;
@@ -22,36 +26,130 @@ const IDLE_AFTER_VICTIM: u32 = 24;
 
 /// Where the kind of an event was learned, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Evidence {
+pub enum Evidence {
     Trace = 1,
     Body = 2,
     KillLine = 3,
     Constraint = 4,
 }
 
+/// The open block: the event being built and what its lines said so far. The line
+/// variants (`lines/*.rs`) write it; the assembler opens, closes and emits it.
 #[derive(Debug, Default)]
-struct Builder {
-    ev: OomEvent,
-    has_header: bool,
-    killed: bool,
-    announced: Option<(u64, String, i64)>,
-    has_oom_kill: bool,
-    kind: Option<(Evidence, String)>,
-    saw_counters: bool,
-    saw_out_of_memory_frame: bool,
-    stats_paths: Vec<String>,
+pub struct Block {
+    pub ev: OomEvent,
+    /// The `invoked oom-killer` header was seen.
+    pub has_header: bool,
+    /// The victim's `Killed process` line was seen.
+    pub killed: bool,
+    /// `Kill process N (comm) score S`: the process selected.
+    pub announced: Option<(u64, String, i64)>,
+    /// The `oom-kill:` summary was seen.
+    pub has_oom_kill: bool,
+    pub kind: Option<(Evidence, String)>,
+    /// A memcg counter line was seen.
+    pub saw_counters: bool,
+    /// An `out_of_memory` frame was seen (the frames below it tell the kind).
+    pub saw_out_of_memory_frame: bool,
+    /// `Memory cgroup stats for` paths, in order.
+    pub stats_paths: Vec<String>,
     /// Collecting a v2 multi-line stats block for this path.
-    v2_stats: Option<String>,
-    in_meminfo: bool,
-    task_columns: Option<Vec<String>>,
-    is_panic: Option<String>,
+    pub v2_stats: Option<String>,
+    /// After `Mem-Info:`, before the task table.
+    pub in_meminfo: bool,
+    /// The task table's column names (from its header line).
+    pub task_columns: Option<Vec<String>>,
+    /// The block ended in a panic: its message.
+    pub is_panic: Option<String>,
     host: Option<String>,
+}
+
+impl Block {
+    /// Records the event's kind unless stronger evidence already told it.
+    pub fn set_kind(&mut self, ev: Evidence, kind: &str) {
+        if self.kind.as_ref().is_none_or(|(e, _)| ev > *e) {
+            self.kind = Some((ev, kind.to_string()));
+        }
+    }
+}
+
+/// What a line was to the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fed {
+    /// Part of the (open or just closed) block: kept in its raw lines, idle count reset.
+    Block,
+    /// Not part of a block: counted toward closing an idle one.
+    Unrelated,
+}
+
+/// What a line variant may do to the assembler, at the record being fed.
+pub struct Ctx<'a, 'r> {
+    asm: &'a mut Assembler,
+    rec: &'a Record<'r>,
+    line: u64,
+    offset: u64,
+}
+
+impl Ctx<'_, '_> {
+    /// The open block, if any.
+    pub fn open(&mut self) -> Option<&mut Block> {
+        self.asm.cur.as_mut()
+    }
+
+    /// Closes the open block (if any) and starts a new one at this record.
+    pub fn start(&mut self) -> &mut Block {
+        self.asm.start(self.rec, self.line, self.offset)
+    }
+
+    /// The open block, or a new one when none is open or `ends(open)` says this line
+    /// belongs to the next event.
+    pub fn join_or_start(&mut self, ends: impl FnOnce(&Block) -> bool) -> &mut Block {
+        match self.asm.cur.take() {
+            Some(b) if !ends(&b) => self.asm.cur.insert(b),
+            open => {
+                self.asm.cur = open;
+                self.start()
+            }
+        }
+    }
+
+    /// The open block, or a new header-less one when none is open or the open one
+    /// already has its victim.
+    pub fn body(&mut self) -> &mut Block {
+        self.join_or_start(|b| b.killed)
+    }
+
+    /// Ends the open block (it is emitted).
+    pub fn close(&mut self) {
+        self.asm.close();
+    }
+
+    /// The last event emitted.
+    pub fn last_event(&mut self) -> Option<&mut OomEvent> {
+        self.asm.events.last_mut()
+    }
+
+    /// A death of `kind` told by this record alone (not a block).
+    pub fn death(&mut self, kind: &str, message: String) {
+        let d = OtherDeath {
+            kind: kind.into(),
+            reporter: "kernel".into(),
+            message,
+            ..self.asm.death_at(self.rec, self.line, self.offset)
+        };
+        self.asm.deaths.push(d);
+    }
+
+    /// `n` OOM-killer messages were rate-limited away before the next block.
+    pub fn suppressed(&mut self, n: u64) {
+        self.asm.suppressed = Some(n);
+    }
 }
 
 /// Feeds records, collects events.
 #[derive(Debug, Default)]
 pub struct Assembler {
-    cur: Option<Builder>,
+    cur: Option<Block>,
     idle: u32,
     suppressed: Option<u64>,
     file: String,
@@ -130,9 +228,9 @@ impl Assembler {
         self.idle = 0;
     }
 
-    fn start(&mut self, rec: &Record, line: u64, offset: u64) -> &mut Builder {
+    fn start(&mut self, rec: &Record, line: u64, offset: u64) -> &mut Block {
         self.close();
-        let mut b = Builder::default();
+        let mut b = Block::default();
         b.ev.stamp = Stamp {
             wall: rec.wall,
             uptime_us: rec.uptime_us,
@@ -155,264 +253,21 @@ impl Assembler {
         self.cur.insert(b)
     }
 
-    /// The open block, or a new header-less one when none is open or the open one
-    /// already has its victim.
-    fn body(&mut self, rec: &Record, line: u64, offset: u64) -> &mut Builder {
-        let need_new = self.cur.as_ref().is_none_or(|b| b.killed);
-        if need_new {
-            self.start(rec, line, offset);
-        }
-        self.cur.as_mut().expect("open block")
-    }
-
+    /// One message: classified, applied by its variant; the lifecycle around it.
     fn feed_msg(&mut self, rec: &Record, msg: &[u8], line: u64, offset: u64) {
-        let kl = lines::classify(msg);
-        // A v2 stats block is a run of "key value" lines.
-        if let Some(b) = self.cur.as_mut()
-            && let Some(path) = b.v2_stats.clone()
-        {
-            if matches!(kl, KLine::Other)
-                && let Some((k, v)) = lines::stat_line(msg)
-            {
-                b.ev.memcg_stats.entry(path).or_default().insert(k, v);
+        let mut ctx = Ctx {
+            asm: self,
+            rec,
+            line,
+            offset,
+        };
+        match lines::classify(msg).apply(&mut ctx) {
+            Fed::Block => {
                 self.idle = 0;
                 self.keep_raw(rec, msg);
-                return;
             }
-            b.v2_stats = None;
+            Fed::Unrelated => self.tick_idle(),
         }
-        if let Some(b) = self.cur.as_mut()
-            && b.in_meminfo
-            && matches!(kl, KLine::Noise | KLine::Other)
-        {
-            let pairs = lines::meminfo_pairs(msg);
-            if !pairs.is_empty() {
-                let m = b.ev.meminfo.get_or_insert_with(Default::default);
-                for (k, v) in pairs {
-                    m.entry(k).or_insert(v);
-                }
-                self.idle = 0;
-                self.keep_raw(rec, msg);
-                return;
-            }
-        }
-        match kl {
-            KLine::Header {
-                comm,
-                gfp_mask,
-                nodemask,
-                order,
-                oom_score_adj,
-            } => {
-                let b = self.start(rec, line, offset);
-                b.has_header = true;
-                let t = &mut b.ev.trigger;
-                t.comm = Some(comm);
-                t.gfp_mask = Some(gfp_mask);
-                t.nodemask = nodemask;
-                t.order = Some(order);
-                t.oom_score_adj = Some(oom_score_adj);
-                t.manual = order == -1;
-            }
-            KLine::Cpuset { comm, cpuset } => {
-                if let Some(b) = self.cur.as_mut()
-                    && b.ev.trigger.comm.as_deref() == Some(&comm)
-                {
-                    b.ev.trigger.cpuset = Some(cpuset);
-                }
-            }
-            KLine::Cpu { pid, comm, kernel } => {
-                if let Some(b) = self.cur.as_mut()
-                    && b.ev.trigger.pid.is_none()
-                    && b.ev.trigger.comm.as_deref().is_none_or(|c| c == comm)
-                    && !b.killed
-                {
-                    b.ev.trigger.pid = Some(pid);
-                    b.ev.trigger.comm.get_or_insert(comm);
-                    b.ev.kernel = kernel;
-                }
-            }
-            KLine::Frame(f) => {
-                if let Some(b) = self.cur.as_mut() {
-                    trace_hint(b, &f);
-                }
-            }
-            KLine::Noise => {}
-            KLine::MemInfo => {
-                if let Some(b) = self.cur.as_mut() {
-                    b.in_meminfo = true;
-                    set_kind(b, Evidence::Body, "host");
-                }
-            }
-            KLine::TaskIn { task, limit } => {
-                let b = self.body(rec, line, offset);
-                b.ev.cgroup.task.get_or_insert(task);
-                b.ev.cgroup.oom.get_or_insert(limit);
-                set_kind(b, Evidence::Body, "cgroup");
-            }
-            KLine::Counter {
-                which,
-                usage,
-                limit,
-                failcnt,
-            } => {
-                let b = self.body(rec, line, offset);
-                let m = &mut b.ev.memory;
-                match which {
-                    Counter::Memory => {
-                        m.usage_kb = usage;
-                        m.limit_kb = limit;
-                        m.failcnt = failcnt;
-                    }
-                    Counter::MemSwap => {
-                        m.memsw_usage_kb = usage;
-                        m.memsw_limit_kb = limit;
-                    }
-                    Counter::Swap => {
-                        m.swap_usage_kb = usage;
-                        m.swap_limit_kb = limit;
-                    }
-                    Counter::Kmem => {
-                        m.kmem_usage_kb = usage;
-                        m.kmem_limit_kb = limit;
-                    }
-                }
-                b.saw_counters = true;
-                set_kind(b, Evidence::Body, "cgroup");
-            }
-            KLine::StatsHeader { path, inline } => {
-                let b = self.body(rec, line, offset);
-                set_kind(b, Evidence::Body, "cgroup");
-                if let Some(path) = path {
-                    // The first stats line after the counters names the OOM memcg; on v2
-                    // the (only) multi-line block is the OOM memcg's own.
-                    let first = b.stats_paths.is_empty();
-                    if first && (b.saw_counters || inline.is_none()) && b.ev.cgroup.oom.is_none() {
-                        b.ev.cgroup.oom = Some(path.clone());
-                    }
-                    b.stats_paths.push(path.clone());
-                    match inline {
-                        Some(stats) => {
-                            b.ev.memcg_stats.entry(path).or_default().extend(stats);
-                        }
-                        None => b.v2_stats = Some(path),
-                    }
-                }
-            }
-            KLine::TasksState => {
-                self.body(rec, line, offset);
-            }
-            KLine::TaskHeader(cols) => {
-                let b = self.body(rec, line, offset);
-                b.in_meminfo = false;
-                b.task_columns = Some(cols);
-            }
-            KLine::TaskRow { pid, values, name } => {
-                if let Some(b) = self.cur.as_mut()
-                    && !b.killed
-                {
-                    b.in_meminfo = false;
-                    let names = column_names(b.task_columns.as_deref(), values.len());
-                    b.ev.tasks.push(TaskRow {
-                        pid,
-                        columns: names.into_iter().zip(values).collect(),
-                        name,
-                    });
-                } else {
-                    self.tick_idle();
-                    return;
-                }
-            }
-            KLine::OomKill(o) => {
-                if self
-                    .cur
-                    .as_ref()
-                    .is_some_and(|b| b.has_oom_kill || b.killed)
-                    || self.cur.is_none()
-                {
-                    self.start(rec, line, offset);
-                }
-                let b = self.cur.as_mut().expect("open block");
-                apply_oom_kill(b, o);
-            }
-            KLine::KillAnnounce {
-                scope,
-                pid,
-                comm,
-                score,
-            } => {
-                if self
-                    .cur
-                    .as_ref()
-                    .is_none_or(|b| b.killed || b.announced.is_some())
-                {
-                    self.start(rec, line, offset);
-                }
-                let b = self.cur.as_mut().expect("open block");
-                scope_kind(b, scope);
-                b.announced = Some((pid, comm, score));
-            }
-            KLine::Killed(k) => {
-                if self.cur.as_ref().is_none_or(|b| b.killed) {
-                    self.start(rec, line, offset);
-                }
-                let b = self.cur.as_mut().expect("open block");
-                apply_killed(b, k);
-            }
-            KLine::Reaper {
-                pid,
-                anon,
-                file,
-                shmem,
-            } => {
-                let reaped = Reaped {
-                    pid,
-                    anon_rss_kb: anon,
-                    file_rss_kb: file,
-                    shmem_rss_kb: shmem,
-                };
-                if let Some(b) = self.cur.as_mut()
-                    && b.ev.victim.pid == Some(pid)
-                {
-                    b.ev.reaped = Some(reaped);
-                    self.close();
-                    return;
-                }
-                if let Some(e) = self.events.last_mut()
-                    && e.victim.pid == Some(pid)
-                    && e.reaped.is_none()
-                {
-                    e.reaped = Some(reaped);
-                }
-            }
-            KLine::Panic(text) => match self.cur.as_mut() {
-                Some(b) if !b.killed => {
-                    b.is_panic = Some(text);
-                    self.close();
-                }
-                _ => {
-                    self.close();
-                    let d = OtherDeath {
-                        kind: "panic".into(),
-                        reporter: "kernel".into(),
-                        message: text,
-                        ..self.death_at(rec, line, offset)
-                    };
-                    self.deaths.push(d);
-                }
-            },
-            KLine::Suppressed(n) => {
-                self.suppressed = Some(n);
-                self.tick_idle();
-                return;
-            }
-            KLine::Other => {
-                self.tick_idle();
-                return;
-            }
-        }
-        self.idle = 0;
-        self.keep_raw(rec, msg);
     }
 
     /// Keeps a block line for the report's raw view.
@@ -430,7 +285,7 @@ impl Assembler {
         }
     }
 
-    fn emit(&mut self, mut b: Builder) {
+    fn emit(&mut self, mut b: Block) {
         if let Some(text) = b.is_panic.take() {
             self.deaths.push(OtherDeath {
                 kind: "panic".into(),
@@ -486,172 +341,12 @@ impl Assembler {
 fn split_012(msg: &[u8]) -> Vec<&[u8]> {
     let mut parts = Vec::new();
     let mut rest = msg;
-    while let Some(i) = memchr::memmem::find(rest, b"#012") {
-        parts.push(&rest[..i]);
-        rest = &rest[i + 4..];
+    while let Some((part, tail)) = lines::split_once(rest, b"#012") {
+        parts.push(part);
+        rest = tail;
     }
     parts.push(rest);
     parts
-}
-
-fn set_kind(b: &mut Builder, ev: Evidence, kind: &str) {
-    if b.kind.as_ref().is_none_or(|(e, _)| ev > *e) {
-        b.kind = Some((ev, kind.to_string()));
-    }
-}
-
-fn scope_kind(b: &mut Builder, scope: Option<Scope>) {
-    match scope {
-        Some(Scope::Memcg) => set_kind(b, Evidence::KillLine, "cgroup"),
-        Some(Scope::Global) => set_kind(b, Evidence::KillLine, "host"),
-        None => {}
-    }
-}
-
-/// Call-trace frames tell a memcg OOM from a global one when the block is cut before
-/// the lines that say so: the first telling frame after `out_of_memory` decides.
-fn trace_hint(b: &mut Builder, func: &str) {
-    const MEMCG: &[&str] = &[
-        "mem_cgroup_out_of_memory",
-        "mem_cgroup_oom_synchronize",
-        "mem_cgroup_oom",
-        "try_charge",
-        "try_charge_memcg",
-        "mem_cgroup_charge",
-        "__mem_cgroup_charge",
-    ];
-    const GLOBAL: &[&str] = &[
-        "__alloc_pages_slowpath",
-        "__alloc_pages_may_oom",
-        "__alloc_pages_nodemask",
-        "__alloc_pages",
-        "moom_callback",
-    ];
-    if func == "out_of_memory" || func == "pagefault_out_of_memory" {
-        b.saw_out_of_memory_frame = true;
-        return;
-    }
-    if b.kind.is_some() {
-        return;
-    }
-    if MEMCG.contains(&func) {
-        set_kind(b, Evidence::Trace, "cgroup");
-    } else if b.saw_out_of_memory_frame && GLOBAL.contains(&func) {
-        set_kind(b, Evidence::Trace, "host");
-    }
-}
-
-fn apply_oom_kill(b: &mut Builder, o: OomKillLine) {
-    b.has_oom_kill = true;
-    let kind = match o.constraint.as_str() {
-        "CONSTRAINT_MEMCG" => "cgroup".to_string(),
-        "CONSTRAINT_NONE" => "host".to_string(),
-        other => other.trim_start_matches("CONSTRAINT_").to_lowercase(),
-    };
-    set_kind(b, Evidence::Constraint, &kind);
-    b.ev.constraint = Some(o.constraint);
-    if let Some(m) = o.oom_memcg {
-        b.ev.cgroup.oom = Some(m);
-    } else if o.global_oom {
-        b.ev.cgroup.oom = None;
-    }
-    if let Some(t) = o.task_memcg {
-        b.ev.cgroup.task = Some(t);
-    }
-    if b.ev.trigger.cpuset.is_none() {
-        b.ev.trigger.cpuset = o.cpuset;
-    }
-    if b.ev.trigger.nodemask.is_none() {
-        b.ev.trigger.nodemask = o.nodemask;
-    }
-    let v = &mut b.ev.victim;
-    if v.pid.is_none() {
-        v.pid = o.pid;
-        v.comm = o.task;
-    }
-    if v.uid.is_none() {
-        v.uid = o.uid;
-    }
-}
-
-fn apply_killed(b: &mut Builder, k: KilledLine) {
-    scope_kind(b, k.scope);
-    b.killed = true;
-    if let Some((pid, comm, score)) = &b.announced {
-        b.ev.victim.score = Some(*score);
-        if *pid != k.pid {
-            b.ev.warnings.push(format!(
-                "the kernel selected {pid} ({comm}) and killed {} ({}) instead (a child or the thread group leader)",
-                k.pid, k.comm
-            ));
-        }
-    }
-    let v = &mut b.ev.victim;
-    if v.pid.is_some_and(|p| p != k.pid) {
-        b.ev.warnings.push(format!(
-            "the oom-kill summary names pid {} but the kill line names {}; the kill line is kept",
-            v.pid.unwrap_or(0),
-            k.pid
-        ));
-    }
-    v.pid = Some(k.pid);
-    v.comm = Some(k.comm);
-    v.uid = k.uid.or(v.uid);
-    v.total_vm_kb = k.total_vm_kb;
-    v.anon_rss_kb = k.anon_rss_kb;
-    v.file_rss_kb = k.file_rss_kb;
-    v.shmem_rss_kb = k.shmem_rss_kb;
-    v.pgtables_kb = k.pgtables_kb;
-    v.oom_score_adj = k.oom_score_adj;
-}
-
-/// Column names for a task row: the header's, or a guess from the column count when
-/// the header was not seen (3.10/4.x: 7 numbers, 4.x with nr_pmds: 8, 6.x split rss: 10).
-fn column_names(header: Option<&[String]>, n: usize) -> Vec<String> {
-    if let Some(h) = header {
-        let cols: Vec<String> = h.iter().filter(|c| *c != "name").cloned().collect();
-        if cols.len() == n {
-            return cols;
-        }
-    }
-    let guess: &[&str] = match n {
-        7 => &[
-            "uid",
-            "tgid",
-            "total_vm",
-            "rss",
-            "pgtables",
-            "swapents",
-            "oom_score_adj",
-        ],
-        8 => &[
-            "uid",
-            "tgid",
-            "total_vm",
-            "rss",
-            "nr_ptes",
-            "nr_pmds",
-            "swapents",
-            "oom_score_adj",
-        ],
-        10 => &[
-            "uid",
-            "tgid",
-            "total_vm",
-            "rss",
-            "rss_anon",
-            "rss_file",
-            "rss_shmem",
-            "pgtables_bytes",
-            "swapents",
-            "oom_score_adj",
-        ],
-        _ => &[],
-    };
-    if guess.len() == n {
-        return guess.iter().map(|s| (*s).to_string()).collect();
-    }
-    (0..n).map(|i| format!("col{i}")).collect()
 }
 
 #[cfg(test)]

@@ -9,16 +9,8 @@ pub mod lines;
 
 /// Every kernel line an OOM report can begin with (or, when its start was cut, the
 /// strong lines that still make it an event): the scanner's prefilter searches for
-/// these (with the userspace anchors).
-pub const ANCHORS: &[&str] = &[
-    "invoked oom-killer",
-    "Killed process",
-    "Kill process",
-    "oom-kill:",
-    "as a result of limit of",
-    "Memory cgroup stats for",
-    "memory: usage",
-    "not syncing: Out of memory",
-    "deadlocked on memory",
-    "no killable processes",
-];
+/// these (with the userspace anchors). Each is owned by its line variant
+/// (`lines/*.rs`, `Variant::ANCHORS`).
+pub fn anchors() -> impl Iterator<Item = &'static &'static str> {
+    lines::anchors()
+}

@@ -1,5 +1,5 @@
 //! The prefilter: where in a buffer an OOM region (or a userspace death report) may
-//! start. Its anchors are the kernel's (`kernel::ANCHORS`) and userspace's
+//! start. Its anchors are the kernel's (`kernel::anchors()`, one list per line variant) and userspace's
 //! (`userspace::ANCHORS`); it searches for a few short cover literals and checks each
 //! hit's line for a real anchor.
 
@@ -35,9 +35,7 @@ fn alternation<'a>(lits: impl Iterator<Item = &'a &'a str>) -> Regex {
 
 /// Every anchor, kernel and userspace.
 fn anchors() -> impl Iterator<Item = &'static &'static str> {
-    crate::kernel::ANCHORS
-        .iter()
-        .chain(crate::userspace::ANCHORS)
+    crate::kernel::anchors().chain(crate::userspace::ANCHORS)
 }
 
 struct Prefilter {

@@ -1,0 +1,144 @@
+//! `X invoked oom-killer: gfp_mask=…, [nodemask=…,] order=…, [oom_adj=…,] oom_score_adj=…`:
+//! the first line of an OOM report; it starts a block.
+
+use super::{Text, Variant, group, has, num, re, s, text};
+use crate::kernel::assemble::{Ctx, Fed};
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub comm: Text,
+    pub gfp_mask: Text,
+    pub nodemask: Option<Text>,
+    pub order: i64,
+    pub oom_score_adj: i64,
+}
+
+impl Variant for Header {
+    const ANCHORS: &'static [&'static str] = &["invoked oom-killer"];
+    const OPENS: bool = true;
+    const CASES: &'static [(&'static str, Self)] = &[
+        (
+            "cardano-db-sy:w invoked oom-killer: gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0",
+            Header {
+                comm: s("cardano-db-sy:w"),
+                gfp_mask: s("0x1100cca"),
+                nodemask: None,
+                order: 0,
+                oom_score_adj: 0,
+            },
+        ),
+        // 4.19 with nodemask
+        (
+            "thrash invoked oom-killer: gfp_mask=0x6000c0(GFP_KERNEL), nodemask=(null), order=0, oom_score_adj=0",
+            Header {
+                comm: s("thrash"),
+                gfp_mask: s("0x6000c0"),
+                nodemask: Some(s("(null)")),
+                order: 0,
+                oom_score_adj: 0,
+            },
+        ),
+        // 2.6.32 with oom_adj
+        (
+            "sshd invoked oom-killer: gfp_mask=0x201da, order=0, oom_adj=-17, oom_score_adj=-1000",
+            Header {
+                comm: s("sshd"),
+                gfp_mask: s("0x201da"),
+                nodemask: None,
+                order: 0,
+                oom_score_adj: -1000,
+            },
+        ),
+        // comm with a space
+        (
+            "JIT Compilation invoked oom-killer: gfp_mask=0x24000c0, order=0, oom_score_adj=952",
+            Header {
+                comm: s("JIT Compilation"),
+                gfp_mask: s("0x24000c0"),
+                nodemask: None,
+                order: 0,
+                oom_score_adj: 952,
+            },
+        ),
+        // sysrq-f: order=-1
+        (
+            "kworker/0:0 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=-1, oom_score_adj=0",
+            Header {
+                comm: s("kworker/0:0"),
+                gfp_mask: s("0xcc0"),
+                nodemask: None,
+                order: -1,
+                oom_score_adj: 0,
+            },
+        ),
+        // RHEL7
+        (
+            "java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=-998",
+            Header {
+                comm: s("java"),
+                gfp_mask: s("0xd0"),
+                nodemask: None,
+                order: 0,
+                oom_score_adj: -998,
+            },
+        ),
+        // 4.x with a numeric nodemask
+        (
+            "yum invoked oom-killer: gfp_mask=0x24201ca(GFP_HIGHUSER_MOVABLE|__GFP_COLD), nodemask=0, order=0, oom_score_adj=0",
+            Header {
+                comm: s("yum"),
+                gfp_mask: s("0x24201ca"),
+                nodemask: Some(s("0")),
+                order: 0,
+                oom_score_adj: 0,
+            },
+        ),
+    ];
+
+    fn parse(msg: &[u8]) -> Option<Self> {
+        static RE: LazyLock<Regex> = LazyLock::new(|| {
+            re(
+                r"^(.+?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\([^)]*\))?,(?: nodemask=([^,]*),)? order=(-?\d+),(?: oom_adj=-?\d+,)? oom_score_adj=(-?\d+)",
+            )
+        });
+        if !has(msg, b" invoked oom-killer: ") {
+            return None;
+        }
+        let c = RE.captures(msg)?;
+        Some(Header {
+            comm: group(&c, 1),
+            gfp_mask: group(&c, 2),
+            nodemask: c.get(3).map(|m| text(m.as_bytes())),
+            order: num(c.get(4))?,
+            oom_score_adj: num(c.get(5))?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx) -> Fed {
+        let b = ctx.start();
+        b.has_header = true;
+        let t = &mut b.ev.trigger;
+        t.comm = Some(self.comm.into_owned());
+        t.gfp_mask = Some(self.gfp_mask.into_owned());
+        t.nodemask = self.nodemask.map(Text::into_owned);
+        t.order = Some(self.order);
+        t.oom_score_adj = Some(self.oom_score_adj);
+        t.manual = self.order == -1;
+        Fed::Block
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shell_line_mentioning_the_phrase_is_not_a_header() {
+        assert_eq!(
+            Header::parse(b"grep 'invoked oom-killer' /var/log/messages"),
+            None
+        );
+    }
+}
