@@ -8,11 +8,25 @@
 //! What the kernel *said* is the `kernel` module's business; the two are independent,
 //! so a new envelope and a new kernel line variant are separate small additions.
 //!
-//! Line-oriented envelopes live in [`line`]; journald's record-oriented exports
-//! (JSON, export) in [`journal`].
+//! Line-oriented envelopes are one file each ([`syslog3164`], [`syslog3339`],
+//! [`journal_short_full`], [`vmware`], [`dmesg`], [`dmesg_t`], [`kmsg`], [`priority`],
+//! [`console`], [`bare`]; shared pieces in [`fields`]), tried in order by
+//! [`line::parse_line`] from the registry [`line::ENVELOPES`]; journald's
+//! record-oriented exports (JSON, export) are in [`journal`].
 
+pub mod bare;
+pub mod console;
+pub mod dmesg;
+pub mod dmesg_t;
+pub mod fields;
 pub mod journal;
+pub mod journal_short_full;
+pub mod kmsg;
 pub mod line;
+pub mod priority;
+pub mod syslog3164;
+pub mod syslog3339;
+pub mod vmware;
 
 use std::borrow::Cow;
 

@@ -152,12 +152,48 @@ fn record_boundary(format: FileFormat, buf: &[u8]) -> usize {
 
 /// Scans a whole in-memory (mapped) source, large ones in parallel parts.
 pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
+    scan_body_with(body, file, format, PART_BYTES)
+}
+
+/// [`scan_body`] with parts of `part_bytes` (tests use tiny parts so that blocks cross
+/// part boundaries).
+pub fn scan_body_with(
+    body: &Body,
+    file: &str,
+    format: FileFormat,
+    part_bytes: usize,
+) -> SourceScan {
+    scan_body_parts(body, file, format, part_bytes).0
+}
+
+/// What splitting a body into parts did (for tests of the multi-part path).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PartStats {
+    /// Parts scanned (empty ones included).
+    pub parts: usize,
+    /// Part boundaries whose nominal position fell inside a line (moved to the next
+    /// line start).
+    pub mid_line: usize,
+    /// Parts whose scan followed an open block past the part's end.
+    pub crossed: usize,
+    /// Events and deaths a part found that the previous part had already consumed.
+    pub dropped: usize,
+}
+
+/// [`scan_body_with`], with what the parts did.
+pub fn scan_body_parts(
+    body: &Body,
+    file: &str,
+    format: FileFormat,
+    part_bytes: usize,
+) -> (SourceScan, PartStats) {
     let buf: &[u8] = body;
-    // Parts start at the first line start at or after each multiple of PART_BYTES;
+    let part_bytes = part_bytes.max(1);
+    // Parts start at the first line start at or after each multiple of `part_bytes`;
     // each worker finds its own bounds, so only parts in flight have pages mapped.
     // Journal exports are scanned as one part.
     let nparts = if format == FileFormat::Lines {
-        buf.len().div_ceil(PART_BYTES).max(1)
+        buf.len().div_ceil(part_bytes).max(1)
     } else {
         1
     };
@@ -165,8 +201,23 @@ pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
         if k == 0 {
             return 0;
         }
-        let at = (k * PART_BYTES).min(buf.len());
+        if k >= nparts {
+            // The last part ends at the end: a journal, always one part, used to end
+            // at the first line start after `part_bytes` and lose the rest.
+            return buf.len();
+        }
+        let at = k.saturating_mul(part_bytes).min(buf.len());
         memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1)
+    };
+    let mut stats = PartStats {
+        parts: nparts,
+        mid_line: (1..nparts)
+            .filter(|&k| {
+                let at = k * part_bytes;
+                at < buf.len() && at > 0 && buf.get(at - 1) != Some(&b'\n')
+            })
+            .count(),
+        ..PartStats::default()
     };
     let parts: Vec<(usize, Feed, records::ScanEnd, ScanIssues)> = (0..nparts)
         .into_par_iter()
@@ -203,10 +254,14 @@ pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
     let mut line_base = 0u64;
     let mut consumed_to = 0u64;
     let mut all_issues = ScanIssues::default();
-    for (start, asm, end, issues) in parts {
+    for (k, (start, asm, end, issues)) in parts.into_iter().enumerate() {
+        if start + end.pos > part_start(k + 1) {
+            stats.crossed += 1;
+        }
         let start = start as u64;
         for mut e in asm.events {
             if e.offset < consumed_to {
+                stats.dropped += 1;
                 continue; // the previous part followed this block past its end
             }
             e.sources.iter_mut().for_each(|s| s.line += line_base);
@@ -214,20 +269,22 @@ pub fn scan_body(body: &Body, file: &str, format: FileFormat) -> SourceScan {
         }
         for mut d in asm.deaths {
             if d.offset < consumed_to {
+                stats.dropped += 1;
                 continue;
             }
             d.sources.iter_mut().for_each(|s| s.line += line_base);
             out.deaths.push(d);
         }
         consumed_to = consumed_to.max(start + end.pos as u64);
-        line_base += end.line_at_soft_end.unwrap_or(end.line) - 1;
         all_issues.bad_records += issues.bad_records;
         if all_issues.first_bad.is_none() {
+            // Lines are counted from this part's start.
             all_issues.first_bad = issues.first_bad.map(|(l, e)| (l + line_base, e));
         }
+        line_base += end.line_at_soft_end.unwrap_or(end.line) - 1;
     }
     issues_warning(&all_issues, &mut out);
-    out
+    (out, stats)
 }
 
 /// Scans a decompressing stream chunk by chunk, in bounded memory.
@@ -241,8 +298,21 @@ pub fn scan_stream_with(
     reader: &mut dyn Read,
     file: &str,
     format: FileFormat,
+    tap: impl FnMut(&[u8]),
+) -> SourceScan {
+    scan_stream_opts(reader, file, format, CHUNK_BYTES, tap)
+}
+
+/// [`scan_stream_with`] reading chunks of `chunk_bytes` (tests use tiny chunks so that
+/// records and blocks cross chunk boundaries).
+pub fn scan_stream_opts(
+    reader: &mut dyn Read,
+    file: &str,
+    format: FileFormat,
+    chunk_bytes: usize,
     mut tap: impl FnMut(&[u8]),
 ) -> SourceScan {
+    let chunk_bytes = chunk_bytes.max(1);
     let mut out = SourceScan::default();
     let mut asm = Feed::new(file);
     let mut issues = ScanIssues::default();
@@ -254,8 +324,8 @@ pub fn scan_stream_with(
         static CHUNK_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let mut buf: Vec<u8> = CHUNK_BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    if buf.len() < CHUNK_BYTES {
-        buf.resize(CHUNK_BYTES, 0);
+    if buf.len() < chunk_bytes {
+        buf.resize(chunk_bytes, 0);
     }
     let mut len = 0usize;
     let mut line = 1u64;
@@ -263,10 +333,10 @@ pub fn scan_stream_with(
     let mut eof = false;
     while !eof {
         let have = len;
-        if buf.len() < have + CHUNK_BYTES {
-            buf.resize(have + CHUNK_BYTES, 0);
+        if buf.len() < have + chunk_bytes {
+            buf.resize(have + chunk_bytes, 0);
         }
-        let (got, err) = crate::source::read_partial(reader, &mut buf[have..have + CHUNK_BYTES]);
+        let (got, err) = crate::source::read_partial(reader, &mut buf[have..have + chunk_bytes]);
         if let Some(e) = err {
             out.warnings.push(format!(
                 "the compressed data is damaged or truncated after {} decompressed bytes: {e}; events before that point were kept",
@@ -276,7 +346,7 @@ pub fn scan_stream_with(
             eof = true;
         }
         len = have + got;
-        if got < CHUNK_BYTES {
+        if got < chunk_bytes {
             eof = true;
         }
         let data = &buf[..len];
@@ -308,4 +378,87 @@ pub fn scan_stream_with(
     out.deaths = std::mem::take(&mut asm.deaths);
     issues_warning(&issues, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json_line(msg: &str, t: u64) -> String {
+        format!(
+            "{{\"__REALTIME_TIMESTAMP\":\"{t}\",\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"{msg}\"}}\n"
+        )
+    }
+
+    fn kill_json() -> String {
+        let mut text = String::new();
+        for i in 0..50 {
+            text.push_str(&json_line(
+                "systemd: Started unit",
+                1_709_633_400_000_000 + i,
+            ));
+        }
+        text.push_str("not json: oom-kill:\n");
+        text.push_str(&json_line(
+            "Out of memory: Killed process 42 (stress) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB",
+            1_709_633_472_000_000,
+        ));
+        text
+    }
+
+    /// A journal is scanned as one part, and that part is the whole file: it used to
+    /// end at the first line start after one part's size, losing what followed.
+    #[test]
+    fn a_journal_larger_than_a_part_is_scanned_to_its_end() {
+        let text = kill_json();
+        let body = Body::Buf(text.clone().into_bytes());
+        let (scan, stats) = scan_body_parts(&body, "j", FileFormat::JournalJson, 256);
+        assert_eq!(stats.parts, 1);
+        assert_eq!(
+            scan.events.len(),
+            1,
+            "the kill past the first 256 B is found"
+        );
+        assert_eq!(scan.events[0].sources[0].line, 52);
+        // The unreadable line is reported at its own line number (it was shifted by
+        // the part's line count).
+        let stream = scan_stream(&mut text.as_bytes(), "j", FileFormat::JournalJson);
+        assert_eq!(
+            scan.warnings,
+            [
+                "1 unreadable record(s), the first at line 51: invalid journal JSON: expected ident at line 1 column 2"
+            ]
+        );
+        assert_eq!(scan.warnings, stream.warnings);
+    }
+
+    /// Tiny parts: a block crosses part boundaries and is reported once, as a whole.
+    #[test]
+    fn tiny_parts_give_the_whole_file_scan() {
+        let mut text = String::new();
+        for i in 0..20 {
+            text.push_str(&format!(
+                "Jun 23 11:24:{i:02} host systemd[1]: Started unit {i}.\n"
+            ));
+        }
+        for l in [
+            "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+            "Mem-Info:",
+            "Out of memory: Killed process 7 (a) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB",
+        ] {
+            text.push_str(&format!("Jun 23 11:25:00 host kernel: [  1.000000] {l}\n"));
+        }
+        let body = Body::Buf(text.into_bytes());
+        let whole = scan_body(&body, "f", FileFormat::Lines);
+        assert_eq!(whole.events.len(), 1);
+        let (tiny, stats) = scan_body_parts(&body, "f", FileFormat::Lines, 50);
+        assert!(
+            stats.crossed > 0 && stats.dropped > 0 && stats.mid_line > 0,
+            "{stats:?}"
+        );
+        assert_eq!(
+            serde_json::to_string(&tiny.events).ok(),
+            serde_json::to_string(&whole.events).ok()
+        );
+    }
 }
