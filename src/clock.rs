@@ -6,6 +6,12 @@
 //! logs or the bundle, and a missing syslog year is resolved against a reference date
 //! the caller supplies.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use std::fmt::Write as _;
 
 /// A wall-clock date and time with no zone attached.
@@ -41,9 +47,17 @@ pub fn civil_from_days(z: i64) -> (i32, u8, u8) {
     let y = yoe + era * 400;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    ((y + i64::from(m <= 2)) as i32, m, d)
+    // reason: the algorithm keeps `doy` in 0..=365 and `mp` in 0..=11, so the day is
+    // 1..=31 and the month 1..=12.
+    #[allow(clippy::cast_possible_truncation)]
+    let (d, m) = (
+        (doy - (153 * mp + 2) / 5 + 1) as u8,
+        if mp < 10 { mp + 3 } else { mp - 9 } as u8,
+    );
+    let y = y + i64::from(m <= 2);
+    // Years past i32 are not log times; saturate rather than wrap.
+    let y = i32::try_from(y).unwrap_or(if y < 0 { i32::MIN } else { i32::MAX });
+    (y, m, d)
 }
 
 impl Civil {
@@ -63,17 +77,25 @@ impl Civil {
     /// The wall time `micros` microseconds after the epoch in UTC.
     pub fn from_utc_micros(micros: i64, keep_fraction: bool) -> Civil {
         let secs = micros.div_euclid(1_000_000);
-        let frac = micros.rem_euclid(1_000_000) as u32;
         let days = secs.div_euclid(86_400);
         let sod = secs.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
+        // reason: rem_euclid keeps the fraction in 0..1_000_000 and `sod` in 0..86_400,
+        // so hour < 24, minute < 60 and second < 60.
+        #[allow(clippy::cast_possible_truncation)]
+        let (frac, hour, minute, second) = (
+            micros.rem_euclid(1_000_000) as u32,
+            (sod / 3600) as u8,
+            ((sod % 3600) / 60) as u8,
+            (sod % 60) as u8,
+        );
         Civil {
             year,
             month,
             day,
-            hour: (sod / 3600) as u8,
-            minute: ((sod % 3600) / 60) as u8,
-            second: (sod % 60) as u8,
+            hour,
+            minute,
+            second,
             micros: keep_fraction.then_some(frac),
         }
     }
@@ -219,34 +241,38 @@ pub type Hms = (u8, u8, u8, Option<u32>);
 
 /// Parses `HH:MM:SS[.frac]` at the start of `b`; returns the fields and the bytes used.
 pub fn parse_hms(b: &[u8]) -> Option<(Hms, usize)> {
-    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+    let [h1, h2, b':', m1, m2, b':', s1, s2, rest @ ..] = b else {
         return None;
-    }
-    let h = two_digits(&b[0..2])?;
-    let m = two_digits(&b[3..5])?;
-    let s = two_digits(&b[6..8])?;
+    };
+    let h = two_digits(*h1, *h2)?;
+    let m = two_digits(*m1, *m2)?;
+    let s = two_digits(*s1, *s2)?;
     let mut used = 8;
     let mut micros = None;
-    if b.len() > 9 && (b[8] == b'.' || b[8] == b',') && b[9].is_ascii_digit() {
-        let digits = b[9..].iter().take_while(|c| c.is_ascii_digit()).count();
-        micros = Some(frac_to_micros(&b[9..9 + digits]));
+    if let [b'.' | b',', frac @ ..] = rest
+        && frac.first().is_some_and(u8::is_ascii_digit)
+    {
+        let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        micros = Some(frac_to_micros(frac));
         used = 9 + digits;
     }
     (h < 24 && m < 60 && s <= 60).then_some(((h, m, s, micros), used))
 }
 
-/// Fractional-second digits (any count) as microseconds, truncated.
+/// Fractional-second digits (any count) as microseconds, truncated; reading stops
+/// at the first byte that is not a digit.
 pub fn frac_to_micros(digits: &[u8]) -> u32 {
     let mut v: u32 = 0;
-    for i in 0..6 {
-        v = v * 10 + digits.get(i).map_or(0, |d| u32::from(d - b'0'));
+    let mut it = digits.iter().take_while(|c| c.is_ascii_digit());
+    for _ in 0..6 {
+        v = v * 10 + it.next().map_or(0, |d| u32::from(d - b'0'));
     }
     v
 }
 
-fn two_digits(b: &[u8]) -> Option<u8> {
-    if b.len() == 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit() {
-        Some((b[0] - b'0') * 10 + (b[1] - b'0'))
+fn two_digits(a: u8, b: u8) -> Option<u8> {
+    if a.is_ascii_digit() && b.is_ascii_digit() {
+        Some((a - b'0') * 10 + (b - b'0'))
     } else {
         None
     }
@@ -271,13 +297,30 @@ pub fn parse_u64(b: &[u8]) -> Option<u64> {
 /// (`2024-03-05T10:11:12[.frac](Z|+hh:mm|+hhmm)`, a space also accepted before the
 /// time). Returns the civil time, the offset if one was printed, and the bytes used.
 pub fn parse_iso(b: &[u8]) -> Option<(Civil, Option<i32>, usize)> {
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+    let [
+        y1,
+        y2,
+        y3,
+        y4,
+        b'-',
+        mo1,
+        mo2,
+        b'-',
+        d1,
+        d2,
+        b'T' | b' ',
+        time @ ..,
+    ] = b
+    else {
         return None;
-    }
-    let year = std::str::from_utf8(&b[0..4]).ok()?.parse::<i32>().ok()?;
-    let month = two_digits(&b[5..7])?;
-    let day = two_digits(&b[8..10])?;
-    let ((hour, minute, second, micros), used) = parse_hms(&b[11..])?;
+    };
+    let year = std::str::from_utf8(&[*y1, *y2, *y3, *y4])
+        .ok()?
+        .parse::<i32>()
+        .ok()?;
+    let month = two_digits(*mo1, *mo2)?;
+    let day = two_digits(*d1, *d2)?;
+    let ((hour, minute, second, micros), used) = parse_hms(time)?;
     let mut pos = 11 + used;
     let mut offset = None;
     match b.get(pos) {
@@ -286,13 +329,10 @@ pub fn parse_iso(b: &[u8]) -> Option<(Civil, Option<i32>, usize)> {
             pos += 1;
         }
         Some(&c @ (b'+' | b'-')) => {
-            let rest = &b[pos + 1..];
-            let (hh, mm, n) = if rest.len() >= 5 && rest[2] == b':' {
-                (two_digits(&rest[0..2])?, two_digits(&rest[3..5])?, 6)
-            } else if rest.len() >= 4 {
-                (two_digits(&rest[0..2])?, two_digits(&rest[2..4])?, 5)
-            } else {
-                return None;
+            let (hh, mm, n) = match b.get(pos + 1..)? {
+                [h1, h2, b':', m1, m2, ..] => (two_digits(*h1, *h2)?, two_digits(*m1, *m2)?, 6),
+                [h1, h2, m1, m2, ..] => (two_digits(*h1, *h2)?, two_digits(*m1, *m2)?, 5),
+                _ => return None,
             };
             let secs = i32::from(hh) * 3600 + i32::from(mm) * 60;
             offset = Some(if c == b'-' { -secs } else { secs });
@@ -359,5 +399,15 @@ mod tests {
     fn hms_fraction() {
         let ((h, m, s, us), n) = parse_hms(b"23:17:24.5 x").unwrap();
         assert_eq!((h, m, s, us, n), (23, 17, 24, Some(500_000), 10));
+    }
+
+    #[test]
+    fn short_and_non_ascii_stamps_are_not_stamps() {
+        assert!(parse_hms(b"23:17:2").is_none());
+        assert!(parse_hms("23:17:2é".as_bytes()).is_none());
+        assert!(parse_iso(b"2024-03-05T10:11:12+01").is_none());
+        assert!(parse_iso("2024-03-05T10:11:12+é".as_bytes()).is_none());
+        assert!(parse_iso("20é4-03-05T10:11:12Z".as_bytes()).is_none());
+        assert_eq!(frac_to_micros(b"12x9"), 120_000);
     }
 }

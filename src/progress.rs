@@ -2,6 +2,12 @@
 //! done, rate, ETA) redrawn when stderr is a terminal, or one line per bundle with
 //! `--verbose`. Nothing with `--quiet` or when stderr is not a terminal.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::Progress;
 use crate::analysis::Analyzed;
 use std::io::{IsTerminal, Write};
@@ -25,13 +31,15 @@ pub struct Meter {
 }
 
 fn human(bytes: f64) -> String {
-    const U: &[&str] = &["B", "KiB", "MiB", "GiB", "TiB"];
-    let (mut v, mut u) = (bytes, 0);
-    while v >= 1024.0 && u + 1 < U.len() {
+    let (mut v, mut unit) = (bytes, "B");
+    for bigger in ["KiB", "MiB", "GiB", "TiB"] {
+        if v < 1024.0 {
+            break;
+        }
         v /= 1024.0;
-        u += 1;
+        unit = bigger;
     }
-    format!("{v:.1} {}", U[u])
+    format!("{v:.1} {unit}")
 }
 
 fn line(s: &State) -> String {

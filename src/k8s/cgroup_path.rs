@@ -13,6 +13,12 @@
 //! Pod UIDs are normalized to dashes; the 32-hex form of static (mirror) pods is kept
 //! as printed.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::model::{Cgroups, Container, OomEvent, Pod};
 
 /// What a cgroup path names.
@@ -28,7 +34,7 @@ pub fn identify(path: &str) -> CgroupIdentity {
     let mut out = CgroupIdentity::default();
     for (i, comp) in comps.iter().enumerate() {
         if let Some(uid) = pod_uid(comp) {
-            let parents = &comps[..i];
+            let parents = comps.get(..i).unwrap_or_default();
             let under_kube = parents.iter().any(|p| p.contains("kubepods"));
             if !under_kube {
                 continue;
@@ -43,7 +49,10 @@ pub fn identify(path: &str) -> CgroupIdentity {
         }
     }
     if let Some(last) = comps.last() {
-        let parent = comps.len().checked_sub(2).map(|i| comps[i]);
+        let parent = comps
+            .len()
+            .checked_sub(2)
+            .and_then(|i| comps.get(i).copied());
         out.container = container_of(last, parent);
     }
     out
@@ -56,12 +65,9 @@ fn is_hex(s: &str) -> bool {
 /// `pod<uid>`, `kubepods-burstable-pod<uid_>.slice`, `kubelet-kubepods-pod<uid>.slice`.
 fn pod_uid(comp: &str) -> Option<String> {
     let c = comp.strip_suffix(".slice").unwrap_or(comp);
-    let at = if c.starts_with("pod") {
-        0
-    } else {
-        c.rfind("-pod").map(|i| i + 1)?
-    };
-    let raw = &c[at + 3..];
+    let raw = c
+        .strip_prefix("pod")
+        .or_else(|| c.rsplit_once("-pod").map(|(_, raw)| raw))?;
     let dashed = raw.replace('_', "-");
     let parts: Vec<&str> = dashed.split('-').collect();
     let uuid = parts.len() == 5
@@ -145,7 +151,7 @@ pub fn attach_identity(ev: &mut OomEvent) {
         return;
     }
     let ids: Vec<_> = ev.stats_paths.iter().map(|p| identify(p)).collect();
-    let first_pod = ids[0].pod.clone();
+    let first_pod = ids.first().and_then(|i| i.pod.clone());
     if first_pod.is_some()
         && ids
             .iter()
@@ -154,8 +160,10 @@ pub fn attach_identity(ev: &mut OomEvent) {
         ev.pod = first_pod;
     }
     let has_pause = ev.tasks.iter().any(|r| r.name == "pause");
-    if ids.len() == 1 && !has_pause {
-        ev.container = ids[0].container.clone();
+    if let [only] = ids.as_slice()
+        && !has_pause
+    {
+        ev.container = only.container.clone();
     }
 }
 

@@ -8,6 +8,12 @@
 //! `cgroup.oom` / `cgroup.task`. Unlimited values (`max`, 2^63 rounded to the page
 //! size on v1) read as null.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::cgroup_path;
 use crate::bundle::tree::{Tree, join};
 pub use crate::model::CgroupSnapshot;
@@ -206,6 +212,7 @@ pub fn discover(t: &dyn Tree, base: &str, display: &str) -> Vec<CgroupSnapshot> 
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
     use crate::bundle::tree::DiskTree;

@@ -4,6 +4,12 @@
 //! `Evicted`, `EvictionThresholdMet`, `NodeHasInsufficientMemory`, and `BackOff` of a
 //! crash-looping container.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::model::{OtherDeath, PodRef};
 use regex::Regex;
 use serde_json::Value;
@@ -15,6 +21,9 @@ fn s(v: &Value) -> Option<String> {
 }
 
 /// The memory-death events of an EventList (or a bare array, or one event).
+// `serde_json::Value`'s `[]` on a shared value yields `Null` for a missing key or a
+// non-object: it never panics.
+#[allow(clippy::indexing_slicing)]
 pub fn from_value(v: &Value) -> Vec<OtherDeath> {
     static SYSTEM_OOM: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"victim process: ([^,]+), pid: (\d+)").expect("static regex"));
@@ -93,6 +102,7 @@ pub fn from_value(v: &Value) -> Vec<OtherDeath> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -10,6 +10,12 @@
 //!   `crictl pods` outputs;
 //! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`).
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::model::{Container, OomEvent, Pod};
 use regex::bytes::Regex;
 use serde::Serialize;
@@ -211,21 +217,21 @@ impl NameIndex {
     pub fn scan_kubelet(&mut self, buf: &[u8]) {
         let finder = memchr::memmem::Finder::new(b"podUID=");
         for hit in finder.find_iter(buf) {
-            let start = memchr::memrchr(b'\n', &buf[..hit]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &buf[hit..]).map_or(buf.len(), |i| hit + i);
-            let line = &buf[start..end];
+            let (start, end) = line_around(buf, hit);
+            let line = buf.get(start..end).unwrap_or_default();
             let uid_at = hit + 7 + usize::from(buf.get(hit + 7) == Some(&b'"'));
-            let uid =
-                String::from_utf8_lossy(&buf[uid_at..(uid_at + 36).min(end)]).replace('_', "-");
+            let uid = String::from_utf8_lossy(
+                buf.get(uid_at..(uid_at + 36).min(end)).unwrap_or_default(),
+            )
+            .replace('_', "-");
             let named = self.pods.get(&uid).is_some_and(|p| p.name.is_some());
             if !named || memchr::memmem::find(line, b"containerID=").is_some() {
                 self.kubelet_line(line);
             }
         }
         for hit in memchr::memmem::find_iter(buf, b"Error syncing pod") {
-            let start = memchr::memrchr(b'\n', &buf[..hit]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &buf[hit..]).map_or(buf.len(), |i| hit + i);
-            self.kubelet_line(&buf[start..end]);
+            let (start, end) = line_around(buf, hit);
+            self.kubelet_line(buf.get(start..end).unwrap_or_default());
         }
     }
 
@@ -235,14 +241,14 @@ impl NameIndex {
         let comps: Vec<&str> = rel.split('/').collect();
         if let Some(i) = comps.iter().position(|c| *c == "pods")
             && i > 0
-            && comps[i - 1] == "log"
+            && comps.get(i - 1) == Some(&"log")
             && let Some(dir) = comps.get(i + 1)
         {
             let parts: Vec<&str> = dir.splitn(3, '_').collect();
-            if parts.len() == 3 {
-                self.add_pod(parts[2], parts[0], parts[1]);
+            if let &[ns, name, uid] = parts.as_slice() {
+                self.add_pod(uid, ns, name);
                 if let Some(container) = comps.get(i + 2).filter(|_| comps.len() > i + 3) {
-                    self.pod(parts[2])
+                    self.pod(uid)
                         .containers
                         .entry((*container).to_string())
                         .or_default();
@@ -251,12 +257,12 @@ impl NameIndex {
         }
         if let Some(i) = comps.iter().position(|c| *c == "containers")
             && i > 0
-            && comps[i - 1] == "log"
+            && comps.get(i - 1) == Some(&"log")
             && let Some(file) = comps.get(i + 1).and_then(|f| f.strip_suffix(".log"))
         {
             let parts: Vec<&str> = file.splitn(3, '_').collect();
-            if parts.len() == 3
-                && let Some((container, id)) = parts[2].rsplit_once('-')
+            if let &[pod, ns, rest] = parts.as_slice()
+                && let Some((container, id)) = rest.rsplit_once('-')
                 && id.len() == 64
             {
                 self.add_container(
@@ -264,8 +270,8 @@ impl NameIndex {
                     ContainerRef {
                         pod_uid: None,
                         name: container.to_string(),
-                        pod_name: Some(parts[0].to_string()),
-                        namespace: Some(parts[1].to_string()),
+                        pod_name: Some(pod.to_string()),
+                        namespace: Some(ns.to_string()),
                     },
                 );
             }
@@ -283,15 +289,17 @@ impl NameIndex {
                 continue;
             };
             let parts: Vec<&str> = rest.split('_').collect();
-            if parts.len() >= 5 && parts[0] != "POD" {
-                self.add_pod(parts[3], parts[2], parts[1]);
+            if let &[container, pod, ns, uid, _, ..] = parts.as_slice()
+                && container != "POD"
+            {
+                self.add_pod(uid, ns, pod);
                 self.add_container(
                     id,
                     ContainerRef {
-                        pod_uid: Some(norm_uid(parts[3])),
-                        name: parts[0].to_string(),
-                        pod_name: Some(parts[1].to_string()),
-                        namespace: Some(parts[2].to_string()),
+                        pod_uid: Some(norm_uid(uid)),
+                        name: container.to_string(),
+                        pod_name: Some(pod.to_string()),
+                        namespace: Some(ns.to_string()),
                     },
                 );
             }
@@ -311,12 +319,10 @@ impl NameIndex {
                     let toks: Vec<&str> = l.split_whitespace().collect();
                     // POD ID, CREATED (several words), STATE, NAME, NAMESPACE, ATTEMPT, RUNTIME
                     if let Some(si) = toks.iter().position(|t| *t == "Ready" || *t == "NotReady")
-                        && toks.len() > si + 2
+                        && let (Some(id), Some(name), Some(ns)) =
+                            (toks.first(), toks.get(si + 1), toks.get(si + 2))
                     {
-                        sandboxes.insert(
-                            toks[0].to_string(),
-                            (toks[si + 1].to_string(), toks[si + 2].to_string()),
-                        );
+                        sandboxes.insert(id.to_string(), (name.to_string(), ns.to_string()));
                     }
                 }
             }
@@ -329,11 +335,12 @@ impl NameIndex {
             else {
                 continue;
             };
-            if toks.len() < si + 4 {
+            let (Some(id), Some(name), Some(pod_id)) =
+                (toks.first(), toks.get(si + 1), toks.get(si + 3))
+            else {
                 continue;
-            }
-            let (id, name, pod_id) = (toks[0], toks[si + 1], toks[si + 3]);
-            let (pod_name, namespace) = sandboxes.get(pod_id).cloned().map_or(
+            };
+            let (pod_name, namespace) = sandboxes.get(*pod_id).cloned().map_or(
                 (toks.get(si + 4).map(|s| s.to_string()), None),
                 |(n, ns)| (Some(n), Some(ns)),
             );
@@ -445,6 +452,9 @@ impl NameIndex {
         Ok(())
     }
 
+    // `serde_json::Value`'s `[]` on a shared value yields `Null` for a missing key or a
+    // non-object: it never panics.
+    #[allow(clippy::indexing_slicing)]
     fn pods_value(&mut self, v: &serde_json::Value) {
         let items: Vec<&serde_json::Value> = match v {
             serde_json::Value::Array(a) => a.iter().collect(),
@@ -548,11 +558,10 @@ impl NameIndex {
     fn container_ref(&self, id: &str) -> Option<&ContainerRef> {
         self.containers.get(id).or_else(|| {
             // crictl/docker print 12- or 13-character prefixes.
+            let prefix = id.get(..12).unwrap_or(id);
             self.containers
-                .range(id[..id.len().min(12)].to_string()..)
-                .take_while(|(k, _)| {
-                    id.starts_with(k.as_str()) || k.starts_with(&id[..id.len().min(12)])
-                })
+                .range(prefix.to_string()..)
+                .take_while(|(k, _)| id.starts_with(k.as_str()) || k.starts_with(prefix))
                 .find(|(k, _)| id.starts_with(k.as_str()))
                 .map(|(_, v)| v)
         })
@@ -612,15 +621,28 @@ pub fn quantity(s: &str) -> Option<u64> {
         ("P", 1e15),
         ("m", 1e-3),
     ];
+    // reason: `f64 as u64` saturates (negative and NaN give 0, too large gives
+    // u64::MAX); it cannot panic.
+    #[allow(clippy::cast_possible_truncation)]
+    let bytes = |v: f64| v.round() as u64;
     for (suf, mult) in SUFFIXES {
         if let Some(n) = s.strip_suffix(suf) {
-            return n.parse::<f64>().ok().map(|v| (v * mult).round() as u64);
+            return n.parse::<f64>().ok().map(|v| bytes(v * mult));
         }
     }
-    s.parse::<f64>().ok().map(|v| v.round() as u64)
+    s.parse::<f64>().ok().map(bytes)
+}
+
+/// The line of `buf` holding byte `at`: its start and its end (before the `\n`).
+fn line_around(buf: &[u8], at: usize) -> (usize, usize) {
+    let (before, after) = buf.split_at_checked(at).unwrap_or((buf, &[]));
+    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', after).map_or(buf.len(), |i| at + i);
+    (start, end)
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 
@@ -739,5 +761,38 @@ mod tests {
         assert_eq!(quantity("1.5Gi"), Some(1_610_612_736));
         assert_eq!(quantity("128974848"), Some(128_974_848));
         assert_eq!(quantity("lots"), None);
+    }
+
+    #[test]
+    fn non_ascii_container_id_is_looked_up_without_panic() {
+        // Byte 12 falls inside `é`: the 12-byte prefix used to be sliced there.
+        let mut n = NameIndex::default();
+        n.add_container(&ID[..12], ContainerRef::default());
+        let mut e = OomEvent {
+            container: Some(crate::model::Container {
+                id: "4f3a9c1e7b2é-x".into(),
+                runtime: None,
+                name: None,
+            }),
+            ..OomEvent::default()
+        };
+        n.enrich(&mut e);
+        assert_eq!(e.container.unwrap().name, None);
+    }
+
+    #[test]
+    fn truncated_listings_and_lines() {
+        let mut n = NameIndex::default();
+        n.scan_kubelet(b"x\npodUID=");
+        n.scan_kubelet(b"podUID=\"");
+        n.log_path("pods/x");
+        n.log_path("log/pods");
+        n.log_path("log/containers/a_b.log");
+        n.docker_ps("NAMES\nid k8s_app_pod_ns\n");
+        n.crictl(
+            "CONTAINER\nid Running app 3\n",
+            "POD ID NAME NAMESPACE\nid Ready name\n",
+        );
+        assert!(n.pods.is_empty() && n.containers.is_empty());
     }
 }

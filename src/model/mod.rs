@@ -5,6 +5,12 @@
 //!
 //! Every stage may use this module; it uses only `clock` (time arithmetic) and `util`.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 pub mod cgroup;
 pub mod document;
 pub mod event;

@@ -10,6 +10,12 @@
 //! raises SIGBUS. oomsift reads archived evidence that nothing is writing to; a live
 //! log being rotated under the scan is the one risk, accepted as ripgrep accepts it.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use flate2::read::MultiGzDecoder;
 use memmap2::{Mmap, UncheckedAdvice};
 use std::fs::File;
@@ -162,8 +168,11 @@ impl Read for AheadReader {
                 Err(_) => return Ok(0),
             }
         }
-        let n = out.len().min(self.cur.len - self.pos);
-        out[..n].copy_from_slice(&self.cur.buf[self.pos..self.pos + n]);
+        let avail = self.cur.buf.get(self.pos..self.cur.len).unwrap_or_default();
+        let n = out.len().min(avail.len());
+        if let (Some(dst), Some(src)) = (out.get_mut(..n), avail.get(..n)) {
+            dst.copy_from_slice(src);
+        }
         self.pos += n;
         Ok(n)
     }
@@ -256,7 +265,7 @@ pub fn head(path: &Path, n: usize) -> io::Result<(Compression, Vec<u8>)> {
     let mut f = File::open(path)?;
     let mut magic = [0u8; 6];
     let got = read_full(&mut f, &mut magic)?;
-    let comp = Compression::detect(&magic[..got]);
+    let comp = Compression::detect(magic.get(..got).unwrap_or(&magic));
     let mut reader = decoder(File::open(path)?, comp)?;
     let mut buf = vec![0u8; n];
     let got = read_full(&mut reader, &mut buf).or_else(|e| {
@@ -277,7 +286,7 @@ pub fn stream(path: &Path, comp: Compression) -> io::Result<Box<dyn Read>> {
 
 /// Is this decompressed head the start of a tar archive?
 pub fn is_tar(head: &[u8]) -> bool {
-    head.len() >= 262 && &head[257..262] == b"ustar"
+    head.get(257..262) == Some(b"ustar")
 }
 
 /// Is this raw head the start of a zip archive?
@@ -366,10 +375,11 @@ fn guarded_decoder_with<'a, R: Read + 'a>(
 /// read and the error, if any (what was read before an error is kept).
 pub fn read_partial(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
     let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
+    while let Some(rest) = buf.get_mut(got..).filter(|r| !r.is_empty()) {
+        match r.read(rest) {
             Ok(0) => break,
-            Ok(n) => got += n,
+            // A reader claiming more than it was given cannot push `got` past the end.
+            Ok(n) => got += n.min(rest.len()),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return (got, Some(e)),
         }
@@ -387,7 +397,7 @@ pub fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Does this look like binary data rather than text?
 pub fn is_binary(head: &[u8]) -> bool {
-    let sample = &head[..head.len().min(8192)];
+    let sample = head.get(..8192).unwrap_or(head);
     if sample.is_empty() {
         return false;
     }
@@ -402,8 +412,22 @@ pub fn is_binary(head: &[u8]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reader_overstating_its_count_does_not_overrun() {
+        struct Liar;
+        impl Read for Liar {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                Ok(out.len() + 10)
+            }
+        }
+        let mut buf = [0u8; 6];
+        assert_eq!(read_partial(&mut Liar, &mut buf).0, 6);
+        assert!(!is_tar(b"short") && !is_binary(b""));
+    }
 
     /// What a reader yields: every byte up to the first error, and that error.
     fn drain(r: &mut dyn Read) -> (Vec<u8>, Option<String>) {

@@ -6,6 +6,12 @@
 //!
 //! One function per line form, each with its test; [`classify`] tries them in order.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::envelope::Record;
 use crate::model::{ContainerRef, OtherDeath, PodRef, SourceRef, Stamp};
 use regex::Regex;
@@ -342,6 +348,7 @@ fn cadvisor_oom(_: Option<&str>, msg: &str) -> Vec<UserDeath> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

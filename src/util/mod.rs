@@ -6,6 +6,12 @@
 //! `k8s` → `scan` → `analysis` → `report`; the glue (`lib`, `main`, `cli`, `progress`)
 //! may use everything.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 /// An I/O error as a short reason for a one-line message.
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
