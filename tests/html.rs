@@ -126,6 +126,62 @@ fn everything_from_the_logs_is_escaped() {
     }
 }
 
+/// The page with its style sheet and script cut out: what is built from the analysis.
+fn outside_style_and_script(page: &str) -> String {
+    let mut rest = page.to_string();
+    for (open, close) in [("<style>", "</style>"), ("<script>", "</script>")] {
+        let start = rest.find(open).expect("the style sheet and script");
+        let end = rest[start..].find(close).expect("closed") + start;
+        rest.replace_range(start..end + close.len(), "");
+    }
+    rest
+}
+
+#[test]
+fn hostile_names_in_every_field_are_escaped() {
+    // Markup and both quotes in the input's path (header, sources, raw block, the
+    // node's inputs), the node name (titles, tables, timeline, links), a cgroup path
+    // and a process name (tables, plots), and a damaged file (the warnings section).
+    let dir = scratch_dir("html-hostile-names").join("case 'o\"<q>&x");
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = String::from_utf8(testdata("html-escape/messages")).unwrap();
+    std::fs::write(
+        dir.join("messages"),
+        log.replace(" evil-node ", " o'neil<i>\"x& "),
+    )
+    .unwrap();
+    let gz = gzip(&testdata("varlog-rotated/messages-20240101"));
+    std::fs::write(dir.join("messages-1'<u>.gz"), &gz[..gz.len() / 2]).unwrap();
+    let h = html(&[arg(&dir)], 1);
+    let built = outside_style_and_script(&h);
+    assert!(!built.contains('\''), "a raw ' in the page");
+    assert_eq!(count(&h, "<script>"), 1, "only the page's own script");
+    for raw in ["<q>", "<i>", "<u>", "\"x&", "'neil"] {
+        assert!(!built.contains(raw), "{raw:?} unescaped");
+    }
+    let path = "case &#39;o&quot;&lt;q&gt;&amp;x";
+    assert!(h.contains(&format!("<code>{}", escape_path(&dir, path))));
+    assert!(h.contains(&format!("{path}/messages:2</li>")));
+    assert!(h.contains("<h3>o&#39;neil&lt;i&gt;&quot;x&amp;</h3>"));
+    assert!(h.contains(
+        "<title>oomsift report: 3 OOM kills on o&#39;neil&lt;i&gt;&quot;x&amp;, web-1</title>"
+    ));
+    assert!(h.contains("<section id=\"warnings\">"));
+    assert!(h.contains(&format!("{path}/messages-1&#39;&lt;u&gt;.gz</td>")));
+    for tag in built
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        assert_eq!(count(tag, "\"") % 2, 0, "unbalanced quotes in <{tag}>");
+    }
+}
+
+/// `dir` as the page prints it: its parent as is, its last part `escaped`.
+fn escape_path(dir: &Path, escaped: &str) -> String {
+    format!("{}/{escaped}", arg(dir.parent().unwrap()))
+}
+
 #[test]
 fn repeated_kills_get_a_usage_plot_and_a_lane() {
     let dir = scratch_dir("html-repeated");

@@ -1,0 +1,292 @@
+//! The HTML report (`--html FILE`, `-o DIR`): one self-contained page a support
+//! engineer attaches to a case (`docs/report.md`).
+//!
+//! One file, CSS and SVG inline, nothing fetched, readable with JavaScript disabled
+//! (a few lines of inline script only sort task tables and open every event for
+//! printing). The page is a function of the analysis alone — no generation time — so
+//! the same input gives the same bytes. Large inputs stay usable: plots aggregate,
+//! per-event detail is collapsed and capped (the JSON document has everything).
+//!
+//! The markup is written with maud's `html!`: every spliced value is escaped unless it
+//! is wrapped in `PreEscaped`, which only the plotters SVG and the fixed style sheet
+//! and script are. Text goes through `t`, which also writes `'` as `&#39;` (the
+//! page's escaping since its first version; attributes are double-quoted, so maud's
+//! own escaping would be as safe). The newlines between block elements are written
+//! out so the page reads line by line.
+//!
+//! Layout, one file per part of the page: the skeleton (head, header, navigation,
+//! footer) here; `summary.rs` (cards, nodes, incidents, diagnoses) with `fleet.rs`
+//! (workloads across nodes) and `deaths.rs` (other deaths); `timeline.rs`;
+//! `workloads.rs` (one section per incident: facts, usage and fill plots) holding the
+//! kills of `events.rs` with their task tables (`task_table.rs`); `nodes.rs` (one section per node);
+//! `warnings.rs`. `context.rs` is what every section reads, `parts.rs` the pieces they
+//! share.
+
+mod context;
+mod deaths;
+mod events;
+mod fleet;
+mod nodes;
+mod parts;
+mod summary;
+mod task_table;
+mod timeline;
+mod warnings;
+mod workloads;
+
+use super::Render;
+use crate::model::Analysis;
+use context::Ctx;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use parts::plural;
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+pub struct Html;
+
+impl Render for Html {
+    fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(page(analysis).as_bytes())
+    }
+}
+
+/// The whole page.
+pub fn page(a: &Analysis) -> String {
+    let ctx = Ctx::new(a);
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            (head(&ctx)) "\n"
+            body {
+                "\n"
+                (header(&ctx))
+                (summary::section(&ctx))
+                (timeline::section(&ctx))
+                (workloads::section(&ctx))
+                (nodes::section(&ctx))
+                (warnings::section(a))
+                (footer())
+            }
+            "\n"
+        }
+        "\n"
+    }
+    .into_string()
+}
+
+// ------------------------------------------------------------------ escaping
+
+/// The characters [`escape`] replaces.
+const SPECIAL: [char; 5] = ['&', '<', '>', '"', '\''];
+
+/// Escapes text for HTML element content and attribute values (`&`, `<`, `>`, `"`
+/// and `'`). The plots escape their titles with it.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(SPECIAL) {
+        return Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 16);
+    escape_to(s, &mut o);
+    Cow::Owned(o)
+}
+
+/// [`escape`], appended to `o`.
+fn escape_to(s: &str, o: &mut String) {
+    let mut done = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let with = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The replaced bytes are ASCII: `i` and `i + 1` are character boundaries.
+        o.push_str(&s[done..i]);
+        o.push_str(with);
+        done = i + 1;
+    }
+    o.push_str(&s[done..]);
+}
+
+/// Text spliced into the page, escaped by [`escape`].
+struct Text<'a>(&'a str);
+
+/// `(t(s))` in `html!`: `s` as text or as an attribute value.
+fn t(s: &str) -> Text<'_> {
+    Text(s)
+}
+
+impl maud::Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        escape_to(self.0, buffer);
+    }
+}
+
+// ------------------------------------------------------------------ head, header, footer
+
+const CSS: &str = r#"
+:root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--bg2:#f5f6f8;--host:#d62728;--cgroup:#1f77b4;--other:#7f7f7f}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);margin:0 auto;max-width:1120px;padding:0 20px 40px}
+h1{font-size:24px;margin:24px 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:2px solid var(--line);padding-bottom:4px}
+h3{font-size:16px;margin:24px 0 6px}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all}
+nav{position:sticky;top:0;background:#fff;border-bottom:1px solid var(--line);padding:6px 0;z-index:1}
+nav a{margin-right:14px}
+a{color:#1a5fb4;text-decoration:none}a:hover{text-decoration:underline}
+.sub,.note{color:var(--muted)}
+.cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
+.card{background:var(--bg2);border-radius:6px;padding:8px 14px;min-width:120px}
+.card b{display:block;font-size:22px}
+table{border-collapse:collapse;margin:8px 0 14px;font-size:13px}
+th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
+td{white-space:pre-line}
+th{background:var(--bg2);font-weight:600}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.t{white-space:nowrap;font-variant-numeric:tabular-nums}
+table.kv th{background:none;color:var(--muted);font-weight:normal;white-space:nowrap}
+table.kv td{overflow-wrap:anywhere}
+table.wide{width:100%}table.wide th{width:14em}
+p.cap{font-weight:600;margin:10px 0 2px;overflow-wrap:anywhere}
+dl.stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:0 16px;margin:0 0 10px;font-size:13px}
+dl.stats div{display:flex;justify-content:space-between;border-bottom:1px solid var(--line);padding:2px 0}
+dl.stats dt{color:var(--muted)}dl.stats dd{margin:0;font-variant-numeric:tabular-nums}
+caption{text-align:left;font-weight:600;padding:2px 0}
+table.sortable th{cursor:pointer}
+tr.victim td{background:#fdecea;font-weight:600}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 20px}
+.kind{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}
+.kind-host{background:var(--host)}.kind-cgroup{background:var(--cgroup)}.kind-other{background:var(--other)}
+.badge{display:inline-block;border:1px solid var(--line);border-radius:3px;padding:0 5px;font-size:12px;margin-left:4px}
+.sev-critical,.sev-error,.sev-high{border-color:#d62728;color:#a51d1d}.sev-warning,.sev-medium{border-color:#e6a100;color:#8a5a00}
+details.event{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px}
+details.event>summary{cursor:pointer;padding:2px 0}
+details.event[open]>summary{border-bottom:1px solid var(--line);margin-bottom:6px}
+figure{margin:10px 0 18px}figure svg{width:100%;height:auto;display:block}
+figcaption{color:var(--muted);font-size:13px}
+ul.sources{margin:4px 0;padding-left:20px}
+.warn{color:#a51d1d}
+footer{margin-top:40px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:8px}
+@media print{nav{display:none}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure,table.kv,details.event{break-inside:avoid}a{color:inherit}details.event{border:none;padding:0}}
+"#;
+
+/// Sorts task tables by a clicked header; opens every event before printing.
+const SCRIPT: &str = r#"
+document.addEventListener('click',function(ev){
+  var th=ev.target.closest('table.sortable th');if(!th)return;
+  var t=th.closest('table'),b=t.tBodies[0],i=th.cellIndex,num=th.classList.contains('n');
+  var dir=th.getAttribute('data-dir')==='d'?'a':'d';th.setAttribute('data-dir',dir);
+  var rows=Array.prototype.slice.call(b.rows);
+  rows.sort(function(x,y){
+    var p=x.cells[i].getAttribute('data-v')||x.cells[i].textContent,q=y.cells[i].getAttribute('data-v')||y.cells[i].textContent;
+    var c=num?(Number(p)-Number(q)):p.localeCompare(q);return dir==='a'?c:-c;});
+  rows.forEach(function(r){b.appendChild(r);});
+});
+window.addEventListener('beforeprint',function(){
+  document.querySelectorAll('details').forEach(function(d){d.open=true;});
+});
+"#;
+
+fn head(ctx: &Ctx) -> Markup {
+    let a = ctx.a;
+    let title = format!(
+        "oomsift report: {} on {}",
+        plural(a.events.len(), "OOM kill", "OOM kills"),
+        node_names(a)
+    );
+    html! {
+        head {
+            "\n"
+            meta charset="utf-8"; "\n"
+            meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+            title { (t(&title)) } "\n"
+            style { (PreEscaped(CSS)) } "\n"
+        }
+    }
+}
+
+fn node_names(a: &Analysis) -> String {
+    let names: Vec<&str> = a.nodes.iter().filter_map(|n| n.name.as_deref()).collect();
+    match names.len() {
+        0 => "unnamed nodes".into(),
+        1..=3 => names.join(", "),
+        n => format!("{} nodes", n),
+    }
+}
+
+/// The heading, the inputs, and the navigation to the sections the page has.
+fn header(ctx: &Ctx) -> Markup {
+    let a = ctx.a;
+    let heading = format!(
+        "{} on {}",
+        plural(a.events.len(), "OOM kill", "OOM kills"),
+        node_names(a)
+    );
+    html! {
+        header {
+            "\n"
+            h1 { (t(&heading)) }
+            p.sub {
+                "Kernel OOM kills found by oomsift in "
+                @for (k, i) in a.inputs.iter().enumerate() {
+                    @if k > 0 { ", " }
+                    code { (t(&i.path)) } " (" (t(&i.layout)) ")"
+                }
+                @if a.inputs.is_empty() { "no readable input" }
+                "."
+            }
+            "\n"
+        }
+        "\n"
+        nav {
+            a href="#summary" { "Summary" }
+            a href="#timeline" { "Timeline" }
+            @if !ctx.workloads.is_empty() { a href="#workloads" { "Workloads" } }
+            @if (0..a.nodes.len()).any(|n| ctx.node_anchor(n).is_some()) {
+                a href="#nodes" { "Nodes" }
+            }
+            @if !a.warnings.is_empty() { a href="#warnings" { "Warnings" } }
+        }
+        "\n"
+    }
+}
+
+fn footer() -> Markup {
+    html! {
+        footer {
+            "Made by oomsift " (env!("CARGO_PKG_VERSION"))
+            " (document schema oomsift/1). Times are as the logs printed them, with their UTC offset where known. The JSON document ("
+            code { "--format json" }
+            ") has every field."
+        }
+        "\n"
+        script { (PreEscaped(SCRIPT)) }
+        "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert!(matches!(escape("plain"), Cow::Borrowed(_)));
+        assert_eq!(escape("é'ü<"), "é&#39;ü&lt;", "multibyte text kept around");
+    }
+
+    #[test]
+    fn spliced_text_is_escaped_like_escape() {
+        let hostile = "a\"b'c<d>e&f";
+        let page = html! { td title=(t(hostile)) { (t(hostile)) } }.into_string();
+        let e = escape(hostile);
+        assert_eq!(page, format!("<td title=\"{e}\">{e}</td>"));
+    }
+}

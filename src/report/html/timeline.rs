@@ -1,0 +1,156 @@
+//! The timeline: every kill (and other death) on one time axis, one row per node, and
+//! the workloads killed more than once, one row each.
+
+use super::context::Ctx;
+use super::parts::{figure, plural};
+use super::t;
+use crate::report::plots::{self, Mark, TimeAxis};
+use crate::report::view::{Instant, Kind, instant};
+use maud::{Markup, html};
+use std::collections::BTreeMap;
+
+/// Rows of the timeline (nodes) and of the repeated-kills chart (workloads).
+const MAX_TIMELINE_ROWS: usize = 40;
+const MAX_LANES: usize = 15;
+
+pub(super) fn section(ctx: &Ctx) -> Markup {
+    let mut timed: Vec<Instant> = ctx.times.iter().flatten().copied().collect();
+    timed.extend(
+        ctx.a
+            .other_deaths
+            .iter()
+            .filter_map(|d| instant(d.time.as_deref())),
+    );
+    let untimed = ctx.times.iter().filter(|t| t.is_none()).count();
+    html! {
+        section id="timeline" {
+            "\n" h2 { "Timeline" } "\n"
+            @if let Some(axis) = TimeAxis::new(&timed) {
+                (node_timeline(ctx, &axis))
+                (repeated_kills(ctx, &axis))
+                @if untimed > 0 {
+                    p.note {
+                        (t(&format!("{} without a date not shown.", plural(untimed, "kill", "kills"))))
+                    }
+                }
+            } @else {
+                p.note {
+                    "No kill has a date (only uptimes were logged, and the boot time is unknown): nothing to place on a time axis."
+                }
+            }
+        }
+        "\n"
+    }
+}
+
+/// Every kill on the time axis, one row per node (nodes past the cap share a row).
+fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row_of: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    let nodes = ctx.a.events.iter().map(|e| e.node.as_deref()).chain(
+        ctx.a
+            .other_deaths
+            .iter()
+            .filter(|d| d.time.is_some())
+            .map(|d| d.node.as_deref()),
+    );
+    for node in nodes {
+        if row_of.contains_key(&node) {
+            continue;
+        }
+        if rows.len() < MAX_TIMELINE_ROWS {
+            row_of.insert(node, rows.len());
+            let kills = ctx
+                .a
+                .events
+                .iter()
+                .filter(|e| e.node.as_deref() == node)
+                .count();
+            rows.push(format!("{} ×{kills}", node.unwrap_or("(unknown node)")));
+        } else {
+            if rows.len() == MAX_TIMELINE_ROWS {
+                rows.push("(more nodes)".into());
+            }
+            row_of.insert(node, MAX_TIMELINE_ROWS);
+        }
+    }
+    let marks: Vec<Mark> = ctx
+        .a
+        .events
+        .iter()
+        .zip(&ctx.times)
+        .filter_map(|(e, t)| {
+            Some(Mark {
+                secs: t.as_ref()?.secs,
+                row: row_of[&e.node.as_deref()],
+                kind: Kind::of(e),
+            })
+        })
+        .collect();
+    // Other deaths first, so the kills are drawn over them.
+    let marks: Vec<Mark> = ctx
+        .a
+        .other_deaths
+        .iter()
+        .filter_map(|d| {
+            Some(Mark {
+                secs: instant(d.time.as_deref())?.secs,
+                row: row_of[&d.node.as_deref()],
+                kind: Kind::Death,
+            })
+        })
+        .chain(marks)
+        .collect();
+    figure(
+        plots::timeline("OOM kills by node over time", &rows, &marks, axis),
+        "Every kill on one time axis, one row per node: triangles are host (global) OOM kills, circles cgroup (limit) kills, purple squares the other deaths (evictions, oomd and unit kills, panics) and Kubernetes' reports. Marks closer than a pixel share one.",
+    )
+}
+
+/// Workloads killed more than once, one row each: repeated kills at a glance.
+fn repeated_kills(ctx: &Ctx, axis: &TimeAxis) -> Markup {
+    let repeated: Vec<usize> = (0..ctx.workloads.len())
+        .filter(|&w| ctx.workloads[w].events.len() > 1)
+        .take(MAX_LANES)
+        .collect();
+    if repeated.is_empty() {
+        return html! { p.note { "No workload was killed more than once." } };
+    }
+    let rows: Vec<String> = repeated
+        .iter()
+        .map(|&w| {
+            let wl = &ctx.workloads[w];
+            format!("{} ×{}", plots::shorten(&wl.label, 36), wl.events.len())
+        })
+        .collect();
+    let mut marks = Vec::new();
+    for (row, &w) in repeated.iter().enumerate() {
+        for &i in &ctx.workloads[w].events {
+            if let Some(t) = ctx.times[i] {
+                marks.push(Mark {
+                    secs: t.secs,
+                    row,
+                    kind: Kind::of(&ctx.a.events[i]),
+                });
+            }
+        }
+    }
+    let more = ctx
+        .workloads
+        .iter()
+        .filter(|w| w.events.len() > 1)
+        .count()
+        .saturating_sub(MAX_LANES);
+    let mut caption =
+        "Workloads killed more than once, most kills first, one row each.".to_string();
+    if more > 0 {
+        caption.push_str(&format!(
+            " {} more not shown.",
+            plural(more, "workload", "workloads")
+        ));
+    }
+    figure(
+        plots::timeline("Repeated kills by workload", &rows, &marks, axis),
+        &caption,
+    )
+}
