@@ -221,6 +221,17 @@ fn check(name: &str) {
                     Some(b) => std::fs::write(&p, b).unwrap(),
                 }
             }
+            // A real sosreport's top-level links (`dmesg` → `sos_commands/kernel/dmesg`):
+            // an archive holds them as links, which are not read; on disk the link is
+            // the same log, read once.
+            #[cfg(unix)]
+            if dir.join("sos_commands/kernel/dmesg").is_file() {
+                std::os::unix::fs::symlink(
+                    "sos_commands/kernel/dmesg",
+                    d.join(&prefix).join("dmesg"),
+                )
+                .unwrap();
+            }
             inputs.push(d);
         }
         let plain = tar(&members);

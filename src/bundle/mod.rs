@@ -293,6 +293,7 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
     let mut files = Vec::new();
     let mut skipped_dirs = Vec::new();
     let mut errors = Vec::new();
+    let mut links = Vec::new();
     walk(
         &Walk {
             root: &canon,
@@ -304,9 +305,25 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
             files: &mut files,
             skipped_dirs: &mut skipped_dirs,
             errors: &mut errors,
+            links: &mut links,
         },
         &mut Default::default(),
     );
+    // A link to a log that is itself in the input (a sosreport's top-level `dmesg`)
+    // is that log: scanned once, as in an archive, where links are not members.
+    let listed: std::collections::BTreeSet<&Path> =
+        files.iter().map(|(p, _)| p.as_path()).collect();
+    let dups: std::collections::BTreeSet<PathBuf> = links
+        .iter()
+        .filter(|(link, target)| {
+            listed.contains(target.as_path())
+                && link.strip_prefix(&canon).is_ok_and(|r| {
+                    matches!(by_path(&r.to_string_lossy()), Kind::Log | Kind::MaybeLog)
+                })
+        })
+        .map(|(link, _)| link.clone())
+        .collect();
+    files.retain(|(p, _)| !dups.contains(p));
     let roots = NodeRoots::new(
         files
             .iter()
@@ -420,9 +437,12 @@ struct Walk<'a> {
 }
 
 /// What the walk found: files (path on disk, path inside the input), folders not
-/// walked (`node/proc/`: they still tell node roots and layouts), listing errors.
+/// walked (`node/proc/`: they still tell node roots and layouts), listing errors, and
+/// which files are links.
 struct Listing<'a> {
     files: &'a mut Vec<(PathBuf, String)>,
+    /// (link, its target) of the files that are links.
+    links: &'a mut Vec<(PathBuf, PathBuf)>,
     skipped_dirs: &'a mut Vec<String>,
     errors: &'a mut Vec<(String, String)>,
 }
@@ -485,6 +505,7 @@ fn walk(
                 && (target.starts_with(confine)
                     || top && classify::named_like_archive(&target.to_string_lossy()))
             {
+                out.links.push((path.clone(), target));
                 out.files.push((path, rel));
             } else if top
                 && target.is_dir()
