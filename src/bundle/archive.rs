@@ -3,11 +3,14 @@
 //! tarball holding one sosreport per node). Nothing is extracted to disk.
 //!
 //! A compressed tar must be decoded in order, so for archives discovery, reading and
-//! scanning interleave: each member is classified by its path as it streams past;
-//! logs (and members whose first 64 KiB look like logs) are scanned as a stream in
-//! bounded memory ([`crate::scan::scan_stream`]); small node-fact and cgroup files
-//! are buffered in a [`MemTree`]; everything else streams past unread. Member names
-//! are never used as file system paths (`..` and leading `/` are dropped from them).
+//! scanning interleave: each member is classified as it streams past, by the rules a
+//! directory's files are classified by ([`super::classify`]); logs (and members whose
+//! first 64 KiB look like logs) are handed to a [`LogSink`] as a reader (the driver
+//! scans them as a stream, in bounded memory); node-fact and cgroup files are buffered
+//! in a [`MemTree`], pod files read whole; everything else streams past unread. Once
+//! the archive is read, members are grouped by the node roots of all its paths.
+//! Member names are never used as file system paths (`..` and leading `/` are
+//! dropped from them).
 //!
 //! A damaged archive yields every event read before the damage and a warning naming
 //! the member and the offset.
@@ -78,8 +81,7 @@ struct Member<T> {
     scan: T,
 }
 
-/// One node's members: sources and their scans, files skipped with a reason, pod
-/// files, container log paths.
+/// One node's members: its logs with their scans, and files skipped with a reason.
 struct NodeFiles<T> {
     members: Vec<Member<T>>,
     skipped: Vec<(String, String)>,

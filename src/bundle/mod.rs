@@ -1,11 +1,16 @@
-//! What was handed in: each input path becomes a [`Bundle`] (a directory — an
-//! unpacked sosreport, a copy of `/var/log`, a folder of node logs — or one loose
-//! file), its log sources found by path and, failing that, by content, and its node
-//! facts read from the files that hold them.
+//! What was handed in: each input path becomes one or more [`Bundle`]s (a directory —
+//! an unpacked sosreport, a copy of `/var/log`, a folder of node logs — one per node
+//! root in it, a loose file, the nodes of an archive or of standard input), their log
+//! sources found by path and, failing that, by content ([`classify`], with a
+//! [`classify::Sniffer`] handed in by the driver), their node facts read from the files
+//! that hold them, and their pod files read whole (parsed by `k8s`). This stage never
+//! scans a log: files on disk are listed as [`SourceFile`]s, logs streamed from an
+//! archive or standard input are handed to a [`LogSink`].
 //!
-//! Directories are walked in sorted order without following directory links;
-//! file links are followed only when they stay inside the bundle. `proc/`, `sys/`
-//! and `dev/` trees are not walked for logs (facts are read from them by name).
+//! [`plan`] only lists: directories are walked in sorted order without following
+//! directory links; file links are followed only when they stay inside the bundle.
+//! `proc/`, `sys/` and `dev/` trees are not walked for logs (facts are read from them
+//! by name). Files are read when their unit runs ([`DirNode::read`], [`read_file`]).
 
 pub mod archive;
 pub mod classify;
