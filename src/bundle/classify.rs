@@ -85,7 +85,7 @@ pub fn by_path(rel: &str) -> Kind {
         Kind::ContainerLog
     } else if let Some(k) = names_file(rel) {
         Kind::Pod(k)
-    } else if name.starts_with("memory.") || name == "cgroup.controllers" {
+    } else if cgroup_file(name) {
         Kind::Cgroup
     } else if fact_suffix(rel).is_some() {
         Kind::Fact
@@ -129,6 +129,16 @@ pub fn by_content(kind: Kind, head: &[u8], explicit: bool, sniff: &dyn Sniffer) 
         }
         _ => Verdict::Ignore,
     }
+}
+
+/// A cgroup memory interface file (`memory.max`, `memory.limit_in_bytes`,
+/// `cgroup.controllers`), not a log someone named `memory.log`.
+fn cgroup_file(name: &str) -> bool {
+    name == "cgroup.controllers"
+        || name.strip_prefix("memory.").is_some_and(|rest| {
+            let ext = rest.rsplit('.').next().unwrap_or(rest);
+            !rest.is_empty() && !matches!(ext, "log" | "txt" | "gz" | "xz" | "zst" | "json" | "out")
+        })
 }
 
 fn is_journal_file(name: &str) -> bool {
@@ -346,6 +356,10 @@ mod tests {
             ),
             ("host-collectors/journald/kernel.txt", Kind::Log),
             (".git/objects/ab/cdef", Kind::Ignored),
+            ("memory.max", Kind::Cgroup),
+            ("kubepods/burstable/memory.events.local", Kind::Cgroup),
+            ("logs/memory.log", Kind::MaybeLog),
+            ("logs/memory.txt.gz", Kind::MaybeLog),
         ];
         for wrapper in [
             "",
