@@ -153,7 +153,7 @@ impl Format {
 pub struct AnalyzeArgs {
     /// Log files (plain or .gz/.xz/.zst), archives (.tar, .tar.gz, .tar.xz, .tar.zst, .zip)
     /// and directories (sosreport, must-gather, support bundle, /var/log copy, node logs);
-    /// `-` reads a log from standard input (`journalctl -k | oomsift analyze -`).
+    /// `-` reads a log or an archive from standard input (`journalctl -k | oomsift analyze -`).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
     #[command(flatten)]

@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage, types flowing one way:
 //!
 //! 1. [`bundle`] — what was handed in: each input becomes a `Bundle` of `SourceFile`s
-//!    (found by path, else by content) and its node facts.
+//!    (classified by path, else by content, with a sniffer handed in by the driver),
+//!    its node facts and its pod files; archive and stdin logs are handed to a sink.
 //! 2. [`source`] — the bytes of one file: mmap with read fallback, gzip streams.
 //! 3. [`envelope`] — how a line was recorded (syslog, dmesg, journal …) → `Record`.
 //! 4. [`kernel`] — what the kernel said: line variants, the prefilter-driven scanner
@@ -12,12 +13,14 @@
 //! 6. [`analysis`] — node names, absolute times, dedup across sources → `Analysis`.
 //! 7. [`report`] — JSON and the terminal summary.
 //!
-//! [`run`] drives the stages; `main.rs` only maps its outcome to an exit status.
+//! [`run`] drives the stages (the glue between bundle and the scan, k8s and analysis
+//! stages is in `driver`); `main.rs` only maps its outcome to an exit status.
 
 pub mod analysis;
 pub mod bundle;
 pub mod cli;
 pub mod clock;
+mod driver;
 pub mod envelope;
 pub mod k8s;
 pub mod kernel;
@@ -30,9 +33,7 @@ pub mod userspace;
 pub mod util;
 
 use analysis::{Analysis, Analyzed, TimeOptions, Warning};
-use bundle::{Bundle, BundleKind, Discovered};
-use rayon::prelude::*;
-use scan::{SourceScan, scan_source};
+use driver::{Work, analyze_work};
 
 /// What to analyze and how.
 #[derive(Debug, Clone, Default)]
@@ -157,17 +158,6 @@ pub fn run_streaming(
     Ok(analysis::analyze(analyzed, failed, cfg.time))
 }
 
-/// A unit of work: files on disk to scan, an archive to stream, or standard input.
-enum Work {
-    Disk(Box<Bundle>),
-    Archive {
-        path: std::path::PathBuf,
-        display: String,
-    },
-    /// `-`: a log (plain or compressed) piped in.
-    Stdin,
-}
-
 /// The units of work in input order (this shard's only), the inputs that could not
 /// be read, and the first error to report when nothing can be analyzed.
 fn plan(cfg: &Config) -> (Vec<Work>, Vec<Warning>, Option<String>) {
@@ -186,33 +176,11 @@ fn plan(cfg: &Config) -> (Vec<Work>, Vec<Warning>, Option<String>) {
             }
             continue;
         }
-        match bundle::discover(input) {
-            Ok(found) => {
-                for d in found {
-                    match d {
-                        Discovered::Bundle(b)
-                            if b.kind == BundleKind::File && b.sources.is_empty() =>
-                        {
-                            let why = b
-                                .errors
-                                .iter()
-                                .chain(&b.skipped)
-                                .map(|(_, m)| m.clone())
-                                .next()
-                                .unwrap_or_else(|| "not a log file".into());
-                            first_error.get_or_insert_with(|| format!("{input}: {why}"));
-                            failed.push(Warning {
-                                file: input.clone(),
-                                message: why,
-                            });
-                        }
-                        Discovered::Bundle(b) => work.push(Work::Disk(b)),
-                        Discovered::Archive { path, display } => {
-                            work.push(Work::Archive { path, display })
-                        }
-                    }
-                }
-            }
+        // Listing only (files are read when their unit runs), yet guarded too.
+        let listed = std::panic::catch_unwind(|| bundle::plan(input))
+            .unwrap_or_else(|_| Err(format!("{input}: internal error (panic) while listing")));
+        match listed {
+            Ok(found) => work.extend(found.into_iter().map(Work::from)),
             Err(e) => {
                 first_error.get_or_insert_with(|| e.clone());
                 failed.push(Warning {
@@ -269,7 +237,7 @@ fn lighten(units: &mut [Analyzed], keep: Keep) {
         }
         if !keep.events {
             a.snapshots = Vec::new();
-            a.bundle.names = Default::default();
+            a.names = Default::default();
         }
     }
 }
@@ -356,47 +324,4 @@ fn analyze_in_order(
             .map(|r| r.unwrap_or_else(|| Err("a worker thread failed".into())))
             .collect()
     })
-}
-
-impl Work {
-    fn name(&self) -> &str {
-        match self {
-            Work::Disk(b) => &b.input,
-            Work::Archive { display, .. } => display,
-            Work::Stdin => "-",
-        }
-    }
-
-    /// Bytes to read (for progress).
-    fn bytes(&self) -> u64 {
-        let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
-        match self {
-            Work::Disk(b) => b.sources.iter().map(|s| size(&s.path)).sum(),
-            Work::Archive { path, .. } => size(path),
-            Work::Stdin => 0,
-        }
-    }
-}
-
-fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
-    match w {
-        Work::Disk(b) => {
-            let scans: Vec<SourceScan> = b.sources.par_iter().map(scan_source).collect();
-            let snapshots = match &b.root {
-                Some(root) => k8s::cgroup_snapshot::discover(
-                    &bundle::tree::DiskTree(root.clone()),
-                    "",
-                    &b.input,
-                ),
-                None => Vec::new(),
-            };
-            Ok(vec![Analyzed {
-                bundle: *b,
-                scans,
-                snapshots,
-            }])
-        }
-        Work::Archive { path, display } => bundle::archive::read(&path, &display),
-        Work::Stdin => bundle::stdin::read(),
-    }
 }

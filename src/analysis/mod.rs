@@ -34,13 +34,14 @@ pub struct TimeOptions {
     pub bundle_date: Option<(i32, u8, u8)>,
 }
 
-/// A bundle with what its sources yielded (`scans` in the order of `bundle.sources`)
-/// and its cgroup snapshots.
+/// A bundle with what its sources yielded (`scans` in the order of `bundle.sources`),
+/// its cgroup snapshots and the names its pod files and container log paths tell.
 #[derive(Clone)]
 pub struct Analyzed {
     pub bundle: Bundle,
     pub scans: Vec<SourceScan>,
     pub snapshots: Vec<CgroupSnapshot>,
+    pub names: NameIndex,
 }
 
 /// Builds the analysis from the analyzed bundles.
@@ -57,9 +58,10 @@ pub fn analyze(
     let mut cgroups: Vec<CgroupSnapshot> = Vec::new();
     let mut names = NameIndex::default();
     for Analyzed {
-        bundle: mut b,
+        bundle: b,
         scans,
         snapshots,
+        names: bundle_names,
     } in analyzed
     {
         let boot = boot_epoch(&b.facts, scans.iter().flat_map(|s| &s.events));
@@ -120,7 +122,7 @@ pub fn analyze(
             s
         }));
         per_bundle.push(events);
-        names.merge(std::mem::take(&mut b.names));
+        names.merge(bundle_names);
         bundles.push(b);
     }
     let mut events: Vec<OomEvent> = per_bundle.into_iter().flat_map(dedup::dedup).collect();

@@ -3,28 +3,29 @@
 //! tarball holding one sosreport per node). Nothing is extracted to disk.
 //!
 //! A compressed tar must be decoded in order, so for archives discovery, reading and
-//! scanning interleave: each member is classified by its path as it streams past;
-//! logs (and members whose first 64 KiB look like logs) are scanned as a stream in
-//! bounded memory ([`crate::scan::scan_stream`]); small node-fact and cgroup files
-//! are buffered in a [`MemTree`]; everything else streams past unread. Member names
-//! are never used as file system paths (`..` and leading `/` are dropped from them).
+//! scanning interleave: each member is classified as it streams past, by the rules a
+//! directory's files are classified by ([`super::classify`]); logs (and members whose
+//! first 64 KiB look like logs) are handed to a [`LogSink`] as a reader (the driver
+//! scans them as a stream, in bounded memory); node-fact and cgroup files are buffered
+//! in a [`MemTree`], pod files read whole; everything else streams past unread. Once
+//! the archive is read, members are grouped by the node roots of all its paths.
+//! Member names are never used as file system paths (`..` and leading `/` are
+//! dropped from them).
 //!
 //! A damaged archive yields every event read before the damage and a warning naming
 //! the member and the offset.
 
+use super::classify::{Kind, Sniffer, Verdict, as_listed, by_content, by_path};
 use super::facts;
 use super::tree::{MemTree, join};
-use super::{
-    Bundle, BundleKind, Layout, SourceFile, log_by_name, looks_like_log, node_root, rotation_date,
-};
-use crate::analysis::Analyzed;
-use crate::envelope::FileFormat;
-use crate::k8s::cgroup_snapshot;
-use crate::scan::SourceScan;
-use crate::source::{self, Compression, guarded_decoder, is_binary, is_tar, is_zip, read_full};
+use super::{Bundle, BundleKind, Layout, LogSink, PodFile, SourceFile, Streamed, rotation_date};
+use crate::source::{self, Compression, guarded_decoder, is_tar, is_zip, read_full};
 use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
+use std::sync::Arc;
+
+pub use super::classify::named_like_archive;
 
 /// How deep archives may nest.
 const MAX_DEPTH: usize = 4;
@@ -65,16 +66,6 @@ fn one_line(msg: &str) -> String {
     out
 }
 
-/// A name that only an archive has (`.tar`, `.tar.gz`, `.tgz`, `.tar.xz`, `.txz`,
-/// `.tar.zst`, `.tzst`, `.zip`).
-pub fn named_like_archive(name: &str) -> bool {
-    const EXT: &[&str] = &[
-        ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".zip",
-    ];
-    let lower = name.to_ascii_lowercase();
-    EXT.iter().any(|e| lower.ends_with(e))
-}
-
 fn is_zip_file(path: &Path) -> bool {
     let mut magic = [0u8; 4];
     std::fs::File::open(path)
@@ -82,39 +73,60 @@ fn is_zip_file(path: &Path) -> bool {
         .is_ok_and(|n| n == 4 && is_zip(&magic))
 }
 
-/// One node's sources, their scans, and the files skipped with a reason.
-type NodeFiles = (Vec<SourceFile>, Vec<SourceScan>, Vec<(String, String)>);
-
-/// A scanned log member.
-struct Member {
+/// A log member, read.
+struct Member<T> {
     /// The member path (sanitized).
     full: String,
     src: SourceFile,
-    scan: SourceScan,
+    scan: T,
 }
 
-struct Reader<'a> {
+/// One node's members: its logs with their scans, and files skipped with a reason.
+struct NodeFiles<T> {
+    members: Vec<Member<T>>,
+    skipped: Vec<(String, String)>,
+}
+
+impl<T> Default for NodeFiles<T> {
+    fn default() -> Self {
+        NodeFiles {
+            members: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+}
+
+struct Reader<'a, S: LogSink> {
     archive_path: &'a Path,
     display: String,
     tree: MemTree,
-    /// Every member path seen (for node roots and layouts).
+    /// Every member path seen, as the directory walk would list it (for node roots
+    /// and layouts).
     paths: Vec<String>,
-    members: Vec<Member>,
+    members: Vec<Member<S::Scan>>,
     /// (member path, message) of members skipped with a reason.
     skipped: Vec<(String, String)>,
-    nested: Vec<Analyzed>,
+    nested: Vec<Streamed<S::Scan>>,
     errors: Vec<(String, String)>,
     depth: usize,
-    names: crate::k8s::names::NameIndex,
-    name_files: Vec<(String, super::NamesFile, String, Vec<u8>)>,
+    pod_files: Vec<PodFile>,
+    container_logs: Vec<String>,
+    sink: &'a mut S,
+    sniff: &'a dyn Sniffer,
 }
 
-/// Reads the archive at `path` (reported as `display`) into one analyzed bundle per
-/// node it holds. `Err` when it cannot be opened at all.
-pub fn read(path: &Path, display: &str) -> Result<Vec<Analyzed>, String> {
+/// Reads the archive at `path` (reported as `display`) into one bundle per node it
+/// holds, each log handed to `sink` as it streams past. `Err` when it cannot be
+/// opened at all.
+pub fn read<S: LogSink>(
+    path: &Path,
+    display: &str,
+    sink: &mut S,
+    sniff: &dyn Sniffer,
+) -> Result<Vec<Streamed<S::Scan>>, String> {
     let file = std::fs::File::open(path)
         .map_err(|e| format!("{display}: cannot read: {}", crate::util::io_reason(&e)))?;
-    let mut r = Reader::new(path, display, 0);
+    let mut r = Reader::new(path, display, 0, sink, sniff);
     if is_zip_file(path) {
         r.zip_file(file);
     } else {
@@ -143,8 +155,45 @@ pub fn read(path: &Path, display: &str) -> Result<Vec<Analyzed>, String> {
     Ok(r.finish())
 }
 
-impl<'a> Reader<'a> {
-    fn new(archive_path: &'a Path, display: &str, depth: usize) -> Reader<'a> {
+/// Reads a (decompressed) tar stream, as [`read`] does a file.
+pub(crate) fn read_tar_stream<S: LogSink>(
+    r: Box<dyn Read + '_>,
+    path: &Path,
+    display: &str,
+    sink: &mut S,
+    sniff: &dyn Sniffer,
+) -> Vec<Streamed<S::Scan>> {
+    let mut rd = Reader::new(path, display, 0, sink, sniff);
+    rd.tar(r);
+    rd.finish()
+}
+
+/// Reads a zip held in memory, as [`read`] does a file.
+pub(crate) fn read_zip_bytes<S: LogSink>(
+    buf: Vec<u8>,
+    path: &Path,
+    display: &str,
+    sink: &mut S,
+    sniff: &dyn Sniffer,
+) -> Vec<Streamed<S::Scan>> {
+    let mut rd = Reader::new(path, display, 0, sink, sniff);
+    match zip::ZipArchive::new(Cursor::new(buf)) {
+        Ok(mut z) => rd.zip_entries(&mut z),
+        Err(e) => rd
+            .errors
+            .push((rd.display.clone(), format!("damaged zip: {e}"))),
+    }
+    rd.finish()
+}
+
+impl<'a, S: LogSink> Reader<'a, S> {
+    fn new(
+        archive_path: &'a Path,
+        display: &str,
+        depth: usize,
+        sink: &'a mut S,
+        sniff: &'a dyn Sniffer,
+    ) -> Reader<'a, S> {
         Reader {
             archive_path,
             display: display.to_string(),
@@ -152,11 +201,13 @@ impl<'a> Reader<'a> {
             paths: Vec::new(),
             members: Vec::new(),
             skipped: Vec::new(),
-            names: Default::default(),
-            name_files: Vec::new(),
+            pod_files: Vec::new(),
+            container_logs: Vec::new(),
             nested: Vec::new(),
             errors: Vec::new(),
             depth,
+            sink,
+            sniff,
         }
     }
 
@@ -300,26 +351,43 @@ impl<'a> Reader<'a> {
         size: u64,
         mtime: Option<i64>,
     ) -> io::Result<()> {
-        self.paths.push(rel.to_string());
-        self.names.log_path(rel);
-        if super::container_log(rel) {
-            return Ok(());
+        self.paths.push(as_listed(rel).to_string());
+        let kind = by_path(rel);
+        match kind {
+            Kind::ContainerLog => self.container_logs.push(rel.to_string()),
+            Kind::Pod(kind) if size <= MAX_NAMES_FILE => {
+                let mut bytes = Vec::with_capacity(size as usize);
+                r.take(MAX_NAMES_FILE).read_to_end(&mut bytes)?;
+                let display = self.member_display(rel);
+                self.pod_files.push(PodFile {
+                    kind,
+                    display,
+                    bytes,
+                });
+            }
+            // Read as the directory walk reads them: their first MiB.
+            Kind::Fact | Kind::Cgroup => {
+                let mut v = Vec::with_capacity(size.min(MAX_SMALL) as usize);
+                r.take(MAX_SMALL).read_to_end(&mut v)?;
+                self.tree.files.insert(rel.to_string(), v);
+            }
+            Kind::Log | Kind::MaybeLog | Kind::Skipped(_) => {
+                return self.maybe_log_or_archive(r, rel, size, mtime, kind);
+            }
+            Kind::Pod(_) | Kind::Ignored => {}
         }
-        if let Some(kind) = node_relative(rel).iter().find_map(|p| super::names_file(p))
-            && size <= MAX_NAMES_FILE
-        {
-            let mut v = Vec::with_capacity(size as usize);
-            r.take(MAX_NAMES_FILE).read_to_end(&mut v)?;
-            self.name_files
-                .push((rel.to_string(), kind, self.member_display(rel), v));
-            return Ok(());
-        }
-        if size <= MAX_SMALL && node_relative(rel).iter().any(|p| wanted_small(p)) {
-            let mut v = Vec::with_capacity(size as usize);
-            r.take(MAX_SMALL).read_to_end(&mut v)?;
-            self.tree.files.insert(rel.to_string(), v);
-            return Ok(());
-        }
+        Ok(())
+    }
+
+    /// A member that may be a log, or an archive (told by its first bytes).
+    fn maybe_log_or_archive(
+        &mut self,
+        r: &mut dyn Read,
+        rel: &str,
+        size: u64,
+        mtime: Option<i64>,
+        kind: Kind,
+    ) -> io::Result<()> {
         let mut head = vec![0u8; HEAD];
         let n = read_full(r, &mut head)?;
         head.truncate(n);
@@ -337,6 +405,7 @@ impl<'a> Reader<'a> {
                 rel,
                 comp,
                 mtime,
+                kind,
             );
         }
         let mut dec = guarded_decoder(Cursor::new(head).chain(r), comp)?;
@@ -352,6 +421,7 @@ impl<'a> Reader<'a> {
             rel,
             comp,
             mtime,
+            kind,
         )
     }
 
@@ -362,57 +432,31 @@ impl<'a> Reader<'a> {
         rel: &str,
         comp: Compression,
         mtime: Option<i64>,
+        kind: Kind,
     ) -> io::Result<()> {
-        let is_fact = |p: &str| {
-            facts::FACT_FILES.contains(&p) || p.starts_with("sys/") || p.starts_with("proc/")
-        };
-        let inner = rel.strip_prefix(&node_root(rel)).unwrap_or(rel);
-        if node_relative(rel).iter().any(|p| is_fact(p)) {
-            return Ok(());
-        }
-        let by_name = log_by_name(inner);
-        if inner.ends_with(".journal") || inner.ends_with(".journal~") {
-            self.skipped.push((
-                rel.to_string(),
-                "binary systemd journal skipped: export it with `journalctl --file FILE -o export` and analyze the export".into(),
-            ));
-            return Ok(());
-        }
-        if is_binary(head) {
-            if by_name {
-                self.skipped.push((
-                    rel.to_string(),
-                    "binary file skipped (not a text log)".into(),
-                ));
+        match by_content(kind, head, false, self.sniff) {
+            Verdict::Ignore => {}
+            Verdict::Skip(why) => self.skipped.push((rel.to_string(), why.into())),
+            Verdict::Scan => {
+                let display = self.member_display(rel);
+                // `rel` is made relative to the node root once all roots are known.
+                let src = SourceFile::new(
+                    self.archive_path.to_path_buf(),
+                    display,
+                    rel,
+                    comp,
+                    head,
+                    mtime,
+                    self.sniff,
+                );
+                let scan = self.sink.log(&src, r);
+                self.members.push(Member {
+                    full: rel.to_string(),
+                    src,
+                    scan,
+                });
             }
-            return Ok(());
         }
-        if !(by_name || looks_like_log(head)) {
-            return Ok(());
-        }
-        let display = self.member_display(rel);
-        let format = FileFormat::sniff(head);
-        let kubelet = inner.contains("kubelet");
-        let mut names = crate::k8s::names::NameIndex::default();
-        let mut scan = crate::scan::scan_stream_with(r, &display, format, |chunk| {
-            if kubelet {
-                names.scan_kubelet(chunk);
-            }
-        });
-        scan.names = names;
-        let src = SourceFile::new(
-            self.archive_path.to_path_buf(),
-            display,
-            inner,
-            comp,
-            head,
-            mtime,
-        );
-        self.members.push(Member {
-            full: rel.to_string(),
-            src,
-            scan,
-        });
         Ok(())
     }
 
@@ -420,7 +464,14 @@ impl<'a> Reader<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(io::Error::other("archives nested too deeply"));
         }
-        let mut sub = Reader::new(self.archive_path, &self.member_display(rel), self.depth + 1);
+        let display = self.member_display(rel);
+        let mut sub = Reader::new(
+            self.archive_path,
+            &display,
+            self.depth + 1,
+            &mut *self.sink,
+            self.sniff,
+        );
         sub.tar(r);
         self.nested.extend(sub.finish());
         Ok(())
@@ -437,7 +488,14 @@ impl<'a> Reader<'a> {
         }
         let mut buf = Vec::with_capacity(size as usize);
         (&mut r).take(MAX_NESTED_ZIP).read_to_end(&mut buf)?;
-        let mut sub = Reader::new(self.archive_path, &self.member_display(rel), self.depth + 1);
+        let display = self.member_display(rel);
+        let mut sub = Reader::new(
+            self.archive_path,
+            &display,
+            self.depth + 1,
+            &mut *self.sink,
+            self.sniff,
+        );
         match zip::ZipArchive::new(Cursor::new(buf)) {
             Ok(mut z) => sub.zip_entries(&mut z),
             Err(e) => sub
@@ -448,51 +506,54 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// One analyzed bundle per node root seen (facts and cgroups from the buffered
-    /// files), then the nested archives' bundles. A path belongs to the longest node
-    /// root (found by [`node_root`] over all paths) it starts with, so files at the top
-    /// of a node (`sosreport-x/version.txt`) join their node.
-    fn finish(mut self) -> Vec<Analyzed> {
-        let roots = super::NodeRoots::new(self.paths.iter().map(String::as_str));
+    /// One bundle per node root seen (facts from the buffered files), then the
+    /// nested archives' bundles. Node roots are those of the directory walk
+    /// ([`super::classify::NodeRoots`] over every member path).
+    fn finish(mut self) -> Vec<Streamed<S::Scan>> {
+        let roots = super::classify::NodeRoots::new(self.paths.iter().map(String::as_str));
         let root_of = |p: &str| roots.of(p);
         let mut layouts: BTreeMap<String, Layout> = BTreeMap::new();
         for p in &self.paths {
             let r = root_of(p);
-            let l = Layout::of_path(&p[r.len()..]);
+            let l = Layout::of_path(p.strip_prefix(r.as_str()).unwrap_or(p));
             let e = layouts.entry(r).or_default();
             *e = (*e).max(l);
         }
-        let mut groups: BTreeMap<String, NodeFiles> = BTreeMap::new();
-        for m in std::mem::take(&mut self.members) {
+        let mut groups: BTreeMap<String, NodeFiles<S::Scan>> = BTreeMap::new();
+        for mut m in std::mem::take(&mut self.members) {
             let r = root_of(&m.full);
-            let mut src = m.src;
-            src.rel = m.full[r.len()..].to_string();
-            src.rotation_date = rotation_date(&src.rel);
-            let g = groups.entry(r).or_default();
-            g.0.push(src);
-            g.1.push(m.scan);
+            m.src.rel = m
+                .full
+                .strip_prefix(r.as_str())
+                .unwrap_or(&m.full)
+                .to_string();
+            m.src.rotation_date = rotation_date(&m.src.rel);
+            groups.entry(r).or_default().members.push(m);
         }
         for (p, msg) in std::mem::take(&mut self.skipped) {
             let shown = self.member_display(&p);
-            groups.entry(root_of(&p)).or_default().2.push((shown, msg));
+            groups
+                .entry(root_of(&p))
+                .or_default()
+                .skipped
+                .push((shown, msg));
         }
+        let tree = Arc::new(std::mem::take(&mut self.tree));
         let mut out = Vec::new();
         let mut errors = std::mem::take(&mut self.errors);
         for (root, layout) in &layouts {
-            let (sources, scans, skipped) = groups.remove(root).unwrap_or_default();
+            let NodeFiles { members, skipped } = groups.remove(root).unwrap_or_default();
             let base = root.trim_end_matches('/');
             let input = if base.is_empty() {
                 self.display.clone()
             } else {
                 join(&self.display, base)
             };
-            let facts = facts::read(&self.tree, base);
-            let snapshots = cgroup_snapshot::discover(&self.tree, base, &input);
-            if sources.is_empty()
-                && snapshots.is_empty()
-                && skipped.is_empty()
-                && facts == Default::default()
-            {
+            let facts = facts::read(&*tree, base);
+            let cgroups = tree.files.keys().any(|k| {
+                k.starts_with(root.as_str()) && root_of(k) == *root && by_path(k) == Kind::Cgroup
+            });
+            if members.is_empty() && !cgroups && skipped.is_empty() && facts == Default::default() {
                 continue; // nothing of a node here (e.g. the container of nested archives)
             }
             let mine: Vec<(String, String)> = errors
@@ -501,7 +562,8 @@ impl<'a> Reader<'a> {
                 .cloned()
                 .collect();
             errors.retain(|e| !mine.contains(e));
-            out.push(Analyzed {
+            let (sources, scans) = members.into_iter().map(|m| (m.src, m.scan)).unzip();
+            out.push(Streamed {
                 bundle: Bundle {
                     input,
                     kind: BundleKind::Archive,
@@ -511,17 +573,19 @@ impl<'a> Reader<'a> {
                     facts,
                     skipped,
                     errors: mine,
-                    names: Default::default(),
+                    pod_files: Vec::new(),
+                    container_logs: Vec::new(),
                 },
                 scans,
-                snapshots,
+                tree: Some(tree.clone()),
+                base: base.to_string(),
             });
         }
         if !errors.is_empty() {
             // Damage to the archive itself: reported on its first bundle (or a bundle of its own).
             match out.first_mut() {
                 Some(a) => a.bundle.errors.extend(errors),
-                None => out.push(Analyzed {
+                None => out.push(Streamed {
                     bundle: Bundle {
                         input: self.display.clone(),
                         kind: BundleKind::Archive,
@@ -531,41 +595,23 @@ impl<'a> Reader<'a> {
                         facts: Default::default(),
                         skipped: Vec::new(),
                         errors,
-                        names: Default::default(),
+                        pod_files: Vec::new(),
+                        container_logs: Vec::new(),
                     },
                     scans: Vec::new(),
-                    snapshots: Vec::new(),
+                    tree: None,
+                    base: String::new(),
                 }),
             }
         }
         // Names are cluster-wide (pod UIDs are unique): they ride on the first bundle.
-        let mut names = std::mem::take(&mut self.names);
-        let files: Vec<_> = self
-            .name_files
-            .drain(..)
-            .map(|(_, k, d, b)| (k, d, b))
-            .collect();
-        let mut name_errors = Vec::new();
-        super::read_names(&mut names, &files, &mut name_errors);
-        out.extend(self.nested);
+        out.append(&mut self.nested);
         if let Some(first) = out.first_mut() {
-            first.bundle.names.merge(names);
-            first.bundle.errors.extend(name_errors);
+            first.bundle.pod_files.append(&mut self.pod_files);
+            first.bundle.container_logs.append(&mut self.container_logs);
         }
         out
     }
-}
-
-/// The readings of a member path relative to its node: as is, without the top folder
-/// (`sosreport-x/version.txt`), and without its marker-based node root.
-fn node_relative(rel: &str) -> [&str; 3] {
-    let root = node_root(rel);
-    [rel, below_top(rel), &rel[root.len()..]]
-}
-
-/// A path without its first component (`sosreport-x/version.txt` → `version.txt`).
-fn below_top(rel: &str) -> &str {
-    rel.split_once('/').map_or(rel, |(_, rest)| rest)
 }
 
 /// A member name as a relative `/`-separated path: no leading `/`, no `.` or `..`.
@@ -574,19 +620,6 @@ pub fn sanitize(name: &str) -> String {
         .filter(|c| !c.is_empty() && *c != "." && *c != "..")
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// Small files worth buffering: node facts and cgroup memory files.
-fn wanted_small(inner: &str) -> bool {
-    if facts::FACT_FILES.contains(&inner) {
-        return true;
-    }
-    if let Some(rest) = inner.strip_prefix("sys/fs/cgroup/") {
-        let name = rest.rsplit('/').next().unwrap_or(rest);
-        return name.starts_with("memory.") || name == "cgroup.controllers";
-    }
-    // A folder that is itself a cgroup (memory.* at the top).
-    !inner.contains('/') && inner.starts_with("memory.")
 }
 
 #[cfg(test)]
@@ -601,15 +634,5 @@ mod tests {
             sanitize("./sosreport-x/./var//log/messages"),
             "sosreport-x/var/log/messages"
         );
-    }
-
-    #[test]
-    fn small_files_kept() {
-        assert!(wanted_small("sos_commands/date/date"));
-        assert!(wanted_small(
-            "sys/fs/cgroup/memory/kubepods/memory.limit_in_bytes"
-        ));
-        assert!(!wanted_small("sys/fs/cgroup/memory/kubepods/tasks"));
-        assert!(!wanted_small("var/log/messages"));
     }
 }

@@ -176,12 +176,18 @@ pub fn parse_date_output(s: &str) -> Option<Collected> {
         .find_map(|t| (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten())?;
     let offset = rest.iter().find_map(|t| match *t {
         "UTC" | "GMT" | "Z" => Some(0),
-        z if (z.starts_with('+') || z.starts_with('-')) && z.len() == 5 => {
-            let h: i32 = z[1..3].parse().ok()?;
-            let m: i32 = z[3..5].parse().ok()?;
-            Some(if z.starts_with('-') { -1 } else { 1 } * (h * 3600 + m * 60))
+        z => {
+            // `+0100`, `-0530`: bytes, so a non-ASCII byte is no offset (not a panic).
+            let (sign, hhmm) = match z.as_bytes() {
+                [b'+', rest @ ..] => (1, rest),
+                [b'-', rest @ ..] => (-1, rest),
+                _ => return None,
+            };
+            let [h1, h2, m1, m2] = *hhmm else { return None };
+            let h = parse_u64(&[h1, h2])? as i32;
+            let m = parse_u64(&[m1, m2])? as i32;
+            Some(sign * (h * 3600 + m * 60))
         }
-        _ => None,
     });
     let civil = Civil {
         year,
@@ -254,6 +260,13 @@ mod tests {
         assert_eq!(c.offset, None);
         let c = parse_date_output("Tue Mar  5 10:11:12 +0100 2024").unwrap();
         assert_eq!(c.offset, Some(3600));
+        let c = parse_date_output("Tue Mar  5 10:11:12 -0530 2024").unwrap();
+        assert_eq!(c.offset, Some(-(5 * 3600 + 30 * 60)));
+        // A non-ASCII byte where the offset's digits are: no offset, no panic.
+        for z in ["+1\u{e9}2", "-\u{e9}12", "+\u{20ac}1", "+12\u{e9}"] {
+            let c = parse_date_output(&format!("Tue Mar  5 10:11:12 {z} 2024")).unwrap();
+            assert_eq!(c.offset, None, "{z}");
+        }
     }
 
     #[test]

@@ -1,23 +1,28 @@
-//! What was handed in: each input path becomes a [`Bundle`] (a directory — an
-//! unpacked sosreport, a copy of `/var/log`, a folder of node logs — or one loose
-//! file), its log sources found by path and, failing that, by content, and its node
-//! facts read from the files that hold them.
+//! What was handed in: each input path becomes one or more [`Bundle`]s (a directory —
+//! an unpacked sosreport, a copy of `/var/log`, a folder of node logs — one per node
+//! root in it, a loose file, the nodes of an archive or of standard input), their log
+//! sources found by path and, failing that, by content ([`classify`], with a
+//! [`classify::Sniffer`] handed in by the driver), their node facts read from the files
+//! that hold them, and their pod files read whole (parsed by `k8s`). This stage never
+//! scans a log: files on disk are listed as [`SourceFile`]s, logs streamed from an
+//! archive or standard input are handed to a [`LogSink`].
 //!
-//! Directories are walked in sorted order without following directory links;
-//! file links are followed only when they stay inside the bundle. `proc/`, `sys/`
-//! and `dev/` trees are not walked for logs (facts are read from them by name).
+//! [`plan`] only lists: directories are walked in sorted order without following
+//! directory links; file links are followed only when they stay inside the bundle.
+//! `proc/`, `sys/` and `dev/` trees are not walked for logs (facts are read from them
+//! by name). Files are read when their unit runs ([`DirNode::read`], [`read_file`]).
 
 pub mod archive;
+pub mod classify;
 pub mod facts;
 pub mod stdin;
 pub mod tree;
 
-use crate::envelope::{FileFormat, line::parse_line};
-use crate::k8s::names::NameIndex;
-use crate::scan::prefilter::prefilter;
-use crate::source::{self, Compression};
+use crate::source::{self, Compression, FileFormat};
 use crate::util::io_reason;
+use classify::{Kind, NamesFile, NodeRoots, Sniffer, Verdict, by_content, by_path};
 use facts::NodeFacts;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// What kind of input a bundle came from.
@@ -55,8 +60,37 @@ pub struct Bundle {
     pub skipped: Vec<(String, String)>,
     /// Files that could not be read at all (these make the run incomplete).
     pub errors: Vec<(String, String)>,
-    /// Pod and container names found in paths and listings.
-    pub names: NameIndex,
+    /// Kubernetes object files and runtime listings, read whole (parsed by `k8s`).
+    pub pod_files: Vec<PodFile>,
+    /// Paths of container application logs (`var/log/pods/…`): they name pods.
+    pub container_logs: Vec<String>,
+}
+
+/// A file naming pods and containers, as read.
+#[derive(Debug, Clone)]
+pub struct PodFile {
+    pub kind: NamesFile,
+    /// The path as reported.
+    pub display: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Receives each log found in a stream (an archive member, standard input) as it
+/// streams past: the scan is a later stage's, implemented by the driver.
+pub trait LogSink {
+    type Scan;
+    /// A log to scan: `r` reads its decompressed bytes from the start.
+    fn log(&mut self, src: &SourceFile, r: &mut dyn Read) -> Self::Scan;
+}
+
+/// One node read from a stream: its bundle, the scans of its sources (in the order of
+/// `bundle.sources`), and the buffered small files (facts, cgroups) it was read from,
+/// its root at `base` in `tree`.
+pub struct Streamed<T> {
+    pub bundle: Bundle,
+    pub scans: Vec<T>,
+    pub tree: Option<std::sync::Arc<tree::MemTree>>,
+    pub base: String,
 }
 
 /// A file to scan.
@@ -87,13 +121,14 @@ impl SourceFile {
         compression: Compression,
         head: &[u8],
         mtime: Option<i64>,
+        sniff: &dyn Sniffer,
     ) -> SourceFile {
         SourceFile {
             path,
             display,
             rel: rel.to_string(),
             compression,
-            format: FileFormat::sniff(head),
+            format: sniff.format(head),
             rotation_date: rotation_date(rel),
             header_date: journal_header_date(head),
             mtime,
@@ -166,152 +201,219 @@ impl Layout {
     }
 }
 
-/// What an input path holds.
+/// What an input path holds: the units of work it is planned into. Planning only
+/// lists directories; files are classified by content, and facts read, when a unit
+/// runs ([`DirNode::read`], [`read_file`]), inside the driver's panic guard.
 #[derive(Debug)]
-pub enum Discovered {
-    /// Files on disk, to be scanned.
-    Bundle(Box<Bundle>),
+pub enum Planned {
+    /// A node root of a directory, its files listed.
+    Node(Box<DirNode>),
+    /// A loose file given by itself.
+    File { path: PathBuf, display: String },
     /// An archive, to be streamed (see [`archive`]).
     Archive { path: PathBuf, display: String },
 }
 
-/// Components that start a node's file system inside a bundle: everything before the
-/// first of them is the node root (`node1/var/log/messages` → `node1/`).
-const ROOT_MARKERS: &[&str] = &["var", "sos_commands", "proc", "sys", "etc"];
-
-/// The node root of a path inside an input (`""` or `"dir/"`).
-pub fn node_root(rel: &str) -> String {
-    let comps: Vec<&str> = rel.split('/').collect();
-    match comps[..comps.len().saturating_sub(1)]
-        .iter()
-        .position(|c| ROOT_MARKERS.contains(c))
-    {
-        Some(0) | None => String::new(),
-        Some(i) => format!("{}/", comps[..i].join("/")),
-    }
+/// A node root of a directory input and the files listed under it.
+#[derive(Debug)]
+pub struct DirNode {
+    /// The input as given, joined with the node root.
+    pub input: String,
+    /// The input as given.
+    given: String,
+    /// The input, resolved.
+    canon: PathBuf,
+    /// The node root inside the input (`""` or `"dir/"`).
+    root: String,
+    layout: Layout,
+    /// (path on disk, path inside the input).
+    files: Vec<(PathBuf, String)>,
+    /// Folders that could not be listed.
+    errors: Vec<(String, String)>,
 }
 
-/// The node roots of a set of paths: a path belongs to the longest root that prefixes
-/// it, so files at the top of a node (`sosreport-x/version.txt`) join their node.
-pub(crate) struct NodeRoots(std::collections::BTreeSet<String>);
-
-impl NodeRoots {
-    pub(crate) fn new<'a>(paths: impl Iterator<Item = &'a str>) -> NodeRoots {
-        NodeRoots(paths.map(node_root).collect())
-    }
-
-    pub(crate) fn of(&self, p: &str) -> String {
-        self.0
+impl DirNode {
+    /// Bytes of the files that may be logs (for progress).
+    pub fn bytes(&self) -> u64 {
+        self.files
             .iter()
-            .filter(|r| p.starts_with(r.as_str()))
-            .max_by_key(|r| r.len())
-            .cloned()
-            .unwrap_or_default()
+            .filter(|(_, rel)| matches!(by_path(rel), Kind::Log | Kind::MaybeLog))
+            .map(|(p, _)| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .sum()
+    }
+
+    /// Reads the node: its logs found by path and content, its pod files and its facts.
+    pub fn read(self, sniff: &dyn Sniffer) -> Bundle {
+        let base = self.root.trim_end_matches('/');
+        let mut b = new_bundle(
+            self.input,
+            BundleKind::Directory,
+            Some(self.canon.join(base)),
+        );
+        b.layout = self.layout;
+        for (path, rel) in self.files {
+            let display = display_of(&self.given, &rel);
+            let inner = rel.strip_prefix(self.root.as_str()).unwrap_or(&rel);
+            match by_path(&rel) {
+                Kind::ContainerLog => b.container_logs.push(inner.to_string()),
+                Kind::Pod(kind) => match std::fs::read(&path) {
+                    Ok(bytes) => b.pod_files.push(PodFile {
+                        kind,
+                        display,
+                        bytes,
+                    }),
+                    Err(e) => b
+                        .errors
+                        .push((display, format!("cannot read: {}", io_reason(&e)))),
+                },
+                kind @ (Kind::Log | Kind::MaybeLog | Kind::Skipped(_)) => {
+                    consider(&mut b, path, inner, display, kind, false, sniff)
+                }
+                Kind::Fact | Kind::Cgroup | Kind::Ignored => {}
+            }
+        }
+        b.facts = facts::read(&tree::DiskTree(self.canon.clone()), base);
+        b.errors.extend(self.errors);
+        b
     }
 }
 
-/// Reads an input path: one bundle per node root found, archives set aside for
-/// streaming. `Err` when the path cannot be used at all.
-pub fn discover(input: &str) -> Result<Vec<Discovered>, String> {
+/// Lists an input path: one unit per node root found in a directory, archives set
+/// aside for streaming, a loose file. `Err` when the path cannot be used at all.
+pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
     let root = Path::new(input);
     let meta =
         std::fs::metadata(root).map_err(|e| format!("{input}: cannot read: {}", io_reason(&e)))?;
     if !meta.is_dir() {
-        if archive::is_archive(root) {
-            return Ok(vec![Discovered::Archive {
-                path: root.to_path_buf(),
-                display: input.to_string(),
-            }]);
-        }
-        let mut b = new_bundle(input.to_string(), BundleKind::File, None);
-        let name = root
-            .file_name()
-            .map_or_else(|| input.to_string(), |n| n.to_string_lossy().into_owned());
-        consider(&mut b, root.to_path_buf(), &name, input.to_string(), true);
-        return Ok(vec![Discovered::Bundle(Box::new(b))]);
+        let (path, display) = (root.to_path_buf(), input.to_string());
+        return Ok(vec![if archive::is_archive(root) {
+            Planned::Archive { path, display }
+        } else {
+            Planned::File { path, display }
+        }]);
     }
     let canon = root
         .canonicalize()
         .map_err(|e| format!("{input}: {}", io_reason(&e)))?;
     let mut files = Vec::new();
+    let mut skipped_dirs = Vec::new();
     let mut errors = Vec::new();
+    let mut links = Vec::new();
     walk(
+        &Walk {
+            root: &canon,
+            input,
+        },
         &canon,
         &canon,
-        &canon,
-        &mut files,
-        &mut errors,
-        input,
+        &mut Listing {
+            files: &mut files,
+            skipped_dirs: &mut skipped_dirs,
+            errors: &mut errors,
+            links: &mut links,
+        },
         &mut Default::default(),
     );
+    // A link to a log that is itself in the input (a sosreport's top-level `dmesg`)
+    // is that log: scanned once, as in an archive, where links are not members.
+    let listed: std::collections::BTreeSet<&Path> =
+        files.iter().map(|(p, _)| p.as_path()).collect();
+    let dups: std::collections::BTreeSet<PathBuf> = links
+        .iter()
+        .filter(|(link, target)| {
+            listed.contains(target.as_path())
+                && link.strip_prefix(&canon).is_ok_and(|r| {
+                    matches!(by_path(&r.to_string_lossy()), Kind::Log | Kind::MaybeLog)
+                })
+        })
+        .map(|(link, _)| link.clone())
+        .collect();
+    files.retain(|(p, _)| !dups.contains(p));
+    let roots = NodeRoots::new(
+        files
+            .iter()
+            .map(|(_, r): &(PathBuf, String)| r.as_str())
+            .chain(skipped_dirs.iter().map(String::as_str)),
+    );
     let mut archives = Vec::new();
-    let mut name_files: std::collections::BTreeMap<String, Vec<(NamesFile, String, Vec<u8>)>> =
-        Default::default();
-    let roots = NodeRoots::new(files.iter().map(|(_, r)| r.as_str()));
-    let root_of = |p: &str| roots.of(p);
-    let mut nodes: std::collections::BTreeMap<String, Bundle> = std::collections::BTreeMap::new();
-    for (path, rel) in files {
-        let display = display_of(input, &rel, true);
-        // Named as an archive but not readable as one: still a bundle of the fleet,
-        // which then fails with its error rather than vanishing as a skipped file.
-        if archive::is_archive(&path)
-            || archive::named_like_archive(&rel) && root_of(&rel).is_empty()
-        {
-            archives.push(Discovered::Archive { path, display });
-            continue;
-        }
-        let nr = root_of(&rel);
-        let b = nodes.entry(nr.clone()).or_insert_with(|| {
-            let base = nr.trim_end_matches('/');
-            let name = if base.is_empty() {
+    let mut nodes: std::collections::BTreeMap<String, DirNode> = Default::default();
+    let new_node = |nr: &str| {
+        let base = nr.trim_end_matches('/');
+        DirNode {
+            input: if base.is_empty() {
                 input.to_string()
             } else {
-                display_of(input, base, true)
-            };
-            new_bundle(name, BundleKind::Directory, Some(canon.join(base)))
-        });
-        let inner = &rel[nr.len()..];
-        b.layout = b.layout.max(Layout::of_path(inner));
-        b.names.log_path(inner);
-        if container_log(inner) {
-            continue;
+                display_of(input, base)
+            },
+            given: input.to_string(),
+            canon: canon.clone(),
+            root: nr.to_string(),
+            layout: Layout::Loose,
+            files: Vec::new(),
+            errors: Vec::new(),
         }
-        if let Some(kind) = names_file(inner) {
-            match std::fs::read(&path) {
-                Ok(bytes) => name_files
-                    .entry(nr.clone())
-                    .or_default()
-                    .push((kind, display, bytes)),
-                Err(e) => b
-                    .errors
-                    .push((display, format!("cannot read: {}", io_reason(&e)))),
-            }
-            continue;
+    };
+    for p in &skipped_dirs {
+        let nr = roots.of(p);
+        let l = Layout::of_path(p.strip_prefix(nr.as_str()).unwrap_or(p));
+        if let Some(n) = nodes.get_mut(&nr) {
+            n.layout = n.layout.max(l);
+        } else if !nr.is_empty() || !files.is_empty() {
+            let mut n = new_node(&nr);
+            n.layout = l;
+            nodes.insert(nr, n);
         }
-        consider(b, path, inner, display, false);
     }
+    for (path, rel) in files {
+        let nr = roots.of(&rel);
+        // Named as an archive but not readable as one: still a bundle of the fleet,
+        // which then fails with its error rather than vanishing as a skipped file.
+        if archive::is_archive(&path) || classify::named_like_archive(&rel) && nr.is_empty() {
+            let display = display_of(input, &rel);
+            archives.push(Planned::Archive { path, display });
+            continue;
+        }
+        let n = nodes.entry(nr.clone()).or_insert_with(|| new_node(&nr));
+        n.layout = n.layout.max(Layout::of_path(
+            rel.strip_prefix(nr.as_str()).unwrap_or(&rel),
+        ));
+        n.files.push((path, rel));
+    }
+    // Skipped folders alone (an input of nested archives and a `proc/` copy) make no node.
+    nodes.retain(|nr, n| !n.files.is_empty() || !nr.is_empty());
     // The input itself, when it holds no node root: to count it, or to carry its errors.
     if nodes.is_empty() && (archives.is_empty() || !errors.is_empty()) {
-        nodes.insert(
-            String::new(),
-            new_bundle(
-                input.to_string(),
-                BundleKind::Directory,
-                Some(canon.clone()),
-            ),
-        );
+        nodes.insert(String::new(), new_node(""));
     }
-    let mut out = Vec::new();
-    for (nr, mut b) in nodes {
-        b.facts = facts::read(&tree::DiskTree(canon.clone()), nr.trim_end_matches('/'));
-        if let Some(files) = name_files.get(&nr) {
-            read_names(&mut b.names, files, &mut b.errors);
-        }
-        b.errors.append(&mut errors);
-        out.push(Discovered::Bundle(Box::new(b)));
+    if let Some(first) = nodes.values_mut().next() {
+        first.errors = errors;
     }
+    let mut out: Vec<Planned> = nodes
+        .into_values()
+        .map(|n| Planned::Node(Box::new(n)))
+        .collect();
     out.extend(archives);
     Ok(out)
+}
+
+/// Reads a loose file given by itself: a bundle of one source, or none with the reason
+/// in its `skipped` or `errors`.
+pub fn read_file(path: &Path, input: &str, sniff: &dyn Sniffer) -> Bundle {
+    let mut b = new_bundle(input.to_string(), BundleKind::File, None);
+    let name = path
+        .file_name()
+        .map_or_else(|| input.to_string(), |n| n.to_string_lossy().into_owned());
+    let kind = classify::loose_file(&name);
+    consider(
+        &mut b,
+        path.to_path_buf(),
+        &name,
+        input.to_string(),
+        kind,
+        true,
+        sniff,
+    );
+    b
 }
 
 fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle {
@@ -324,127 +426,54 @@ fn new_bundle(input: String, kind: BundleKind, root: Option<PathBuf>) -> Bundle 
         facts: NodeFacts::default(),
         skipped: Vec::new(),
         errors: Vec::new(),
-        names: NameIndex::default(),
+        pod_files: Vec::new(),
+        container_logs: Vec::new(),
     }
 }
 
-/// Files that name pods and containers (runtime listings, pod JSON), by path.
-pub(crate) fn names_file(rel: &str) -> Option<NamesFile> {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    if name.starts_with("docker_ps") {
-        Some(NamesFile::DockerPs)
-    } else if name.starts_with("crictl_ps") {
-        Some(NamesFile::CrictlPs)
-    } else if name.starts_with("crictl_pods") {
-        Some(NamesFile::CrictlPods)
-    } else if (name.ends_with(".json")
-        && (rel.contains("cluster-resources/pods/") || name == "pods.json"))
-        || (name.starts_with("kubectl_get") && name.contains("pods") && name.contains("json"))
-    {
-        Some(NamesFile::PodJson)
-    } else if name.ends_with(".yaml")
-        && ((rel.contains("namespaces/") && rel.contains("/pods/")) || name == "pods.yaml")
-    {
-        Some(NamesFile::PodYaml)
-    } else if (name == "events.yaml" || name == "events.json")
-        || (rel.contains("cluster-resources/events/") && name.ends_with(".json"))
-        || (name.starts_with("kubectl_get") && name.contains("events"))
-    {
-        Some(NamesFile::Events)
-    } else if name.starts_with("kubectl_describe") && name.contains("pod") {
-        Some(NamesFile::DescribePods)
-    } else {
-        None
-    }
+fn display_of(input: &str, rel: &str) -> String {
+    format!("{}/{rel}", input.trim_end_matches('/'))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NamesFile {
-    Events,
-    DescribePods,
-    PodYaml,
-    DockerPs,
-    CrictlPs,
-    CrictlPods,
-    PodJson,
+/// What the walk of one input is for.
+struct Walk<'a> {
+    root: &'a Path,
+    input: &'a str,
 }
 
-/// Application logs of containers: read for their names, never scanned.
-pub(crate) fn container_log(rel: &str) -> bool {
-    rel.contains("var/log/pods/") || rel.contains("var/log/containers/")
+/// What the walk found: files (path on disk, path inside the input), folders not
+/// walked (`node/proc/`: they still tell node roots and layouts), listing errors, and
+/// which files are links.
+struct Listing<'a> {
+    files: &'a mut Vec<(PathBuf, String)>,
+    /// (link, its target) of the files that are links.
+    links: &'a mut Vec<(PathBuf, PathBuf)>,
+    skipped_dirs: &'a mut Vec<String>,
+    errors: &'a mut Vec<(String, String)>,
 }
 
-/// Reads the name files of a bundle (crictl pairs `ps` with `pods`).
-pub(crate) fn read_names(
-    names: &mut NameIndex,
-    files: &[(NamesFile, String, Vec<u8>)],
-    errors: &mut Vec<(String, String)>,
-) {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let pods: String = files
-        .iter()
-        .filter(|f| f.0 == NamesFile::CrictlPods)
-        .map(|f| text(&f.2))
-        .collect::<Vec<_>>()
-        .join("\n");
-    for (kind, display, bytes) in files {
-        match kind {
-            NamesFile::DockerPs => names.docker_ps(&text(bytes)),
-            NamesFile::CrictlPs => names.crictl(&text(bytes), &pods),
-            NamesFile::CrictlPods => {}
-            NamesFile::PodYaml => names.pod_yaml(bytes),
-            NamesFile::DescribePods => names.describe_pods(&text(bytes)),
-            NamesFile::Events => {
-                let v = serde_json::from_slice(bytes)
-                    .unwrap_or_else(|_| crate::k8s::yaml::parse(&text(bytes)));
-                let mut reports = crate::k8s::events::from_value(&v);
-                for r in &mut reports {
-                    r.sources.push(crate::model::SourceRef {
-                        file: display.clone(),
-                        line: 0,
-                    });
-                }
-                names.reports.extend(reports);
-            }
-            NamesFile::PodJson => {
-                if let Err(e) = names.pod_json(bytes) {
-                    errors.push((display.clone(), e));
-                }
-            }
-        }
-    }
-}
-
-fn display_of(input: &str, rel: &str, is_dir: bool) -> String {
-    if is_dir {
-        format!("{}/{rel}", input.trim_end_matches('/'))
-    } else {
-        input.to_string()
-    }
-}
-
-/// Walks `dir` (under the input `root`) for files. `confine`: where links inside
+/// Walks `dir` (under the input root) for files. `confine`: where links inside
 /// may lead (the input, or the real place of a bundle reached through a top-level
 /// link); `linked`: directories already walked through top-level links.
 fn walk(
-    root: &Path,
+    w: &Walk,
     confine: &Path,
     dir: &Path,
-    out: &mut Vec<(PathBuf, String)>,
-    errors: &mut Vec<(String, String)>,
-    input: &str,
+    out: &mut Listing,
     linked: &mut std::collections::BTreeSet<PathBuf>,
 ) {
+    let root = w.root;
+    let rel_of = |p: &Path| {
+        p.strip_prefix(root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned()
+    };
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
-            let rel = dir
-                .strip_prefix(root)
-                .unwrap_or(dir)
-                .to_string_lossy()
-                .into_owned();
-            errors.push((
-                display_of(input, &rel, true),
+            out.errors.push((
+                display_of(w.input, &rel_of(dir)),
                 format!("cannot list directory: {}", io_reason(&e)),
             ));
             return;
@@ -454,23 +483,20 @@ fn walk(
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .into_owned();
+        let rel = rel_of(&path);
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() {
             let name = e.file_name();
-            let skip = matches!(
-                name.to_str(),
-                Some("proc" | "sys" | "dev" | ".git" | "node_modules")
-            );
-            if !skip {
-                walk(root, confine, &path, out, errors, input, linked);
+            if name
+                .to_str()
+                .is_some_and(|n| classify::SKIP_DIRS.contains(&n))
+            {
+                out.skipped_dirs.push(format!("{rel}/"));
+            } else {
+                walk(w, confine, &path, out, linked);
             }
         } else if ft.is_file() {
-            out.push((path, rel));
+            out.files.push((path, rel));
         } else if ft.is_symlink() {
             let Ok(target) = path.canonicalize() else {
                 continue;
@@ -482,9 +508,10 @@ fn walk(
             let top = dir == root;
             if target.is_file()
                 && (target.starts_with(confine)
-                    || top && archive::named_like_archive(&target.to_string_lossy()))
+                    || top && classify::named_like_archive(&target.to_string_lossy()))
             {
-                out.push((path, rel));
+                out.links.push((path.clone(), target));
+                out.files.push((path, rel));
             } else if top
                 && target.is_dir()
                 && !target.starts_with(root)
@@ -493,72 +520,41 @@ fn walk(
             {
                 // Outside the input (a link to a folder inside is walked anyway),
                 // not an ancestor, and each folder once.
-                walk(root, &target.clone(), &path, out, errors, input, linked);
+                walk(w, &target.clone(), &path, out, linked);
             }
         }
     }
-}
-
-/// Is this file name one of the logs we know by path?
-pub(crate) fn log_by_name(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    const PREFIXES: &[&str] = &[
-        "messages",
-        "syslog",
-        "kern.log",
-        "kern",
-        "dmesg",
-        "journalctl_",
-        "journal",
-        "console",
-        "kernel",
-    ];
-    PREFIXES.iter().any(|p| name.starts_with(p))
-        && !name.ends_with(".journal")
-        && !name.starts_with("journalctl_--list-boots")
-        && !name.starts_with("journalctl_--disk-usage")
-}
-
-fn is_fact_file(rel: &str) -> bool {
-    facts::FACT_FILES.contains(&rel)
 }
 
 /// Rotation date in a name: `messages-20240101`, `syslog-20240101.gz`.
 pub(crate) fn rotation_date(rel: &str) -> Option<(i32, u8, u8)> {
     let name = rel.rsplit('/').next()?;
     let i = name.rfind('-')?;
-    let digits: String = name[i + 1..]
-        .chars()
-        .take_while(char::is_ascii_digit)
+    let digits: Vec<u8> = name.as_bytes()[i + 1..]
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_digit)
         .collect();
     if digits.len() != 8 {
         return None;
     }
-    let y = digits[0..4].parse().ok()?;
-    let m = digits[4..6].parse().ok()?;
-    let d = digits[6..8].parse().ok()?;
+    let num = |r: std::ops::Range<usize>| crate::clock::parse_u64(&digits[r]);
+    let y = i32::try_from(num(0..4)?).ok()?;
+    let m = u8::try_from(num(4..6)?).ok()?;
+    let d = u8::try_from(num(6..8)?).ok()?;
     ((1..=12).contains(&m) && (1..=31).contains(&d) && y > 1990).then_some((y, m, d))
 }
 
-/// Does the start of a file look like a log with kernel messages?
-pub(crate) fn looks_like_log(head: &[u8]) -> bool {
-    if prefilter(FileFormat::Lines, head).is_some() || FileFormat::sniff(head) != FileFormat::Lines
-    {
-        return true;
-    }
-    let lines: Vec<&[u8]> = head
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.trim_ascii().is_empty())
-        .take(20)
-        .collect();
-    let timed = lines.iter().filter(|l| parse_line(l).has_time()).count();
-    !lines.is_empty() && timed * 2 >= lines.len()
-}
-
-fn consider(b: &mut Bundle, path: PathBuf, rel: &str, display: String, explicit: bool) {
-    if !explicit && is_fact_file(rel) {
-        return;
-    }
+/// A log (by name, maybe, or skipped by name) on disk: read its head and decide.
+fn consider(
+    b: &mut Bundle,
+    path: PathBuf,
+    rel: &str,
+    display: String,
+    kind: Kind,
+    explicit: bool,
+    sniff: &dyn Sniffer,
+) {
     let (compression, head) = match source::head(&path, 64 * 1024) {
         Ok(h) => h,
         Err(e) => {
@@ -567,62 +563,31 @@ fn consider(b: &mut Bundle, path: PathBuf, rel: &str, display: String, explicit:
             return;
         }
     };
-    let by_name = log_by_name(rel);
-    if rel.ends_with(".journal") || rel.ends_with(".journal~") {
-        b.skipped.push((display, "binary systemd journal skipped: export it with `journalctl --file FILE -o export` and analyze the export".into()));
-        return;
-    }
-    if source::is_binary(&head) {
-        if explicit || by_name {
-            b.skipped
-                .push((display, "binary file skipped (not a text log)".into()));
+    match by_content(kind, &head, explicit, sniff) {
+        Verdict::Skip(why) => b.skipped.push((display, why.into())),
+        Verdict::Ignore => {}
+        Verdict::Scan => {
+            let mtime = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs() as i64);
+            b.sources.push(SourceFile::new(
+                path,
+                display,
+                rel,
+                compression,
+                &head,
+                mtime,
+                sniff,
+            ));
         }
-        return;
     }
-    if !(explicit || by_name || looks_like_log(&head)) {
-        return;
-    }
-    let mtime = std::fs::metadata(&path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs() as i64);
-    b.sources.push(SourceFile::new(
-        path,
-        display,
-        rel,
-        compression,
-        &head,
-        mtime,
-    ));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names() {
-        assert!(log_by_name("var/log/messages-20240101"));
-        assert!(log_by_name("var/log/kern.log.1"));
-        assert!(log_by_name("sos_commands/kernel/dmesg_-T"));
-        assert!(log_by_name("sos_commands/logs/journalctl_--no-pager"));
-        assert!(!log_by_name("sos_commands/systemd/journalctl_--list-boots"));
-        assert!(!log_by_name("var/log/journal/x/system.journal"));
-        assert!(!log_by_name("etc/hosts"));
-    }
-
-    #[test]
-    fn node_roots() {
-        assert_eq!(node_root("var/log/messages"), "");
-        assert_eq!(
-            node_root("sosreport-n1-2024/sos_commands/kernel/dmesg"),
-            "sosreport-n1-2024/"
-        );
-        assert_eq!(node_root("nodes/n2/var/log/messages"), "nodes/n2/");
-        assert_eq!(node_root("messages"), "");
-        assert_eq!(node_root("logs/var"), "");
-    }
 
     #[test]
     fn journal_headers() {
@@ -645,16 +610,5 @@ mod tests {
             Some((2023, 12, 31))
         );
         assert_eq!(rotation_date("var/log/kern.log.1"), None);
-    }
-
-    #[test]
-    fn content_sniffing() {
-        assert!(looks_like_log(
-            b"Jun 23 11:24:34 host systemd[1]: a\nJun 23 11:24:35 host systemd[1]: b\n"
-        ));
-        assert!(looks_like_log(
-            b"random text\nOut of memory: Killed process 1 (a)\n"
-        ));
-        assert!(!looks_like_log(b"[main]\nkey = value\n"));
     }
 }

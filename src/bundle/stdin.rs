@@ -1,22 +1,50 @@
-//! `-`: standard input as one loose log. Compression and format are told by its first
-//! bytes, and it is scanned as a stream in bounded memory. It has no file time: a
-//! syslog year comes from `--reference-date` or the records themselves.
+//! `-`: standard input. An archive (tar, compressed tar, zip) is told by its first
+//! bytes and read as it would be from a file (a zip, which needs random access, is
+//! read into memory first, up to 1 GiB); anything else is one loose log, its
+//! compression and format told by its first bytes, scanned as a stream in bounded
+//! memory. It has no file time: a syslog year comes from `--reference-date` or the
+//! records themselves.
 
-use super::{BundleKind, SourceFile, new_bundle};
-use crate::analysis::Analyzed;
-use crate::source::{self, Compression};
+use super::classify::Sniffer;
+use super::{BundleKind, LogSink, SourceFile, Streamed, archive, new_bundle};
+use crate::source::{self, Compression, is_tar, is_zip};
 use crate::util::io_reason;
 use std::io::{self, Cursor, Read};
+use std::path::Path;
 
 /// Bytes read to tell the compression, then the format.
 const HEAD: usize = 64 * 1024;
+/// A zip on standard input is read into memory up to this size.
+const MAX_ZIP: u64 = 1 << 30;
 
-/// Reads and scans standard input. `Err` (one line) when it cannot be read or is binary.
-pub fn read() -> Result<Vec<Analyzed>, String> {
+/// Reads standard input, each log handed to `sink`. `Err` (one line) when it cannot
+/// be read or is binary.
+pub fn read<S: LogSink>(
+    sink: &mut S,
+    sniff: &dyn Sniffer,
+) -> Result<Vec<Streamed<S::Scan>>, String> {
+    read_from(Box::new(io::stdin().lock()), sink, sniff)
+}
+
+/// [`read`], from any reader (standard input in the tool, bytes in tests).
+pub fn read_from<S: LogSink>(
+    mut raw: Box<dyn Read + '_>,
+    sink: &mut S,
+    sniff: &dyn Sniffer,
+) -> Result<Vec<Streamed<S::Scan>>, String> {
     let fail = |e: io::Error| format!("-: cannot read standard input: {}", io_reason(&e));
-    let mut raw = io::stdin().lock();
     let magic = read_head(&mut raw).map_err(|(_, e)| fail(e))?;
     let compression = Compression::detect(&magic);
+    let path = Path::new("-");
+    if compression == Compression::None && is_zip(&magic) {
+        let mut buf = magic;
+        raw.take(MAX_ZIP).read_to_end(&mut buf).map_err(fail)?;
+        return Ok(archive::read_zip_bytes(buf, path, "-", sink, sniff));
+    }
+    if compression == Compression::None && is_tar(&magic) {
+        let r = Box::new(Cursor::new(magic).chain(raw));
+        return Ok(archive::read_tar_stream(r, path, "-", sink, sniff));
+    }
     let mut decoded =
         source::guarded_decoder(Cursor::new(magic).chain(raw), compression).map_err(fail)?;
     // A stream damaged within its head still gives what was read, then the error, so
@@ -25,17 +53,22 @@ pub fn read() -> Result<Vec<Analyzed>, String> {
         Ok(head) => (head, decoded),
         Err((head, e)) => (head, Box::new(Failing(Some(e)))),
     };
+    if is_tar(&head) {
+        let r = Box::new(Cursor::new(head).chain(rest));
+        return Ok(archive::read_tar_stream(r, path, "-", sink, sniff));
+    }
     if source::is_binary(&head) {
         return Err("-: binary input (not a text log)".into());
     }
-    let src = SourceFile::new("-".into(), "-".into(), "-", compression, &head, None);
-    let scan = crate::scan::scan_stream(&mut Cursor::new(head).chain(rest), "-", src.format);
+    let src = SourceFile::new("-".into(), "-".into(), "-", compression, &head, None, sniff);
+    let scan = sink.log(&src, &mut Cursor::new(head).chain(rest));
     let mut bundle = new_bundle("-".into(), BundleKind::File, None);
     bundle.sources.push(src);
-    Ok(vec![Analyzed {
+    Ok(vec![Streamed {
         bundle,
         scans: vec![scan],
-        snapshots: Vec::new(),
+        tree: None,
+        base: String::new(),
     }])
 }
 

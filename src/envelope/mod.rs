@@ -72,16 +72,9 @@ impl Record<'_> {
     }
 }
 
-/// The record layout of a whole file, decided from its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    /// One record per line, each line's envelope recognized on its own.
-    Lines,
-    /// `journalctl -o json`: one JSON object per line.
-    JournalJson,
-    /// `journalctl -o export`: `KEY=value` lines, records separated by a blank line.
-    JournalExport,
-}
+/// The record layout of a whole file (defined with the file's bytes, in `source`, so
+/// a bundle's files can carry it; decided here from their first bytes).
+pub use crate::source::FileFormat;
 
 impl FileFormat {
     /// Decides the layout from the start of a file.

@@ -22,6 +22,18 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+/// The record layout of a whole file, decided from its first bytes (by
+/// `FileFormat::sniff` in `envelope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// One record per line, each line's envelope recognized on its own.
+    Lines,
+    /// `journalctl -o json`: one JSON object per line.
+    JournalJson,
+    /// `journalctl -o export`: `KEY=value` lines, records separated by a blank line.
+    JournalExport,
+}
+
 /// How a stream is compressed, by its magic bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
