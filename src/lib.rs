@@ -20,7 +20,7 @@ pub mod analysis;
 pub mod bundle;
 pub mod cli;
 pub mod clock;
-mod driver;
+pub mod driver;
 pub mod envelope;
 pub mod k8s;
 pub mod kernel;

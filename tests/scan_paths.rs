@@ -4,7 +4,8 @@
 //! through the production decoders (directly and with read-ahead) — and each must
 //! give the events, deaths and warnings of the whole-file scan.
 
-use oomsift::bundle::{Discovered, discover};
+use oomsift::bundle::{Planned, plan, read_file};
+use oomsift::driver::Sniff;
 use oomsift::envelope::FileFormat;
 use oomsift::scan::{
     CHUNK_BYTES, PART_BYTES, PartStats, SourceScan, scan_body, scan_body_parts, scan_stream,
@@ -30,8 +31,12 @@ fn testdata_logs() -> Vec<Log> {
     let mut logs = Vec::new();
     for input in inputs {
         let input = input.to_string_lossy().into_owned();
-        for d in discover(&input).expect("discover") {
-            let Discovered::Bundle(b) = d else { continue };
+        for p in plan(&input).expect("plan") {
+            let b = match p {
+                Planned::Node(n) => n.read(&Sniff),
+                Planned::File { path, display } => read_file(&path, &display, &Sniff),
+                Planned::Archive { .. } => continue,
+            };
             for src in &b.sources {
                 let mut bytes = Vec::new();
                 oomsift::source::stream(&src.path, src.compression)
