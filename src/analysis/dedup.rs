@@ -78,8 +78,12 @@ macro_rules! fill {
 
 /// Merges `other` into `base` (the richer copy).
 fn merge(base: &mut OomEvent, other: OomEvent) {
+    if base.time.is_none() {
+        base.time = other.time;
+        base.time_source = other.time_source;
+    }
     fill!(
-        base, other, kind, constraint, time, time_raw, kernel, pod, container, meminfo, reaped
+        base, other, kind, constraint, time_raw, node, kernel, pod, container, meminfo, reaped
     );
     fill!(
         base.trigger,
