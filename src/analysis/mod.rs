@@ -177,9 +177,39 @@ pub fn analyze(
         names.merge(std::mem::take(&mut b.names));
         bundles.push(b);
     }
-    let mut events: Vec<OomEvent> = per_bundle.into_iter().flat_map(dedup::dedup).collect();
+    let mut events: Vec<OomEvent> = per_bundle.into_iter().flatten().collect();
+    // One node, one name: its copies in several inputs and Kubernetes' name for it.
+    let node_names = dedup::NodeNames::new(
+        events
+            .iter()
+            .filter_map(|e| e.node.as_deref())
+            .chain(deaths.iter().filter_map(|d| d.node.as_deref()))
+            .chain(bundles.iter().filter_map(|b| b.facts.hostname.as_deref()))
+            .chain(cgroups.iter().filter_map(|c| c.node.as_deref())),
+        names
+            .pods
+            .values()
+            .filter_map(|p| p.node.as_deref())
+            .chain(names.reports.iter().filter_map(|d| d.node.as_deref())),
+    );
     for e in &mut events {
-        e.sources.sort();
+        node_names.apply(&mut e.node);
+    }
+    for d in deaths.iter_mut().chain(names.reports.iter_mut()) {
+        node_names.apply(&mut d.node);
+    }
+    for b in &mut bundles {
+        node_names.apply(&mut b.facts.hostname);
+    }
+    for c in &mut cgroups {
+        node_names.apply(&mut c.node);
+    }
+    for p in names.pods.values_mut() {
+        node_names.apply(&mut p.node);
+    }
+    // One kill, one event, however many inputs show it.
+    let mut events = dedup::dedup(events);
+    for e in &mut events {
         e.uptime_us = e.stamp.uptime_us;
     }
     events.sort_by_key(order_key);
@@ -219,6 +249,7 @@ pub fn analyze(
     deaths.extend(reconcile::pod_status_reports(&names));
     deaths.extend(names.reports.iter().cloned());
     reconcile::complete(&mut deaths, &names);
+    let mut deaths = dedup::dedup_deaths(deaths);
     for d in &mut deaths {
         // Kubernetes' reports carry API times (RFC 3339, UTC when no offset is given).
         if let (Some(t), TimeSource::None) = (&d.time, d.time_source) {
@@ -288,11 +319,16 @@ fn enrich(
     }
     for e in events.iter_mut() {
         names.enrich(e);
-        e.cgroup_snapshot = [e.cgroup.oom.as_deref(), e.cgroup.task.as_deref()]
-            .into_iter()
-            .flatten()
-            .find_map(|p| cgroups.iter().position(|c| c.path == p && c.node == e.node));
+        e.cgroup_snapshot = snapshot_of(e, cgroups);
     }
+}
+
+/// The index of the snapshot of a kill's OOM (else task) cgroup on its node.
+pub(crate) fn snapshot_of(e: &OomEvent, cgroups: &[CgroupSnapshot]) -> Option<usize> {
+    [e.cgroup.oom.as_deref(), e.cgroup.task.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|p| cgroups.iter().position(|c| c.path == p && c.node == e.node))
 }
 
 /// Each kill's diagnoses, once its node, pod and the Kubernetes reports matched to it
