@@ -240,3 +240,166 @@ fn boot_zoned_local_and_node_zone_sources() {
     assert_eq!(report["time_source"], "zoned");
     assert_eq!(only_event(&doc)["time_source"], "rotation_name");
 }
+
+// ------------------------------------------------------- one kill, one event
+
+/// Copies the tree `testdata/<from>` to `dst`.
+fn copy_tree(from: &Path, dst: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let to = dst.join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            copy_tree(&p, &to);
+        } else {
+            std::fs::copy(&p, &to).unwrap();
+        }
+    }
+}
+
+/// The events with their sources and ids blanked, for comparing runs.
+fn without_sources(doc: &Value) -> Vec<Value> {
+    events(doc)
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            e["sources"] = Value::Null;
+            e
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_bundle_twice_gives_the_events_of_one() {
+    let one = analyze_ok(&["testdata/sosreport-node1"]);
+    let twice = analyze_ok(&["testdata/sosreport-node1", "testdata/sosreport-node1"]);
+    assert_eq!(twice["events"], one["events"]);
+    assert_eq!(twice["other_deaths"], one["other_deaths"]);
+    assert_eq!(twice["incidents"], one["incidents"]);
+}
+
+#[test]
+fn two_copies_of_a_bundle_are_one_set_of_kills_listing_both() {
+    let dir = scratch_dir("trust-two-copies");
+    for copy in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(copy)).unwrap();
+        copy_tree(Path::new("testdata/sosreport-node1"), &dir.join(copy));
+    }
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    let one = analyze_ok(&[arg(&a)]);
+    let both = analyze_ok(&[arg(&a), arg(&b)]);
+    assert_eq!(without_sources(&both), without_sources(&one));
+    for (e1, e2) in events(&one).iter().zip(events(&both)) {
+        let mut expected: Vec<(String, u64)> = sources(e1)
+            .into_iter()
+            .flat_map(|(f, l)| {
+                let other = f.replacen(arg(&a), arg(&b), 1);
+                [(f, l), (other, l)]
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(sources(e2), expected, "every copy is a source, sorted");
+    }
+    assert_eq!(
+        both["other_deaths"].as_array().unwrap().len(),
+        one["other_deaths"].as_array().unwrap().len()
+    );
+    // The same in the reverse order of inputs.
+    let reversed = analyze_ok(&[arg(&b), arg(&a)]);
+    assert_eq!(reversed["events"], both["events"]);
+}
+
+#[test]
+fn a_loose_dmesg_of_a_bundled_node_is_the_same_kills() {
+    let dir = scratch_dir("trust-loose-dmesg");
+    copy("sosreport-node1/sos_commands/kernel/dmesg", &dir, "dmesg");
+    let loose = dir.join("dmesg");
+    let one = analyze_ok(&["testdata/sosreport-node1"]);
+    let (doc, r) = analyze_json(&["testdata/sosreport-node1", arg(&loose)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(without_sources(&doc), without_sources(&one));
+    assert!(events(&doc).iter().all(|e| e["node"] == "node1"));
+    for e in events(&doc) {
+        assert!(
+            sources(e).iter().any(|(f, _)| f == arg(&loose)),
+            "the loose copy is a source of {e:#?}"
+        );
+    }
+}
+
+#[test]
+fn kubernetes_names_the_node_by_its_fqdn_and_it_is_the_same_node() {
+    let doc = analyze_ok(&["testdata/support-bundle/support-bundle-2024-03-05T10_45_00"]);
+    let e = only_event(&doc);
+    assert_eq!(e["node"], "ip-10-0-3-41");
+    let report = doc["other_deaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "k8s_oomkilled")
+        .expect("the pod status report");
+    assert_eq!(
+        report["node"], "ip-10-0-3-41",
+        "shown by the node's own name"
+    );
+    assert_eq!(report["matched_event"], 0);
+    assert!(
+        !codes(report).contains(&"oomkilled_without_kernel_kill"),
+        "the false diagnosis is gone: {report:#?}"
+    );
+    assert!(!codes(e).contains(&"kill_not_reported_by_kubernetes"));
+    let nodes: Vec<&Value> = doc["nodes"].as_array().unwrap().iter().collect();
+    assert_eq!(nodes.len(), 1, "{nodes:#?}");
+    let r = run(&[
+        "analyze",
+        "testdata/support-bundle/support-bundle-2024-03-05T10_45_00",
+    ]);
+    assert!(
+        !r.stdout.contains("oomkilled_without_kernel_kill"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("on ip-10-0-3-41 [kernel kill e1]"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn merged_shards_of_copies_equal_one_run() {
+    let dir = scratch_dir("trust-merge-copies");
+    for copy in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(copy)).unwrap();
+        copy_tree(Path::new("testdata/sosreport-node1"), &dir.join(copy));
+    }
+    let inputs = [
+        arg(&dir.join("a")).to_string(),
+        arg(&dir.join("b")).to_string(),
+    ];
+    let mut all = vec!["analyze", "--format", "json"];
+    all.extend(inputs.iter().map(String::as_str));
+    let whole = run(&all);
+    assert_eq!(whole.code, 0);
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let mut args = vec!["analyze", "--format", "json", "--shard", &shard];
+        args.extend(inputs.iter().map(String::as_str));
+        let r = run(&args);
+        assert_eq!(r.code, 0);
+        let f = dir.join(format!("shard-{k}.json"));
+        std::fs::write(&f, r.stdout).unwrap();
+        shards.push(arg(&f).to_string());
+    }
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(shards.iter().map(String::as_str));
+    let merged = run(&args);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    assert_eq!(
+        merged.stdout, whole.stdout,
+        "merge must give the single run's document"
+    );
+    let doc: Value = serde_json::from_str(&merged.stdout).unwrap();
+    assert_eq!(events(&doc).len(), 2);
+}

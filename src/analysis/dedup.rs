@@ -479,4 +479,75 @@ mod tests {
         ]);
         assert_eq!(out.len(), 2);
     }
+
+    fn shown(n: &NodeNames, name: &str) -> String {
+        let mut x = Some(name.to_string());
+        n.apply(&mut x);
+        x.unwrap()
+    }
+
+    #[test]
+    fn node_names_match_case_and_short_names_of_one_fqdn() {
+        let n = NodeNames::new(
+            ["ip-10-0-3-41", "IP-10-0-3-41", "web-1", "db"],
+            [
+                "ip-10-0-3-41.eu-west-1.compute.internal",
+                "db.eu-west-1.internal",
+                "db.us-east-1.internal",
+                "k8s-only.example.com",
+                "k8s-only",
+            ],
+        );
+        // The node's own name wins over Kubernetes' longer one; case folds.
+        assert_eq!(
+            shown(&n, "ip-10-0-3-41.eu-west-1.compute.internal"),
+            "IP-10-0-3-41"
+        );
+        assert_eq!(shown(&n, "ip-10-0-3-41"), "IP-10-0-3-41");
+        // A short name of two FQDNs is neither.
+        assert_eq!(shown(&n, "db"), "db");
+        assert_eq!(shown(&n, "db.us-east-1.internal"), "db.us-east-1.internal");
+        // Names only others give: the most qualified.
+        assert_eq!(shown(&n, "k8s-only"), "k8s-only.example.com");
+        assert_eq!(shown(&n, "unknown"), "unknown");
+        let own = NodeNames::new(["node7", "node7.lab.example"], []);
+        assert_eq!(shown(&own, "node7"), "node7.lab.example");
+    }
+
+    #[test]
+    fn many_kills_of_one_pid_and_many_copies_of_one_kill() {
+        // 4000 kills of one pid a second apart, each seen three times.
+        let mut evs = Vec::new();
+        for copy in 0..3 {
+            for k in 0..4000u64 {
+                evs.push(ev(&format!("f{copy}"), k, Some(k * 2_000_000), true));
+            }
+        }
+        let (out, map) = dedup_indexed(evs);
+        assert_eq!(out.len(), 4000);
+        assert!(out.iter().all(|e| e.sources.len() == 3));
+        assert_eq!(map[4000 + 17], 17);
+    }
+
+    #[test]
+    fn a_kill_of_unknown_node_joins_the_one_node_that_has_it() {
+        let mut loose = ev("dmesg", 3, Some(5_000_000), false);
+        loose.node = None;
+        let out = dedup(vec![
+            ev("sos/dmesg", 3, Some(5_000_000), true),
+            loose.clone(),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].node.as_deref(), Some("n1"));
+        assert_eq!(out[0].sources.len(), 2);
+        // Two nodes with that kill: which one is not known.
+        let mut other = ev("n2/dmesg", 3, Some(5_000_000), true);
+        other.node = Some("n2".into());
+        let out = dedup(vec![
+            ev("sos/dmesg", 3, Some(5_000_000), true),
+            other,
+            loose,
+        ]);
+        assert_eq!(out.len(), 3);
+    }
 }
