@@ -336,7 +336,7 @@ fn panic_on_oom_is_another_death_not_a_kill() {
     assert_eq!(r.code, 0);
     assert!(
         r.stdout.contains(
-            "  2023-11-15T00:28:43.456789+00:00  panic (kernel) on db-03: Kernel panic - not syncing: Out of memory"
+            "  2023-11-15T00:28:43.456789+00:00 (from uptime + boot time)  panic (kernel) on db-03: Kernel panic - not syncing: Out of memory"
         ),
         "{}",
         r.stdout

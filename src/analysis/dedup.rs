@@ -1,14 +1,27 @@
-//! One kill seen in several sources of one bundle (dmesg, messages and the journal
-//! of a sosreport; a rotated file and its successor) becomes one event listing all
-//! its sources.
+//! One kill seen in several sources becomes one event listing all its sources: the
+//! dmesg, messages and journal of a sosreport, a rotated file and its successor, and
+//! across inputs — a folder and its archive, two copies of a node's logs, a sosreport
+//! and a loose dmesg of the same node.
 //!
 //! Two events are the same kill when they are on the same node and agree on the
 //! victim (pid, name, sizes), the trigger (pid, name), the memcg counters and cgroups;
-//! when both carry a kernel uptime, those must agree within a second. The most
-//! complete copy is kept and the others fill what it lacks.
+//! when both carry a kernel uptime, those must agree within a second, and wall-clock
+//! times of the same kind likewise. An event whose node is unknown (a loose dmesg) is
+//! the kill of the one node that has a copy of it. The most complete copy is kept and
+//! the others fill what it lacks.
+//!
+//! Events are grouped by that key, and within a group by uptime second (else by
+//! wall-clock second), so dedup stays linear in the number of events however many
+//! copies of one kill there are.
+//!
+//! Node identity ([`NodeNames`]): host names, FQDNs and Kubernetes node names match
+//! case-insensitively, and a short name is the FQDN whose first label it is (when one
+//! FQDN has it). A node is shown by the most qualified name it gives itself (bundle
+//! facts, log records), else by its Kubernetes name.
 
-use crate::model::OomEvent;
-use std::collections::HashMap;
+use crate::envelope::Wall;
+use crate::model::{OomEvent, OtherDeath};
+use std::collections::{BTreeMap, HashMap};
 
 type Key = (
     Option<String>,
@@ -52,7 +65,6 @@ fn richness(e: &OomEvent) -> (bool, usize, usize, usize) {
 /// Stamps of the same kind (both uptimes, both zoned, both year-less …) must agree
 /// within a second; stamps of different kinds cannot be compared and do not object.
 fn stamps_agree(a: &OomEvent, b: &OomEvent) -> bool {
-    use crate::envelope::Wall;
     let uptime = match (a.stamp.uptime_us, b.stamp.uptime_us) {
         (Some(x), Some(y)) => x.abs_diff(y) < 1_000_000,
         _ => true,
@@ -78,8 +90,12 @@ macro_rules! fill {
 
 /// Merges `other` into `base` (the richer copy).
 fn merge(base: &mut OomEvent, other: OomEvent) {
+    if base.time.is_none() {
+        base.time = other.time;
+        base.time_source = other.time_source;
+    }
     fill!(
-        base, other, kind, constraint, time, time_raw, kernel, pod, container, meminfo, reaped
+        base, other, kind, constraint, time_raw, node, kernel, pod, container, meminfo, reaped
     );
     fill!(
         base.trigger,
@@ -127,36 +143,297 @@ fn merge(base: &mut OomEvent, other: OomEvent) {
     if base.stamp.uptime_us.is_none() {
         base.stamp.uptime_us = other.stamp.uptime_us;
     }
+    // Sorted and made unique once, at the end (a merge per copy stays O(1)).
     base.sources.extend(other.sources);
-    base.sources.sort();
-    base.sources.dedup();
 }
 
-/// Dedups the events of one bundle, keeping first-seen order.
-pub fn dedup(events: Vec<OomEvent>) -> Vec<OomEvent> {
-    let mut out: Vec<OomEvent> = Vec::with_capacity(events.len());
-    let mut index: HashMap<Key, Vec<usize>> = HashMap::new();
-    for e in events {
-        let k = key(&e);
-        let slot = index
-            .get(&k)
-            .and_then(|cands| cands.iter().copied().find(|&i| stamps_agree(&out[i], &e)));
-        match slot {
-            Some(i) => {
-                if richness(&e) > richness(&out[i]) {
-                    let old = std::mem::replace(&mut out[i], e);
-                    merge(&mut out[i], old);
-                } else {
-                    merge(&mut out[i], e);
+/// The kind of a wall-clock stamp and its second, for grouping: stamps of one kind
+/// agree only within a second of each other.
+fn wall_slot(w: Wall) -> Option<(u8, i64)> {
+    match w {
+        Wall::None => None,
+        Wall::Yearless {
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            ..
+        } => Some((
+            1,
+            ((i64::from(month) * 32 + i64::from(day)) * 24 + i64::from(hour)) * 3600
+                + i64::from(minute) * 60
+                + i64::from(second),
+        )),
+        Wall::Local(c) => Some((2, c.as_utc_seconds())),
+        Wall::Zoned(c, off) => Some((3, c.as_utc_seconds() - i64::from(off))),
+    }
+}
+
+/// The events of one key, found by their stamps without comparing with all of them.
+#[derive(Default)]
+struct Group {
+    all: Vec<usize>,
+    by_uptime: HashMap<i64, Vec<usize>>,
+    no_uptime: Vec<usize>,
+    by_wall: HashMap<(u8, i64), Vec<usize>>,
+    by_kind: [Vec<usize>; 4],
+}
+
+impl Group {
+    fn add(&mut self, i: usize, e: &OomEvent) {
+        self.all.push(i);
+        match e.stamp.uptime_us {
+            Some(u) => self
+                .by_uptime
+                .entry((u / 1_000_000) as i64)
+                .or_default()
+                .push(i),
+            None => self.no_uptime.push(i),
+        }
+        match wall_slot(e.stamp.wall) {
+            Some(slot) => {
+                self.by_wall.entry(slot).or_default().push(i);
+                self.by_kind[usize::from(slot.0)].push(i);
+            }
+            None => self.by_kind[0].push(i),
+        }
+    }
+
+    /// Every event of the group that could agree with `e` (a superset; some twice).
+    fn candidates(&self, e: &OomEvent) -> Vec<usize> {
+        let near = |m: &HashMap<_, Vec<usize>>, k: fn(i64) -> _, at: i64| {
+            (at - 1..=at + 1)
+                .filter_map(|s| m.get(&k(s)))
+                .flatten()
+                .copied()
+                .collect::<Vec<usize>>()
+        };
+        if let Some(u) = e.stamp.uptime_us {
+            let mut c = near(&self.by_uptime, |s| s, (u / 1_000_000) as i64);
+            c.extend(&self.no_uptime);
+            return c;
+        }
+        match wall_slot(e.stamp.wall) {
+            Some((kind, at)) => {
+                let mut c: Vec<usize> = (at - 1..=at + 1)
+                    .filter_map(|s| self.by_wall.get(&(kind, s)))
+                    .flatten()
+                    .copied()
+                    .collect();
+                for (k, list) in self.by_kind.iter().enumerate() {
+                    if k != usize::from(kind) {
+                        c.extend(list);
+                    }
                 }
+                c
+            }
+            None => self.all.clone(),
+        }
+    }
+
+    /// The events of the group that agree with `e`, in first-seen order.
+    fn agreeing(&self, out: &[OomEvent], e: &OomEvent) -> Vec<usize> {
+        let mut c = self.candidates(e);
+        c.sort_unstable();
+        c.dedup();
+        c.retain(|&i| stamps_agree(&out[i], e));
+        c
+    }
+}
+
+/// Folds `e` into `out[i]`, keeping the richer copy as the base.
+fn absorb(out: &mut [OomEvent], i: usize, e: OomEvent) {
+    if richness(&e) > richness(&out[i]) {
+        let old = std::mem::replace(&mut out[i], e);
+        merge(&mut out[i], old);
+    } else {
+        merge(&mut out[i], e);
+    }
+}
+
+/// Dedups events (of one bundle or of many), keeping first-seen order. `map[i]` is
+/// the index in the result of input event `i`. Sources are sorted and unique.
+pub fn dedup_indexed(events: Vec<OomEvent>) -> (Vec<OomEvent>, Vec<usize>) {
+    let mut out: Vec<OomEvent> = Vec::with_capacity(events.len());
+    let mut map = Vec::with_capacity(events.len());
+    let mut groups: HashMap<Key, Group> = HashMap::new();
+    for e in events {
+        let g = groups.entry(key(&e)).or_default();
+        match g.agreeing(&out, &e).first().copied() {
+            Some(i) => {
+                let before = out[i].stamp;
+                absorb(&mut out, i, e);
+                if out[i].stamp != before {
+                    g.add(i, &out[i]);
+                }
+                map.push(i);
             }
             None => {
-                index.entry(k).or_default().push(out.len());
+                g.add(out.len(), &e);
+                map.push(out.len());
                 out.push(e);
             }
         }
     }
+    // A kill whose node is unknown joins the copy of the one node that has it.
+    let mut known: HashMap<Key, Group> = HashMap::new();
+    for (i, e) in out.iter().enumerate() {
+        if e.node.is_some() {
+            let mut k = key(e);
+            k.0 = None;
+            known.entry(k).or_default().add(i, e);
+        }
+    }
+    let mut into: Vec<Option<usize>> = vec![None; out.len()];
+    if !known.is_empty() {
+        for i in 0..out.len() {
+            if out[i].node.is_some() {
+                continue;
+            }
+            let Some(g) = known.get(&key(&out[i])) else {
+                continue;
+            };
+            let found = g.agreeing(&out, &out[i]);
+            let one_node = found.windows(2).all(|w| out[w[0]].node == out[w[1]].node);
+            if let (Some(&j), true) = (found.first(), one_node) {
+                into[i] = Some(j);
+            }
+        }
+    }
+    let mut renumber = vec![0; out.len()];
+    let mut kept = Vec::with_capacity(out.len());
+    let mut moved = Vec::new();
+    for (i, e) in out.into_iter().enumerate() {
+        match into[i] {
+            Some(j) => moved.push((j, e)),
+            None => {
+                renumber[i] = kept.len();
+                kept.push(e);
+            }
+        }
+    }
+    for (i, t) in into.iter().enumerate() {
+        if let Some(j) = t {
+            renumber[i] = renumber[*j];
+        }
+    }
+    for (j, e) in moved {
+        absorb(&mut kept, renumber[j], e);
+    }
+    for e in &mut kept {
+        e.sources.sort();
+        e.sources.dedup();
+    }
+    let map = map.into_iter().map(|i| renumber[i]).collect();
+    (kept, map)
+}
+
+/// Dedups events (of one bundle or of many), keeping first-seen order.
+pub fn dedup(events: Vec<OomEvent>) -> Vec<OomEvent> {
+    dedup_indexed(events).0
+}
+
+/// Other deaths told alike by several inputs (the same record in two copies of a
+/// node's logs) become one listing all their sources, keeping first-seen order.
+pub fn dedup_deaths(deaths: Vec<OtherDeath>) -> Vec<OtherDeath> {
+    let mut out: Vec<OtherDeath> = Vec::with_capacity(deaths.len());
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut merged = Vec::new();
+    for d in deaths {
+        let mut v = serde_json::to_value(&d).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("sources");
+        }
+        let k = v.to_string();
+        match index.get(&k) {
+            Some(&i) => {
+                out[i].sources.extend(d.sources);
+                merged.push(i);
+            }
+            None => {
+                index.insert(k, out.len());
+                out.push(d);
+            }
+        }
+    }
+    for i in merged {
+        out[i].sources.sort();
+        out[i].sources.dedup();
+    }
     out
+}
+
+/// Which names are one node, and the name each is shown by.
+#[derive(Debug, Default)]
+pub struct NodeNames {
+    shown: HashMap<String, String>,
+}
+
+impl NodeNames {
+    /// The identity of the names the nodes give themselves (`own`: bundle facts, log
+    /// records) and of the names others give them (`other`: Kubernetes).
+    pub fn new<'a>(
+        own: impl IntoIterator<Item = &'a str>,
+        other: impl IntoIterator<Item = &'a str>,
+    ) -> NodeNames {
+        // lowercase name → (is own, as given), every spelling.
+        let mut seen: BTreeMap<String, Vec<(bool, &str)>> = BTreeMap::new();
+        for (is_own, n) in own
+            .into_iter()
+            .map(|n| (true, n))
+            .chain(other.into_iter().map(|n| (false, n)))
+        {
+            seen.entry(n.to_ascii_lowercase())
+                .or_default()
+                .push((is_own, n));
+        }
+        // A short name is the FQDN whose first label it is, when exactly one FQDN has it.
+        let mut fqdns: HashMap<&str, Vec<&str>> = HashMap::new();
+        for l in seen.keys().filter(|l| l.contains('.')) {
+            if let Some((first, _)) = l.split_once('.') {
+                fqdns.entry(first).or_default().push(l);
+            }
+        }
+        let mut identity: HashMap<&str, &str> = HashMap::new();
+        for l in seen.keys() {
+            let id = match fqdns.get(l.as_str()) {
+                Some(f) if f.len() == 1 && !l.contains('.') => f[0],
+                _ => l.as_str(),
+            };
+            identity.insert(l, id);
+        }
+        let mut best: HashMap<&str, (bool, usize, &str)> = HashMap::new();
+        for (l, spellings) in &seen {
+            let id = identity[l.as_str()];
+            for &(is_own, n) in spellings {
+                let rank = (is_own, n.len(), n);
+                let b = best.entry(id).or_insert(rank);
+                // Own names first, then the longest, then the first in byte order.
+                if (rank.0, rank.1) > (b.0, b.1) || ((rank.0, rank.1) == (b.0, b.1) && rank.2 < b.2)
+                {
+                    *b = rank;
+                }
+            }
+        }
+        let mut shown = HashMap::new();
+        for (l, spellings) in &seen {
+            let name = best[identity[l.as_str()]].2;
+            for &(_, n) in spellings {
+                if n != name {
+                    shown.insert(n.to_string(), name.to_string());
+                }
+            }
+        }
+        NodeNames { shown }
+    }
+
+    /// Renames `node` to the name its node is shown by.
+    pub fn apply(&self, node: &mut Option<String>) {
+        if let Some(n) = node.as_ref().and_then(|n| self.shown.get(n)) {
+            *node = Some(n.clone());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -201,5 +478,76 @@ mod tests {
             ev("dmesg", 90, Some(900_000_000), true),
         ]);
         assert_eq!(out.len(), 2);
+    }
+
+    fn shown(n: &NodeNames, name: &str) -> String {
+        let mut x = Some(name.to_string());
+        n.apply(&mut x);
+        x.unwrap()
+    }
+
+    #[test]
+    fn node_names_match_case_and_short_names_of_one_fqdn() {
+        let n = NodeNames::new(
+            ["ip-10-0-3-41", "IP-10-0-3-41", "web-1", "db"],
+            [
+                "ip-10-0-3-41.eu-west-1.compute.internal",
+                "db.eu-west-1.internal",
+                "db.us-east-1.internal",
+                "k8s-only.example.com",
+                "k8s-only",
+            ],
+        );
+        // The node's own name wins over Kubernetes' longer one; case folds.
+        assert_eq!(
+            shown(&n, "ip-10-0-3-41.eu-west-1.compute.internal"),
+            "IP-10-0-3-41"
+        );
+        assert_eq!(shown(&n, "ip-10-0-3-41"), "IP-10-0-3-41");
+        // A short name of two FQDNs is neither.
+        assert_eq!(shown(&n, "db"), "db");
+        assert_eq!(shown(&n, "db.us-east-1.internal"), "db.us-east-1.internal");
+        // Names only others give: the most qualified.
+        assert_eq!(shown(&n, "k8s-only"), "k8s-only.example.com");
+        assert_eq!(shown(&n, "unknown"), "unknown");
+        let own = NodeNames::new(["node7", "node7.lab.example"], []);
+        assert_eq!(shown(&own, "node7"), "node7.lab.example");
+    }
+
+    #[test]
+    fn many_kills_of_one_pid_and_many_copies_of_one_kill() {
+        // 4000 kills of one pid a second apart, each seen three times.
+        let mut evs = Vec::new();
+        for copy in 0..3 {
+            for k in 0..4000u64 {
+                evs.push(ev(&format!("f{copy}"), k, Some(k * 2_000_000), true));
+            }
+        }
+        let (out, map) = dedup_indexed(evs);
+        assert_eq!(out.len(), 4000);
+        assert!(out.iter().all(|e| e.sources.len() == 3));
+        assert_eq!(map[4000 + 17], 17);
+    }
+
+    #[test]
+    fn a_kill_of_unknown_node_joins_the_one_node_that_has_it() {
+        let mut loose = ev("dmesg", 3, Some(5_000_000), false);
+        loose.node = None;
+        let out = dedup(vec![
+            ev("sos/dmesg", 3, Some(5_000_000), true),
+            loose.clone(),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].node.as_deref(), Some("n1"));
+        assert_eq!(out[0].sources.len(), 2);
+        // Two nodes with that kill: which one is not known.
+        let mut other = ev("n2/dmesg", 3, Some(5_000_000), true);
+        other.node = Some("n2".into());
+        let out = dedup(vec![
+            ev("sos/dmesg", 3, Some(5_000_000), true),
+            other,
+            loose,
+        ]);
+        assert_eq!(out.len(), 3);
     }
 }

@@ -8,11 +8,16 @@
 //! does not hold (serde-skipped fields such as `OomEvent::suppressed_before`) is gone
 //! from a document read back, but the findings made from it are in the document.
 //!
-//! Shards split by bundle, so per-bundle work (dedup across a node's sources, its
-//! incidents) is already whole in each shard. What a single run can do and a merge
-//! cannot: name a pod of one shard's kill from a pod listing in another shard.
+//! Shards split by bundle, so a node's copies can be in several shards: node names
+//! are joined by the same identity rule, kills are deduped as one run dedups them
+//! (their stamps restored from `time`, `time_source` and `uptime_us`), snapshots are
+//! found again as one run finds them, and incidents are rebuilt over the merged kills
+//! (restart counts carried over). What a single run can do and a merge cannot: name a
+//! pod of one shard's kill from a pod listing in another shard, or match a Kubernetes
+//! report of one shard to a kill in another.
 
-use super::{Analysis, cgroup_order, death_order, order_key};
+use super::{Analysis, cgroup_order, death_order, dedup, incidents, order_key, snapshot_of};
+use crate::model::{OomEvent, Stamp, TimeSource, Wall};
 use std::collections::BTreeMap;
 
 /// Merges shard documents. `Err` names the first document of another schema.
@@ -44,54 +49,73 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
         incidents.extend(doc.incidents.into_iter().map(|x| (d, x)));
         deaths.extend(doc.other_deaths.into_iter().map(|x| (d, x)));
     }
+    let node_names = dedup::NodeNames::new(
+        events
+            .iter()
+            .filter_map(|(_, e)| e.node.as_deref())
+            .chain(out.nodes.iter().filter_map(|n| n.name.as_deref()))
+            .chain(cgroups.iter().filter_map(|(_, c)| c.node.as_deref())),
+        // A shard renamed its reports to their node's own name when it had the node;
+        // what is left is Kubernetes' name.
+        deaths.iter().filter_map(|(_, d)| d.node.as_deref()),
+    );
+    for (_, e) in &mut events {
+        node_names.apply(&mut e.node);
+        e.stamp = stamp_of(e);
+    }
+    for (_, d) in &mut deaths {
+        node_names.apply(&mut d.node);
+    }
+    for n in &mut out.nodes {
+        node_names.apply(&mut n.name);
+    }
+    for (_, c) in &mut cgroups {
+        node_names.apply(&mut c.node);
+    }
     cgroups.sort_by(|(_, a), (_, b)| cgroup_order(a, b));
-    let cg_index: BTreeMap<(usize, usize), usize> = cgroups
-        .iter()
-        .enumerate()
-        .map(|(n, (k, _))| (*k, n))
-        .collect();
-    events.sort_by_key(|(_, e)| order_key(e));
-    let ev_index: BTreeMap<(usize, usize), usize> = events
-        .iter()
-        .enumerate()
-        .map(|(n, (k, _))| (*k, n))
-        .collect();
-    out.events = events
-        .into_iter()
-        .enumerate()
-        .map(|(n, ((d, _), mut e))| {
-            e.id = format!("e{}", n + 1);
-            e.cgroup_snapshot = e
-                .cgroup_snapshot
-                .and_then(|c| cg_index.get(&(d, c)).copied());
-            e
-        })
-        .collect();
     out.cgroups = cgroups.into_iter().map(|(_, c)| c).collect();
-    let mut incidents: Vec<_> = incidents
+    let (keys, evs): (Vec<(usize, usize)>, Vec<OomEvent>) = events.into_iter().unzip();
+    let (evs, map) = dedup::dedup_indexed(evs);
+    let mut order: Vec<usize> = (0..evs.len()).collect();
+    order.sort_by_key(|&i| order_key(&evs[i]));
+    let mut rank = vec![0; evs.len()];
+    for (n, &i) in order.iter().enumerate() {
+        rank[i] = n;
+    }
+    let ev_index: BTreeMap<(usize, usize), usize> = keys
         .into_iter()
-        .map(|(d, mut i)| {
-            i.events = i
-                .events
-                .iter()
-                .filter_map(|e| ev_index.get(&(d, *e)).copied())
-                .collect();
-            i.events.sort_unstable();
-            i
-        })
+        .zip(map)
+        .map(|(k, i)| (k, rank[i]))
         .collect();
-    incidents.sort_by_key(|i| i.events.first().copied().unwrap_or(usize::MAX));
-    for (n, i) in incidents.iter_mut().enumerate() {
-        i.id = format!("i{}", n + 1);
+    let mut sorted: Vec<Option<OomEvent>> = (0..evs.len()).map(|_| None).collect();
+    for (i, mut e) in evs.into_iter().enumerate() {
+        e.id = format!("e{}", rank[i] + 1);
+        e.cgroup_snapshot = snapshot_of(&e, &out.cgroups);
+        sorted[rank[i]] = Some(e);
+    }
+    out.events = sorted.into_iter().flatten().collect();
+    // Incidents as one run builds them; restart counts (from pod listings) carried over.
+    let mut restarts = BTreeMap::new();
+    for (_, i) in &incidents {
+        if let Some(r) = i.restarts {
+            restarts.entry(incident_key(i)).or_insert(r);
+        }
+    }
+    let mut incidents = incidents::build(&out.events, &Default::default());
+    for i in &mut incidents {
+        if i.restarts.is_none() {
+            i.restarts = restarts.get(&incident_key(i)).copied();
+        }
     }
     out.incidents = incidents;
-    let mut deaths: Vec<_> = deaths
+    let deaths: Vec<_> = deaths
         .into_iter()
         .map(|(d, mut x)| {
             x.matched_event = x.matched_event.and_then(|e| ev_index.get(&(d, e)).copied());
             x
         })
         .collect();
+    let mut deaths = dedup::dedup_deaths(deaths);
     deaths.sort_by(death_order);
     out.other_deaths = deaths;
     out.inputs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -101,4 +125,40 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
     out.warnings.dedup();
     out.incomplete = !out.complete;
     Ok(out)
+}
+
+/// What an incident is about, for carrying its restart count over.
+fn incident_key(i: &crate::model::Incident) -> String {
+    serde_json::json!([i.scope, i.node, i.pod, i.container, i.cgroup]).to_string()
+}
+
+/// The stamp a kill read back from a document had, as far as dedup compares stamps:
+/// its uptime, and its wall-clock time of the kind `time_source` tells.
+fn stamp_of(e: &OomEvent) -> Stamp {
+    let wall = match (&e.time, e.time_source) {
+        (Some(t), TimeSource::Zoned) => Wall::Zoned(t.civil(), t.offset().unwrap_or(0)),
+        (Some(t), TimeSource::NodeZone | TimeSource::Local) => Wall::Local(t.civil()),
+        (
+            Some(t),
+            TimeSource::BundleDate
+            | TimeSource::RotationName
+            | TimeSource::FileTime
+            | TimeSource::ReferenceDate,
+        ) => {
+            let c = t.civil();
+            Wall::Yearless {
+                month: c.month,
+                day: c.day,
+                hour: c.hour,
+                minute: c.minute,
+                second: c.second,
+                micros: c.micros,
+            }
+        }
+        _ => Wall::None,
+    };
+    Stamp {
+        wall,
+        uptime_us: e.uptime_us,
+    }
 }

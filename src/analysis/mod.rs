@@ -5,8 +5,11 @@
 //! stamps are local wall-clock times (the syslog year taken from a reference date:
 //! `--reference-date`, the file's rotation name or journal header, the bundle's
 //! collection date, the file's modification time, the latest date in its siblings'
-//! names, in that order; a warning when none is known); a bare uptime becomes UTC when the
-//! node's boot time is known. The analyzing machine's clock is never read.
+//! names, in that order; a warning when none is known, and when only the file's time
+//! is); a bare uptime becomes UTC when the node's boot time is known (a warning per file
+//! when it is not). Each time says where it came from (`TimeSource`). A year-less
+//! file is dated backwards from its last record so its times never run backwards
+//! across a new year. The analyzing machine's clock is never read.
 
 pub mod dedup;
 pub mod diagnose;
@@ -21,7 +24,7 @@ use crate::envelope::Wall;
 use crate::k8s::names::NameIndex;
 use crate::model::CgroupSnapshot;
 pub use crate::model::{Analysis, InputInfo, NodeInfo, Warning};
-use crate::model::{OomEvent, OtherDeath, Stamp, Timestamp};
+use crate::model::{OomEvent, OtherDeath, Stamp, TimeSource, Timestamp};
 use crate::scan::SourceScan;
 
 /// Options that change how times are resolved.
@@ -83,24 +86,75 @@ pub fn analyze(
             }
             incomplete |= scan.incomplete;
             names.merge(scan.names);
+            let reference = reference_date(opts, src, &b.facts);
+            let years = yearless_years(
+                scan.events
+                    .iter()
+                    .map(|e| (e.offset, e.stamp))
+                    .chain(scan.deaths.iter().map(|d| (d.offset, d.stamp))),
+                reference,
+            );
+            let (ev_years, death_years) = years.split_at(scan.events.len());
             let mut undated = false;
-            for mut e in scan.events {
-                resolve(&mut e.node, &mut e.time, e.stamp, &b.facts, src, boot, opts);
-                undated |= e.time.is_none() && matches!(e.stamp.wall, Wall::Yearless { .. });
+            let mut from_file_time = false;
+            let mut boot_unknown = false;
+            let mut note = |stamp: Stamp, source: TimeSource| {
+                undated |=
+                    source == TimeSource::None && matches!(stamp.wall, Wall::Yearless { .. });
+                from_file_time |= source == TimeSource::FileTime;
+                boot_unknown |= source == TimeSource::None
+                    && stamp.wall == Wall::None
+                    && stamp.uptime_us.is_some()
+                    && !is_crash_dump(src);
+            };
+            for (mut e, &year) in scan.events.into_iter().zip(ev_years) {
+                resolve(
+                    &mut e.node,
+                    &mut e.time,
+                    &mut e.time_source,
+                    e.stamp,
+                    &b.facts,
+                    src,
+                    boot,
+                    year,
+                );
+                note(e.stamp, e.time_source);
                 if e.kernel.is_none() {
                     e.kernel.clone_from(&b.facts.kernel);
                 }
                 e.bundle.clone_from(&b.input);
                 events.push(e);
             }
-            for mut d in scan.deaths {
-                resolve(&mut d.node, &mut d.time, d.stamp, &b.facts, src, boot, opts);
+            for (mut d, &year) in scan.deaths.into_iter().zip(death_years) {
+                resolve(
+                    &mut d.node,
+                    &mut d.time,
+                    &mut d.time_source,
+                    d.stamp,
+                    &b.facts,
+                    src,
+                    boot,
+                    year,
+                );
+                note(d.stamp, d.time_source);
                 deaths.push(d);
             }
             if undated {
                 warnings.push(Warning {
                     file: src.display.clone(),
                     message: "syslog times carry no year and nothing tells it (no collection date, rotated name or file time): kills are shown as printed; give --reference-date YYYY-MM-DD".into(),
+                });
+            }
+            if let (true, Some(((y, _, _), _))) = (from_file_time, reference) {
+                warnings.push(Warning {
+                    file: src.display.clone(),
+                    message: format!("syslog times carry no year: the year {y} is taken from the file's modification time; give --reference-date YYYY-MM-DD if that is not the collection year"),
+                });
+            }
+            if boot_unknown {
+                warnings.push(Warning {
+                    file: src.display.clone(),
+                    message: "kernel times are uptimes and the node's boot time is unknown (no /proc/stat, uptime with date, or journal record with both): kills are shown without a wall-clock time".into(),
                 });
             }
         }
@@ -125,9 +179,39 @@ pub fn analyze(
         names.merge(bundle_names);
         bundles.push(b);
     }
-    let mut events: Vec<OomEvent> = per_bundle.into_iter().flat_map(dedup::dedup).collect();
+    let mut events: Vec<OomEvent> = per_bundle.into_iter().flatten().collect();
+    // One node, one name: its copies in several inputs and Kubernetes' name for it.
+    let node_names = dedup::NodeNames::new(
+        events
+            .iter()
+            .filter_map(|e| e.node.as_deref())
+            .chain(deaths.iter().filter_map(|d| d.node.as_deref()))
+            .chain(bundles.iter().filter_map(|b| b.facts.hostname.as_deref()))
+            .chain(cgroups.iter().filter_map(|c| c.node.as_deref())),
+        names
+            .pods
+            .values()
+            .filter_map(|p| p.node.as_deref())
+            .chain(names.reports.iter().filter_map(|d| d.node.as_deref())),
+    );
     for e in &mut events {
-        e.sources.sort();
+        node_names.apply(&mut e.node);
+    }
+    for d in deaths.iter_mut().chain(names.reports.iter_mut()) {
+        node_names.apply(&mut d.node);
+    }
+    for b in &mut bundles {
+        node_names.apply(&mut b.facts.hostname);
+    }
+    for c in &mut cgroups {
+        node_names.apply(&mut c.node);
+    }
+    for p in names.pods.values_mut() {
+        node_names.apply(&mut p.node);
+    }
+    // One kill, one event, however many inputs show it.
+    let mut events = dedup::dedup(events);
+    for e in &mut events {
         e.uptime_us = e.stamp.uptime_us;
     }
     events.sort_by_key(order_key);
@@ -167,6 +251,17 @@ pub fn analyze(
     deaths.extend(reconcile::pod_status_reports(&names));
     deaths.extend(names.reports.iter().cloned());
     reconcile::complete(&mut deaths, &names);
+    let mut deaths = dedup::dedup_deaths(deaths);
+    for d in &mut deaths {
+        // Kubernetes' reports carry API times (RFC 3339, UTC when no offset is given).
+        if let (Some(t), TimeSource::None) = (&d.time, d.time_source) {
+            d.time_source = if t.offset().is_some() {
+                TimeSource::Zoned
+            } else {
+                TimeSource::Local
+            };
+        }
+    }
     deaths.sort_by(death_order);
     reconcile::reconcile(&events, &mut deaths);
     diagnose_events(&mut events, &nodes, &deaths, &names);
@@ -226,11 +321,16 @@ fn enrich(
     }
     for e in events.iter_mut() {
         names.enrich(e);
-        e.cgroup_snapshot = [e.cgroup.oom.as_deref(), e.cgroup.task.as_deref()]
-            .into_iter()
-            .flatten()
-            .find_map(|p| cgroups.iter().position(|c| c.path == p && c.node == e.node));
+        e.cgroup_snapshot = snapshot_of(e, cgroups);
     }
+}
+
+/// The index of the snapshot of a kill's OOM (else task) cgroup on its node.
+pub(crate) fn snapshot_of(e: &OomEvent, cgroups: &[CgroupSnapshot]) -> Option<usize> {
+    [e.cgroup.oom.as_deref(), e.cgroup.task.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|p| cgroups.iter().position(|c| c.path == p && c.node == e.node))
 }
 
 /// Each kill's diagnoses, once its node, pod and the Kubernetes reports matched to it
@@ -312,14 +412,82 @@ fn boot_epoch<'a>(f: &NodeFacts, events: impl Iterator<Item = &'a OomEvent>) -> 
     })
 }
 
+/// A crash dump's dmesg is from an earlier boot: this boot's time does not apply.
+fn is_crash_dump(src: &SourceFile) -> bool {
+    src.rel.contains("var/crash/")
+}
+
+/// The year of each year-less stamp of one file (`None` for the others and when no
+/// reference is known), in the order given. The file's last year-less record takes
+/// the reference's year, or the year before when its date is after the reference
+/// (allowing a day of zone skew); each earlier record (by offset) takes its
+/// successor's year, or the year before when it would otherwise be more than a day
+/// after its successor — so a file's times never run backwards across a new year.
+#[allow(clippy::type_complexity)]
+fn yearless_years(
+    stamps: impl Iterator<Item = (u64, Stamp)>,
+    reference: Option<((i32, u8, u8), TimeSource)>,
+) -> Vec<Option<(i32, TimeSource)>> {
+    let stamps: Vec<(u64, Stamp)> = stamps.collect();
+    let mut out = vec![None; stamps.len()];
+    let Some(((ry, rm, rd), source)) = reference else {
+        return out;
+    };
+    let mut order: Vec<usize> = (0..stamps.len())
+        .filter(|&i| matches!(stamps[i].1.wall, Wall::Yearless { .. }))
+        .collect();
+    order.sort_by_key(|&i| stamps[i].0);
+    let mut next: Option<i64> = None;
+    for &i in order.iter().rev() {
+        let Wall::Yearless {
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            micros,
+        } = stamps[i].1.wall
+        else {
+            continue;
+        };
+        let at = |year| Civil {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            micros,
+        };
+        let year = match next {
+            // A date after the reference (allowing a day of zone skew) is last year's.
+            None if (month, day) > (rm, rd.saturating_add(1)) => ry - 1,
+            None => ry,
+            Some(t) => {
+                let y = Civil::from_utc_micros(t, false).year;
+                if at(y).as_utc_seconds() * 1_000_000 > t + 86_400_000_000 {
+                    y - 1
+                } else {
+                    y
+                }
+            }
+        };
+        next = Some(at(year).as_utc_seconds() * 1_000_000);
+        out[i] = Some((year, source));
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
 fn resolve(
     node: &mut Option<String>,
     time: &mut Option<Timestamp>,
+    time_source: &mut TimeSource,
     stamp: Stamp,
     facts: &NodeFacts,
     src: &SourceFile,
     boot: Option<i64>,
-    opts: TimeOptions,
+    year: Option<(i32, TimeSource)>,
 ) {
     if facts.hostname.is_some() {
         node.clone_from(&facts.hostname);
@@ -328,9 +496,16 @@ fn resolve(
         *node = node_from_path(&src.display);
     }
     let node_offset = facts.collected.and_then(|c| c.offset);
-    *time = match stamp.wall {
-        Wall::Zoned(c, off) => Some(Timestamp::zoned(c, off)),
-        Wall::Local(c) => Some(local(c, node_offset)),
+    let (t, source) = match stamp.wall {
+        Wall::Zoned(c, off) => (Some(Timestamp::zoned(c, off)), TimeSource::Zoned),
+        Wall::Local(c) => (
+            Some(local(c, node_offset)),
+            if node_offset.is_some() {
+                TimeSource::NodeZone
+            } else {
+                TimeSource::Local
+            },
+        ),
         Wall::Yearless {
             month,
             day,
@@ -338,35 +513,35 @@ fn resolve(
             minute,
             second,
             micros,
-        } => reference_date(opts, src, facts).map(|(ry, rm, rd)| {
-            // A date after the reference (allowing a day of zone skew) is last year's.
-            let year = if (month, day) > (rm, rd.saturating_add(1)) {
-                ry - 1
-            } else {
-                ry
-            };
-            local(
-                Civil {
-                    year,
-                    month,
-                    day,
-                    hour,
-                    minute,
-                    second,
-                    micros,
-                },
-                node_offset,
-            )
-        }),
-        // A crash dump's dmesg is from an earlier boot: this boot's time does not apply.
-        Wall::None if src.rel.contains("var/crash/") => None,
+        } => match year {
+            Some((year, source)) => (
+                Some(local(
+                    Civil {
+                        year,
+                        month,
+                        day,
+                        hour,
+                        minute,
+                        second,
+                        micros,
+                    },
+                    node_offset,
+                )),
+                source,
+            ),
+            None => (None, TimeSource::None),
+        },
+        Wall::None if is_crash_dump(src) => (None, TimeSource::None),
         Wall::None => match (stamp.uptime_us, boot) {
-            (Some(up), Some(b)) => {
-                Some(Timestamp::from_utc_micros(b * 1_000_000 + up as i64, true))
-            }
-            _ => None,
+            (Some(up), Some(b)) => (
+                Some(Timestamp::from_utc_micros(b * 1_000_000 + up as i64, true)),
+                TimeSource::Boot,
+            ),
+            _ => (None, TimeSource::None),
         },
     };
+    *time = t;
+    *time_source = source;
 }
 
 /// A node named by the path of its logs: must-gather's `nodes/<name>/…`.
@@ -382,26 +557,36 @@ fn local(c: Civil, offset: Option<i32>) -> Timestamp {
     Timestamp::in_zone(c, offset)
 }
 
-/// The date a year-less syslog time is read against: `--reference-date`, the file's
-/// rotated name or journal header, the bundle's collection date, the file's time, and
-/// last a date from its siblings (the latest rotated name or journal header in its
-/// bundle) when the file has no time of its own (a zip member, standard input).
-fn reference_date(opts: TimeOptions, src: &SourceFile, facts: &NodeFacts) -> Option<(i32, u8, u8)> {
+/// The date a year-less syslog time is read against, and what gave it:
+/// `--reference-date`, the file's rotated name or journal header, the bundle's
+/// collection date, the file's time, and last a date from its siblings (the latest
+/// rotated name or journal header in its bundle) when the file has no time of its own
+/// (a zip member, standard input).
+fn reference_date(
+    opts: TimeOptions,
+    src: &SourceFile,
+    facts: &NodeFacts,
+) -> Option<((i32, u8, u8), TimeSource)> {
+    let with = |s: TimeSource| move |d: (i32, u8, u8)| (d, s);
     opts.reference_date
-        .or(src.rotation_date)
-        .or(src.header_date)
+        .map(with(TimeSource::ReferenceDate))
+        .or(src.rotation_date.map(with(TimeSource::RotationName)))
+        .or(src.header_date.map(with(TimeSource::RotationName)))
         .or_else(|| {
-            facts
-                .collected
-                .map(|c| (c.civil.year, c.civil.month, c.civil.day))
+            facts.collected.map(|c| {
+                (
+                    (c.civil.year, c.civil.month, c.civil.day),
+                    TimeSource::BundleDate,
+                )
+            })
         })
         .or_else(|| {
             src.mtime.map(|s| {
                 let (y, m, d) = civil_from_days(s.div_euclid(86_400));
-                (y, m, d)
+                ((y, m, d), TimeSource::FileTime)
             })
         })
-        .or(opts.bundle_date)
+        .or(opts.bundle_date.map(with(TimeSource::BundleDate)))
 }
 
 /// Output order of other deaths: node, time, first source, message.

@@ -1,7 +1,7 @@
 //! The OOM kill event: what one kernel OOM report says, assembled from its block.
 //! Field names and nullability are the public JSON interface (`docs/json-schema.md`).
 
-use super::time::{Stamp, Timestamp};
+use super::time::{Stamp, TimeSource, Timestamp};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,6 +20,10 @@ pub struct OomEvent {
     /// The kernel's constraint as printed (`CONSTRAINT_MEMCG`, `CONSTRAINT_NONE`, …).
     pub constraint: Option<String>,
     pub time: Option<Timestamp>,
+    /// Where `time` came from (`zoned`, `node_zone`, `local`, `bundle_date`,
+    /// `rotation_name`, `file_time`, `reference_date`, `boot`, `none`).
+    #[serde(default)]
+    pub time_source: TimeSource,
     pub time_raw: Option<String>,
     pub node: Option<String>,
     /// Kernel release from the `CPU: … PID: … Comm: …` line.
@@ -331,6 +335,9 @@ pub struct OtherDeath {
     /// Who said it (`kernel`, `systemd-oomd`, `containerd TaskOOM`, `pod status`, …).
     pub reporter: String,
     pub time: Option<Timestamp>,
+    /// Where `time` came from, as for events.
+    #[serde(default)]
+    pub time_source: TimeSource,
     pub time_raw: Option<String>,
     pub node: Option<String>,
     pub message: String,

@@ -23,4 +23,4 @@ pub use document::{Analysis, InputInfo, NodeInfo, Warning};
 pub use event::*;
 pub use incident::Incident;
 pub use kinds::{DeathKind, OomKind, Scope};
-pub use time::{Stamp, Timestamp, Wall};
+pub use time::{Stamp, TimeSource, Timestamp, Wall};

@@ -38,6 +38,68 @@ impl Default for Stamp {
     }
 }
 
+/// Where a resolved time (`events[].time`, `other_deaths[].time`) came from: how much
+/// of it the logs said and what the analysis supplied (`docs/json-schema.md`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeSource {
+    /// Logged with its zone (RFC 3339 syslog, the journal, a Kubernetes API time).
+    Zoned,
+    /// Logged as a full local time; the zone is the node's (from its `date` output).
+    NodeZone,
+    /// Logged as a full local time (`dmesg -T`) and the node's zone is not known: the
+    /// time is shown without an offset.
+    Local,
+    /// A year-less syslog time whose year is the bundle's: its collection date, or
+    /// the latest date its other files' names or journal headers tell.
+    BundleDate,
+    /// A year-less syslog time whose year is the file's own: its rotated name
+    /// (`messages-20240102`) or its journal export's header.
+    RotationName,
+    /// A year-less syslog time whose year is the file's modification time.
+    FileTime,
+    /// A year-less syslog time whose year is `--reference-date`'s.
+    ReferenceDate,
+    /// A kernel uptime plus the node's boot time.
+    Boot,
+    /// No wall-clock time is known.
+    #[default]
+    None,
+}
+
+impl TimeSource {
+    /// The JSON string.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TimeSource::Zoned => "zoned",
+            TimeSource::NodeZone => "node_zone",
+            TimeSource::Local => "local",
+            TimeSource::BundleDate => "bundle_date",
+            TimeSource::RotationName => "rotation_name",
+            TimeSource::FileTime => "file_time",
+            TimeSource::ReferenceDate => "reference_date",
+            TimeSource::Boot => "boot",
+            TimeSource::None => "none",
+        }
+    }
+
+    /// A short note to show beside a time whose source is worth telling (`None` for a
+    /// time logged with its zone or in the node's known zone, and for no time).
+    pub const fn note(self) -> Option<&'static str> {
+        match self {
+            TimeSource::Zoned | TimeSource::NodeZone | TimeSource::None => None,
+            TimeSource::Local => Some("local, zone unknown"),
+            TimeSource::BundleDate => Some("year from collection date"),
+            TimeSource::RotationName => Some("year from rotated name/journal header"),
+            TimeSource::FileTime => Some("year from file time"),
+            TimeSource::ReferenceDate => Some("year from --reference-date"),
+            TimeSource::Boot => Some("from uptime + boot time"),
+        }
+    }
+}
+
 /// A resolved time: the wall-clock time as shown, the zone it is shown in, and the
 /// instant it orders by. Serializes exactly as the text it shows
 /// (`2024-03-05T10:18:20.120001+00:00`, or without offset when the zone is unknown).

@@ -3,7 +3,7 @@
 
 use super::Render;
 use crate::model::Analysis;
-use crate::model::{Container, OomEvent, Pod};
+use crate::model::{Container, OomEvent, Pod, TimeSource, Timestamp};
 use std::io::{self, Write};
 
 pub struct Text;
@@ -33,12 +33,19 @@ fn limit_text(kb: u64) -> String {
     }
 }
 
+/// A time as shown, with where it came from when that is worth a word
+/// (`2024-03-05T10:18:20 (year from file time)`); the time as printed, or
+/// `(no time)`, when none is known.
+fn time_text(time: Option<&Timestamp>, source: TimeSource, raw: Option<&str>) -> String {
+    match (time, source.note()) {
+        (Some(t), Some(n)) => format!("{t} ({n})"),
+        (Some(t), None) => t.to_string(),
+        (None, _) => raw.unwrap_or("(no time)").to_string(),
+    }
+}
+
 fn line(e: &OomEvent) -> String {
-    let time = e
-        .time
-        .as_deref()
-        .or(e.time_raw.as_deref())
-        .unwrap_or("(no time)");
+    let time = time_text(e.time.as_ref(), e.time_source, e.time_raw.as_deref());
     let kind = e.kind.as_deref().unwrap_or("unknown");
     let victim = match (e.victim.pid, &e.victim.comm) {
         (Some(p), Some(c)) => format!("{p} ({c})"),
@@ -191,10 +198,7 @@ impl Render for Text {
             writeln!(
                 out,
                 "  {}  {} ({}) on {}{matched}: {}",
-                d.time
-                    .as_deref()
-                    .or(d.time_raw.as_deref())
-                    .unwrap_or("(no time)"),
+                time_text(d.time.as_ref(), d.time_source, d.time_raw.as_deref()),
                 d.kind,
                 d.reporter,
                 d.node.as_deref().unwrap_or("(unknown)"),
