@@ -42,7 +42,7 @@ fn bench_scan(c: &mut Criterion) {
     let hosts = out
         .events
         .iter()
-        .filter(|e| e.kind.as_deref() == Some("host"))
+        .filter(|e| e.kind == Some(oomsift::model::OomKind::Host))
         .count();
     assert_eq!((hosts, out.events.len() - hosts), (log.host, log.cgroup));
     assert!(out.events.iter().all(|e| e.complete));

@@ -6,28 +6,28 @@
 use super::diagnose;
 use crate::k8s::names::NameIndex;
 pub use crate::model::Incident;
-use crate::model::OomEvent;
+use crate::model::{OomEvent, OomKind, Scope};
 use std::collections::BTreeMap;
 
-type Key = (Option<String>, &'static str, String);
+type Key = (Option<String>, Scope, String);
 
 fn key(e: &OomEvent) -> Key {
     let node = e.node.clone();
-    if e.kind.as_deref() == Some("host") {
-        return (node, "host", String::new());
+    if e.kind == Some(OomKind::Host) {
+        return (node, Scope::Host, String::new());
     }
     if let Some(p) = &e.pod {
         return match &e.container {
             Some(c) => (
                 node,
-                "container",
+                Scope::Container,
                 format!(
                     "{}/{}",
                     p.uid,
                     c.name.clone().unwrap_or_else(|| c.id.clone())
                 ),
             ),
-            None => (node, "pod", p.uid.clone()),
+            None => (node, Scope::Pod, p.uid.clone()),
         };
     }
     let cg = e
@@ -36,7 +36,7 @@ fn key(e: &OomEvent) -> Key {
         .clone()
         .or_else(|| e.cgroup.task.clone())
         .unwrap_or_default();
-    (node, "cgroup", cg)
+    (node, Scope::Cgroup, cg)
 }
 
 /// Groups events into incidents (in order of their first event).
@@ -65,11 +65,11 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
             });
             let mut inc = Incident {
                 id: format!("i{}", n + 1),
-                scope: k.1.into(),
+                scope: k.1,
                 node: k.0.clone(),
-                pod: first.pod.clone().filter(|_| k.1 != "host"),
-                container: first.container.clone().filter(|_| k.1 == "container"),
-                cgroup: (k.1 == "cgroup")
+                pod: first.pod.clone().filter(|_| k.1 != Scope::Host),
+                container: first.container.clone().filter(|_| k.1 == Scope::Container),
+                cgroup: (k.1 == Scope::Cgroup)
                     .then(|| k.2.clone())
                     .filter(|c| !c.is_empty()),
                 count: idx.len(),
@@ -129,7 +129,7 @@ mod tests {
         let inc = build(&events, &NameIndex::default());
         let summary: Vec<(&str, Vec<usize>)> = inc
             .iter()
-            .map(|i| (i.scope.as_ref(), i.events.clone()))
+            .map(|i| (i.scope.as_str(), i.events.clone()))
             .collect();
         assert_eq!(
             summary,

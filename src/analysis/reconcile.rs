@@ -5,7 +5,7 @@
 
 use super::diagnose;
 use crate::k8s::names::NameIndex;
-use crate::model::{ContainerRef, OomEvent, OtherDeath, PodRef, Timestamp};
+use crate::model::{ContainerRef, DeathKind, OomEvent, OtherDeath, PodRef, Timestamp};
 use std::collections::BTreeMap;
 
 /// Pod-status reports from pod listings: `OOMKilled` terminations, and exit code 137
@@ -15,7 +15,7 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
     for p in names.pods.values() {
         if p.status_reason.as_deref() == Some("Evicted") {
             out.push(OtherDeath {
-                kind: "eviction".into(),
+                kind: DeathKind::Eviction,
                 reporter: "pod status".into(),
                 node: p.node.clone(),
                 message: p.status_message.clone().unwrap_or_else(|| "Evicted".into()),
@@ -30,7 +30,7 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
         for (cname, c) in &p.containers {
             if c.waiting_reason.as_deref() == Some("CrashLoopBackOff") {
                 out.push(OtherDeath {
-                    kind: "k8s_crashloop".into(),
+                    kind: DeathKind::K8sCrashloop,
                     reporter: "pod status".into(),
                     node: p.node.clone(),
                     message: format!(
@@ -53,8 +53,8 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
             }
             let reason = c.last_terminated_reason.as_deref();
             let kind = match (reason, c.last_exit_code) {
-                (Some("OOMKilled"), _) => "k8s_oomkilled",
-                (_, Some(137)) => "k8s_exit_137",
+                (Some("OOMKilled"), _) => DeathKind::K8sOomkilled,
+                (_, Some(137)) => DeathKind::K8sExit137,
                 _ => continue,
             };
             let mut evidence = BTreeMap::new();
@@ -68,7 +68,7 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
                 evidence.insert("restart_count".to_string(), n.to_string());
             }
             out.push(OtherDeath {
-                kind: kind.to_string(),
+                kind,
                 reporter: "pod status".into(),
                 time: c.last_finished_at.as_deref().and_then(Timestamp::from_api),
                 time_raw: c.last_finished_at.clone(),
@@ -98,10 +98,7 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
 }
 
 fn is_report(d: &OtherDeath) -> bool {
-    matches!(
-        d.kind.as_str(),
-        "k8s_oom_report" | "k8s_oomkilled" | "k8s_exit_137"
-    )
+    d.kind.is_kubernetes_report()
 }
 
 /// Does kernel event `e` stand behind report `d`?
@@ -159,15 +156,17 @@ pub fn complete(deaths: &mut Vec<OtherDeath>, names: &NameIndex) {
         }
         let p = d.pod.clone().unwrap_or_default();
         let c = d.container.as_ref().and_then(|c| c.name.clone());
-        seen.insert((d.kind.clone(), p.namespace, p.name, c))
+        seen.insert((d.kind, p.namespace, p.name, c))
     });
     let kubelet_evicted: Vec<Option<PodRef>> = deaths
         .iter()
-        .filter(|d| d.kind == "eviction" && d.reporter != "pod status")
+        .filter(|d| d.kind == DeathKind::Eviction && d.reporter != "pod status")
         .map(|d| d.pod.clone())
         .collect();
     deaths.retain(|d| {
-        !(d.kind == "eviction" && d.reporter == "pod status" && kubelet_evicted.contains(&d.pod))
+        !(d.kind == DeathKind::Eviction
+            && d.reporter == "pod status"
+            && kubelet_evicted.contains(&d.pod))
     });
 }
 
@@ -186,5 +185,5 @@ pub fn reconcile(events: &[OomEvent], deaths: &mut [OtherDeath]) {
 pub fn reported_oomkilled(deaths: &[OtherDeath], event: usize) -> bool {
     deaths
         .iter()
-        .any(|d| d.matched_event == Some(event) && d.kind == "k8s_oomkilled")
+        .any(|d| d.matched_event == Some(event) && d.kind == DeathKind::K8sOomkilled)
 }

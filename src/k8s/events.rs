@@ -10,6 +10,7 @@
     clippy::cast_possible_truncation
 )]
 
+use crate::model::DeathKind;
 use crate::model::{OtherDeath, PodRef};
 use regex::Regex;
 use serde_json::Value;
@@ -45,14 +46,17 @@ pub fn from_value(v: &Value) -> Vec<OtherDeath> {
         let message = s(&ev["message"]).unwrap_or_default();
         let obj = &ev["involvedObject"];
         let (kind, reporter) = match reason {
-            "SystemOOM" => ("k8s_oom_report", "kubelet SystemOOM event"),
-            "OOMKilling" => ("k8s_oom_report", "node-problem-detector OOMKilling event"),
-            "Evicted" => ("eviction", "event"),
+            "SystemOOM" => (DeathKind::K8sOomReport, "kubelet SystemOOM event"),
+            "OOMKilling" => (
+                DeathKind::K8sOomReport,
+                "node-problem-detector OOMKilling event",
+            ),
+            "Evicted" => (DeathKind::Eviction, "event"),
             "EvictionThresholdMet" | "NodeHasInsufficientMemory" => {
-                ("node_memory_pressure", "event")
+                (DeathKind::NodeMemoryPressure, "event")
             }
             "BackOff" if message.contains("restarting failed container") => {
-                ("k8s_crashloop", "event")
+                (DeathKind::K8sCrashloop, "event")
             }
             _ => continue,
         };
@@ -85,7 +89,7 @@ pub fn from_value(v: &Value) -> Vec<OtherDeath> {
             comm = Some(c[2].to_string());
         }
         out.push(OtherDeath {
-            kind: kind.to_string(),
+            kind,
             reporter: reporter.to_string(),
             time: time.as_deref().and_then(crate::model::Timestamp::from_api),
             time_raw: time,

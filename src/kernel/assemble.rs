@@ -17,7 +17,7 @@
 
 use super::lines;
 use crate::envelope::Record;
-use crate::model::{OomEvent, OtherDeath, SourceRef, Stamp};
+use crate::model::{DeathKind, OomEvent, OomKind, OtherDeath, SourceRef, Stamp};
 
 /// Unrelated records after which an open block without a victim is closed.
 const IDLE_LIMIT: u32 = 400;
@@ -130,9 +130,9 @@ impl Ctx<'_, '_> {
     }
 
     /// A death of `kind` told by this record alone (not a block).
-    pub fn death(&mut self, kind: &str, message: String) {
+    pub fn death(&mut self, kind: DeathKind, message: String) {
         let d = OtherDeath {
-            kind: kind.into(),
+            kind,
             reporter: "kernel".into(),
             message,
             ..self.asm.death_at(self.rec, self.line, self.offset)
@@ -288,7 +288,7 @@ impl Assembler {
     fn emit(&mut self, mut b: Block) {
         if let Some(text) = b.is_panic.take() {
             self.deaths.push(OtherDeath {
-                kind: "panic".into(),
+                kind: DeathKind::Panic,
                 reporter: "kernel".into(),
                 time: None,
                 time_raw: b.ev.time_raw.clone(),
@@ -331,7 +331,7 @@ impl Assembler {
             }
         }
         b.ev.complete = b.has_header && b.killed;
-        b.ev.kind = b.kind.as_ref().map(|(_, k)| k.clone());
+        b.ev.kind = b.kind.as_ref().map(|(_, k)| OomKind::from_name(k));
         b.ev.node = b.host.take();
         b.ev.stats_paths = std::mem::take(&mut b.stats_paths);
         self.events.push(b.ev);
@@ -381,7 +381,7 @@ mod tests {
         assert_eq!(a.events.len(), 1);
         let e = &a.events[0];
         assert!(e.complete);
-        assert_eq!(e.kind.as_deref(), Some("cgroup"));
+        assert_eq!(e.kind, Some(crate::model::OomKind::Cgroup));
         assert_eq!(e.victim.pid, Some(14970));
         assert_eq!(e.victim.oom_score_adj, Some(-998));
         assert_eq!(e.victim.score, Some(0));
@@ -419,7 +419,7 @@ Jun 13 23:04:43 h kernel:  [<ffffffffbed5da6a>] dump_header+0x90/0x229
 Jun 13 23:04:43 h kernel:  [<ffffffffbe7ba7b4>] oom_kill_process+0x254/0x3d0
 Jun 13 23:04:43 h kernel:  [<ffffffffbe835506>] mem_cgroup_oom_synchronize+0x546/0x570");
         assert_eq!(a.events.len(), 1);
-        assert_eq!(a.events[0].kind.as_deref(), Some("cgroup"));
+        assert_eq!(a.events[0].kind, Some(crate::model::OomKind::Cgroup));
         assert_eq!(a.events[0].node.as_deref(), Some("h"));
     }
 
@@ -457,7 +457,7 @@ Jun 13 23:04:43 h kernel:  [<ffffffffbe835506>] mem_cgroup_oom_synchronize+0x546
 [1.0]  [<ffffffff8117af1c>] oom_kill_process+0x21c/0x3f0
 [1.0]  [<ffffffff8117b3b8>] out_of_memory+0x108/0x4b0
 [1.0]  [<ffffffff8117fd30>] __alloc_pages_slowpath+0x9a0/0xb90");
-        assert_eq!(a.events[0].kind.as_deref(), Some("host"));
+        assert_eq!(a.events[0].kind, Some(crate::model::OomKind::Host));
         assert!(!a.events[0].complete);
     }
 }

@@ -1,6 +1,7 @@
 //! The OOM kill event: what one kernel OOM report says, assembled from its block.
 //! Field names and nullability are the public JSON interface (`docs/json-schema.md`).
 
+use super::kinds::{DeathKind, OomKind};
 use super::time::{Stamp, TimeSource, Timestamp};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ pub struct OomEvent {
     pub id: String,
     /// `cgroup`, `host`, another constraint (`cpuset`, `memory_policy`), or null when
     /// the logs do not tell.
-    pub kind: Option<String>,
+    pub kind: Option<OomKind>,
     /// The kernel's constraint as printed (`CONSTRAINT_MEMCG`, `CONSTRAINT_NONE`, …).
     pub constraint: Option<String>,
     pub time: Option<Timestamp>,
@@ -331,7 +332,7 @@ impl std::fmt::Display for DiagnosisCode {
 pub struct OtherDeath {
     /// `panic`, `oomd_kill`, `unit_oom_failed`, `unit_process_oom_killed`,
     /// `earlyoom_kill`, `eviction`, `k8s_oom_report`, `k8s_oomkilled`, `k8s_exit_137`.
-    pub kind: String,
+    pub kind: DeathKind,
     /// Who said it (`kernel`, `systemd-oomd`, `containerd TaskOOM`, `pod status`, …).
     pub reporter: String,
     pub time: Option<Timestamp>,

@@ -1,13 +1,13 @@
 //! An incident: the kills of one workload grouped together.
 
-use super::{Container, Diagnosis, Name, Pod, Timestamp};
+use super::{Container, Diagnosis, Pod, Scope, Timestamp};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Incident {
     pub id: String,
     /// `container`, `pod`, `cgroup` or `host`.
-    pub scope: Name,
+    pub scope: Scope,
     pub node: Option<String>,
     pub pod: Option<Pod>,
     pub container: Option<Container>,

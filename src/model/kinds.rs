@@ -51,6 +51,12 @@ impl OomKind {
     }
 }
 
+impl From<&str> for OomKind {
+    fn from(name: &str) -> OomKind {
+        OomKind::from_name(name)
+    }
+}
+
 impl std::fmt::Display for OomKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -126,6 +132,11 @@ pub enum DeathKind {
     /// A pod status says a container exited with code 137.
     #[serde(rename = "k8s_exit_137")]
     K8sExit137,
+    /// A container is in CrashLoopBackOff (pod status or a BackOff event).
+    K8sCrashloop,
+    /// The node reported memory pressure (EvictionThresholdMet,
+    /// NodeHasInsufficientMemory events).
+    NodeMemoryPressure,
 }
 
 impl DeathKind {
@@ -140,6 +151,8 @@ impl DeathKind {
             DeathKind::K8sOomReport => "k8s_oom_report",
             DeathKind::K8sOomkilled => "k8s_oomkilled",
             DeathKind::K8sExit137 => "k8s_exit_137",
+            DeathKind::K8sCrashloop => "k8s_crashloop",
+            DeathKind::NodeMemoryPressure => "node_memory_pressure",
         }
     }
 
@@ -197,6 +210,8 @@ mod tests {
             DeathKind::K8sOomReport,
             DeathKind::K8sOomkilled,
             DeathKind::K8sExit137,
+            DeathKind::K8sCrashloop,
+            DeathKind::NodeMemoryPressure,
         ] {
             assert_eq!(j(&k), format!("\"{}\"", k.as_str()));
             let back: DeathKind = serde_json::from_str(&j(&k)).unwrap();

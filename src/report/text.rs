@@ -3,7 +3,7 @@
 
 use super::Render;
 use crate::model::Analysis;
-use crate::model::{Container, OomEvent, Pod, TimeSource, Timestamp};
+use crate::model::{Container, OomEvent, OomKind, Pod, TimeSource, Timestamp};
 use std::io::{self, Write};
 
 pub struct Text;
@@ -46,7 +46,7 @@ fn time_text(time: Option<&Timestamp>, source: TimeSource, raw: Option<&str>) ->
 
 fn line(e: &OomEvent) -> String {
     let time = time_text(e.time.as_ref(), e.time_source, e.time_raw.as_deref());
-    let kind = e.kind.as_deref().unwrap_or("unknown");
+    let kind = e.kind.as_ref().map_or("unknown", OomKind::as_str);
     let victim = match (e.victim.pid, &e.victim.comm) {
         (Some(p), Some(c)) => format!("{p} ({c})"),
         (None, Some(c)) => format!("? ({c})"),
@@ -115,10 +115,10 @@ impl Render for Text {
         nodes.dedup();
         if nodes.len() > 1 {
             // A fleet: the totals first.
-            let count = |k: &str| {
+            let count = |k: OomKind| {
                 a.events
                     .iter()
-                    .filter(|e| e.kind.as_deref() == Some(k))
+                    .filter(|e| e.kind.as_ref() == Some(&k))
                     .count()
             };
             writeln!(
@@ -126,8 +126,8 @@ impl Render for Text {
                 "{} OOM kill(s) on {} nodes ({} host, {} cgroup) in {} input(s){}",
                 a.events.len(),
                 nodes.len(),
-                count("host"),
-                count("cgroup"),
+                count(OomKind::Host),
+                count(OomKind::Cgroup),
                 a.inputs.len(),
                 if a.warnings.is_empty() {
                     String::new()
@@ -142,13 +142,10 @@ impl Render for Text {
                 .iter()
                 .filter(|e| e.node.as_deref() == node)
                 .collect();
-            let host = evs
-                .iter()
-                .filter(|e| e.kind.as_deref() == Some("host"))
-                .count();
+            let host = evs.iter().filter(|e| e.kind == Some(OomKind::Host)).count();
             let cgroup = evs
                 .iter()
-                .filter(|e| e.kind.as_deref() == Some("cgroup"))
+                .filter(|e| e.kind == Some(OomKind::Cgroup))
                 .count();
             let other = evs.len() - host - cgroup;
             let mut head = format!(

@@ -7,7 +7,7 @@
 use crate::clock::{Civil, parse_iso};
 use crate::model::Analysis;
 use crate::model::Incident;
-use crate::model::{Container, OomEvent, Pod};
+use crate::model::{Container, OomEvent, OomKind, Pod, Scope};
 use std::collections::BTreeMap;
 
 /// The page size assumed where the kernel prints pages (Mem-Info, task tables).
@@ -28,9 +28,9 @@ pub enum Kind {
 
 impl Kind {
     pub fn of(e: &OomEvent) -> Kind {
-        match e.kind.as_deref() {
-            Some("host") => Kind::Host,
-            Some("cgroup") => Kind::Cgroup,
+        match e.kind {
+            Some(OomKind::Host) => Kind::Host,
+            Some(OomKind::Cgroup) => Kind::Cgroup,
             _ => Kind::Other,
         }
     }
@@ -123,8 +123,8 @@ fn container_label(c: &Container) -> String {
 
 fn incident_label(i: &Incident) -> String {
     let node = i.node.as_deref().unwrap_or("(unknown node)");
-    match (i.scope.as_ref(), &i.pod, &i.container, &i.cgroup) {
-        ("host", ..) => format!("host OOMs on {node}"),
+    match (i.scope, &i.pod, &i.container, &i.cgroup) {
+        (Scope::Host, ..) => format!("host OOMs on {node}"),
         (_, Some(p), Some(c), _) => {
             format!("container {} in pod {}", container_label(c), pod_label(p))
         }
@@ -156,12 +156,7 @@ pub fn workloads(a: &Analysis) -> Vec<Workload> {
             Workload {
                 incident: n,
                 anchor: inc.id.clone(),
-                scope: match inc.scope.as_ref() {
-                    "host" => "host",
-                    "pod" => "pod",
-                    "cgroup" => "cgroup",
-                    _ => "container",
-                },
+                scope: inc.scope.as_str(),
                 label: incident_label(inc),
                 node: inc.node.clone(),
                 qos: inc.pod.as_ref().and_then(|p| p.qos.clone()),

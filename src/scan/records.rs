@@ -183,7 +183,7 @@ mod tests {
         let a = scan_all(FileFormat::Lines, &text);
         assert_eq!(a.events.len(), 1);
         assert_eq!(a.events[0].sources[0].line, 1001);
-        assert_eq!(a.events[0].kind.as_deref(), Some("host"));
+        assert_eq!(a.events[0].kind, Some(crate::model::OomKind::Host));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 )]
 
 use crate::envelope::Record;
-use crate::model::{ContainerRef, OtherDeath, PodRef, SourceRef, Stamp};
+use crate::model::{ContainerRef, DeathKind, OtherDeath, PodRef, SourceRef, Stamp};
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -37,7 +37,7 @@ pub const ANCHORS: &[&str] = &[
 pub struct UserDeath {
     /// `oomd_kill`, `unit_oom_failed`, `unit_process_oom_killed`, `earlyoom_kill`,
     /// `eviction`, `k8s_oom_report`.
-    pub kind: &'static str,
+    pub kind: DeathKind,
     /// Who said it (`systemd-oomd`, `containerd TaskOOM`, …).
     pub reporter: &'static str,
     pub cgroup: Option<String>,
@@ -110,7 +110,7 @@ pub fn deaths(rec: &Record, file: &str, line: u64, offset: u64) -> Vec<OtherDeat
                 uptime_us: rec.uptime_us,
             };
             OtherDeath {
-                kind: u.kind.to_string(),
+                kind: u.kind,
                 reporter: u.reporter.to_string(),
                 message: String::from_utf8_lossy(&rec.msg).trim().to_string(),
                 cgroup: u.cgroup,
@@ -145,7 +145,7 @@ fn oomd(program: Option<&str>, msg: &str) -> Vec<UserDeath> {
     }
     RE.captures(msg)
         .map(|c| UserDeath {
-            kind: "oomd_kill",
+            kind: DeathKind::OomdKill,
             reporter: "systemd-oomd",
             cgroup: Some(c[1].to_string()),
             evidence: c
@@ -169,7 +169,7 @@ fn fb_oomd(program: Option<&str>, msg: &str) -> Vec<UserDeath> {
     }
     RE.captures(msg)
         .map(|c| UserDeath {
-            kind: "oomd_kill",
+            kind: DeathKind::OomdKill,
             reporter: "oomd",
             cgroup: Some(c[1].trim_start_matches("/sys/fs/cgroup").to_string()),
             evidence: [("message", msg.to_string())].into_iter().collect(),
@@ -189,9 +189,9 @@ fn unit_oom(program: Option<&str>, msg: &str) -> Vec<UserDeath> {
         return Vec::new();
     };
     let kind = if rest.starts_with("Failed with result 'oom-kill'") {
-        "unit_oom_failed"
+        DeathKind::UnitOomFailed
     } else if rest.starts_with("A process of this unit has been killed by the OOM killer") {
-        "unit_process_oom_killed"
+        DeathKind::UnitProcessOomKilled
     } else {
         return Vec::new();
     };
@@ -215,7 +215,7 @@ fn earlyoom(program: Option<&str>, msg: &str) -> Vec<UserDeath> {
     }
     RE.captures(msg)
         .map(|c| UserDeath {
-            kind: "earlyoom_kill",
+            kind: DeathKind::EarlyoomKill,
             reporter: "earlyoom",
             pid: c[2].parse().ok(),
             comm: Some(c[4].to_string()),
@@ -267,7 +267,7 @@ fn eviction(program: Option<&str>, msg: &str) -> Vec<UserDeath> {
         .unwrap_or_default();
     pods.into_iter()
         .map(|p| UserDeath {
-            kind: "eviction",
+            kind: DeathKind::Eviction,
             reporter: "kubelet eviction manager",
             pod: Some(p),
             evidence: evidence.clone(),
@@ -288,7 +288,7 @@ fn task_oom(_: Option<&str>, msg: &str) -> Vec<UserDeath> {
     }
     container_id_in(msg)
         .map(|id| UserDeath {
-            kind: "k8s_oom_report",
+            kind: DeathKind::K8sOomReport,
             reporter: "containerd TaskOOM",
             container_id: Some(id),
             ..UserDeath::default()
@@ -306,7 +306,7 @@ fn system_oom(_: Option<&str>, msg: &str) -> Vec<UserDeath> {
     });
     RE.captures(msg)
         .map(|c| UserDeath {
-            kind: "k8s_oom_report",
+            kind: DeathKind::K8sOomReport,
             reporter: "kubelet SystemOOM",
             comm: c.get(1).or(c.get(3)).map(|m| m.as_str().to_string()),
             pid: c.get(2).or(c.get(4)).and_then(|m| m.as_str().parse().ok()),
@@ -323,7 +323,7 @@ fn npd_oom(_: Option<&str>, msg: &str) -> Vec<UserDeath> {
         return Vec::new();
     }
     vec![UserDeath {
-        kind: "k8s_oom_report",
+        kind: DeathKind::K8sOomReport,
         reporter: "node-problem-detector OOMKilling",
         pid: RE.captures(msg).and_then(|c| c[1].parse().ok()),
         comm: RE.captures(msg).map(|c| c[2].to_string()),
@@ -337,7 +337,7 @@ fn cadvisor_oom(_: Option<&str>, msg: &str) -> Vec<UserDeath> {
         LazyLock::new(|| re(r#"Created an OOM event in container "?([^" ]+)"?"#));
     RE.captures(msg)
         .map(|c| UserDeath {
-            kind: "k8s_oom_report",
+            kind: DeathKind::K8sOomReport,
             reporter: "cadvisor",
             container_id: container_id_in(&c[1]),
             cgroup: Some(c[1].to_string()),
@@ -365,7 +365,7 @@ mod tests {
             "Killed /user.slice/user-1000.slice/user@1000.service/app.slice/tmux.scope due to memory pressure for /user.slice/user-1000.slice/user@1000.service being 64.53% > 50.00% for > 20s with reclaim activity",
         );
         assert_eq!(
-            (d.kind, d.cgroup.as_deref()),
+            (d.kind.as_str(), d.cgroup.as_deref()),
             (
                 "oomd_kill",
                 Some("/user.slice/user-1000.slice/user@1000.service/app.slice/tmux.scope")
@@ -401,14 +401,14 @@ mod tests {
             "postgresql.service: Failed with result 'oom-kill'.",
         );
         assert_eq!(
-            (d.kind, d.unit.as_deref()),
+            (d.kind.as_str(), d.unit.as_deref()),
             ("unit_oom_failed", Some("postgresql.service"))
         );
         let d = one(
             "systemd",
             "postgresql.service: A process of this unit has been killed by the OOM killer.",
         );
-        assert_eq!(d.kind, "unit_process_oom_killed");
+        assert_eq!(d.kind.as_str(), "unit_process_oom_killed");
         assert!(
             classify(
                 Some("systemd"),

@@ -10,7 +10,7 @@
 //! bundle matches it.
 
 use super::{Entry, On, Rule};
-use crate::model::{Diagnosis, DiagnosisCode, OtherDeath, Severity};
+use crate::model::{DeathKind, Diagnosis, DiagnosisCode, OtherDeath, Severity};
 use serde_json::json;
 
 pub const ENTRY: Entry = Entry {
@@ -21,7 +21,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 fn check(d: &OtherDeath) -> Option<Diagnosis> {
-    (d.kind == "k8s_exit_137" && d.matched_event.is_none()).then(|| {
+    (d.kind == DeathKind::K8sExit137 && d.matched_event.is_none()).then(|| {
         ENTRY.diagnosis(
             "exit code 137 (SIGKILL) without OOMKilled and without a kernel OOM kill: something else killed the container (a liveness probe, a forced delete, the runtime, or another process)".into(),
             vec![("exit_code", json!(137))],
@@ -37,7 +37,7 @@ mod tests {
     #[test]
     fn unmatched_exit_137() {
         let mut d = OtherDeath {
-            kind: "k8s_exit_137".into(),
+            kind: DeathKind::K8sExit137,
             ..OtherDeath::default()
         };
         assert_eq!(check(&d).unwrap().evidence["exit_code"], json!(137));

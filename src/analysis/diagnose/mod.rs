@@ -14,7 +14,7 @@
 //! (tests check that each code has all four and that the doc is regenerated).
 
 use crate::k8s::names::{ContainerInfo, PodInfo};
-use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, OtherDeath, Severity};
+use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, OomKind, OtherDeath, Severity};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -196,11 +196,11 @@ fn stat_kb(stats: &BTreeMap<String, u64>, keys: &[&str]) -> Option<u64> {
 }
 
 fn is_cgroup(e: &OomEvent) -> bool {
-    e.kind.as_deref() == Some("cgroup")
+    e.kind == Some(OomKind::Cgroup)
 }
 
 fn is_host(e: &OomEvent) -> bool {
-    e.kind.as_deref() == Some("host")
+    e.kind == Some(OomKind::Host)
 }
 
 /// The victim's QoS class: from its cgroup path, else the pod's declaration.

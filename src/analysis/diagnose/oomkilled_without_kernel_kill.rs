@@ -11,7 +11,7 @@
 //! cgroup, or pod and container name, on the same node).
 
 use super::{Entry, On, Rule};
-use crate::model::{Diagnosis, DiagnosisCode, OtherDeath, Severity};
+use crate::model::{DeathKind, Diagnosis, DiagnosisCode, OtherDeath, Severity};
 use serde_json::json;
 
 pub const ENTRY: Entry = Entry {
@@ -22,7 +22,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 fn check(d: &OtherDeath) -> Option<Diagnosis> {
-    (matches!(d.kind.as_str(), "k8s_oomkilled" | "k8s_oom_report") && d.matched_event.is_none())
+    (matches!(d.kind, DeathKind::K8sOomkilled | DeathKind::K8sOomReport) && d.matched_event.is_none())
         .then(|| {
             ENTRY.diagnosis(
                 format!("{} reported an OOM kill that no kernel OOM report in the bundle shows: the kernel log rotated away, or the kill happened on another node", d.reporter),
@@ -39,7 +39,7 @@ mod tests {
     #[test]
     fn unmatched_reports_only() {
         let mut d = OtherDeath {
-            kind: "k8s_oom_report".into(),
+            kind: DeathKind::K8sOomReport,
             reporter: "containerd TaskOOM".into(),
             ..OtherDeath::default()
         };
@@ -48,7 +48,7 @@ mod tests {
         d.matched_event = Some(0);
         assert!(check(&d).is_none());
         d.matched_event = None;
-        d.kind = "k8s_exit_137".into();
+        d.kind = DeathKind::K8sExit137;
         assert!(check(&d).is_none());
     }
 }

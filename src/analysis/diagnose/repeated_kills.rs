@@ -12,7 +12,7 @@
 //! `restarts` is the container's restart count from its pod listing, when known.
 
 use super::{Entry, On, Rule};
-use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, Severity};
+use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, Scope, Severity};
 use serde_json::json;
 
 pub const ENTRY: Entry = Entry {
@@ -23,7 +23,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 fn check(inc: &Incident, events: &[&OomEvent]) -> Option<Diagnosis> {
-    if inc.scope == "host" {
+    if inc.scope == Scope::Host {
         return None;
     }
     repeated_kills(events, inc.restarts)
@@ -113,7 +113,7 @@ mod tests {
         let (a, b) = (cgroup_event(), cgroup_event());
         let mut inc = Incident {
             id: "i1".into(),
-            scope: "host".into(),
+            scope: crate::model::Scope::Host,
             node: None,
             pod: None,
             container: None,
@@ -130,7 +130,7 @@ mod tests {
             diagnoses: vec![],
         };
         assert!(check(&inc, &[&a, &b]).is_none());
-        inc.scope = "cgroup".into();
+        inc.scope = crate::model::Scope::Cgroup;
         let d = check(&inc, &[&a, &b]).unwrap();
         assert_eq!(d.evidence["restarts"], json!(4));
     }

@@ -60,7 +60,7 @@ impl Variant for Panic {
             }
             _ => {
                 ctx.close();
-                ctx.death("panic", message);
+                ctx.death(crate::model::DeathKind::Panic, message);
             }
         }
         Fed::Block

@@ -8,7 +8,7 @@ use super::parts::{
     victim_text,
 };
 use super::{t, task_table};
-use crate::model::{Analysis, CgroupSnapshot, OomEvent};
+use crate::model::{Analysis, CgroupSnapshot, OomEvent, OomKind};
 use crate::report::text::human_kb;
 use crate::report::view::{Kind, PAGE_BYTES, human_bytes};
 use maud::{Markup, html};
@@ -57,7 +57,7 @@ fn summary(e: &OomEvent) -> Markup {
     let kind = Kind::of(e);
     html! {
         summary {
-            span.kind.{ "kind-" (kind.name()) } { (t(e.kind.as_deref().unwrap_or("unknown"))) }
+            span.kind.{ "kind-" (kind.name()) } { (t(e.kind.as_ref().map_or("unknown", OomKind::as_str))) }
             " " b { (t(&e.id)) } " "
             (t(time_text(e)))
             " · killed " b { (t(&victim_text(e))) }
@@ -94,7 +94,7 @@ fn tables(e: &OomEvent) -> Markup {
             ("as printed", e.time_raw.clone()),
             ("node", e.node.clone()),
             ("kernel", e.kernel.clone()),
-            ("kind", e.kind.clone()),
+            ("kind", e.kind.as_ref().map(OomKind::to_string)),
             ("constraint", e.constraint.clone()),
             ("complete", Some(if e.complete { "yes" } else { "no: the block was cut" }.into())),
         ]))

@@ -6,6 +6,7 @@ use super::parts::{
     id_link, kb, kb_limit, kv_table, plural, time_text, victim_text, workload_link,
 };
 use super::t;
+use crate::model::OomKind;
 use crate::report::text::human_kb;
 use maud::{Markup, html};
 use std::collections::BTreeSet;
@@ -145,7 +146,7 @@ fn kill_row(ctx: &Ctx, i: usize) -> Markup {
                 @if ctx.detailed[i] { (id_link(&e.id)) } @else { (t(&e.id)) }
             }
             td.t { (t(time_text(e))) }
-            td { (t(e.kind.as_deref().unwrap_or("unknown"))) }
+            td { (t(e.kind.as_ref().map_or("unknown", OomKind::as_str))) }
             td { (t(&victim_text(e))) }
             td { @if let Some(w) = ctx.event_workload[i] { (workload_link(ctx, w)) } }
             td.n.t { (t(&usage)) }
