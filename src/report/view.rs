@@ -4,6 +4,12 @@
 //!
 //! Sizes are bytes here; the page and the plots choose the unit.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::clock::{Civil, parse_iso};
 use crate::model::Analysis;
 use crate::model::Incident;
@@ -66,8 +72,10 @@ pub fn instant(time: Option<&str>) -> Option<Instant> {
 }
 
 /// The UTC wall time of `secs` (whole seconds), for axis labels.
+// reason: f64 → i64 `as` saturates (NaN is 0): any `secs` gives some date, never a panic.
+#[allow(clippy::cast_possible_truncation)]
 pub fn civil_utc(secs: f64) -> Civil {
-    Civil::from_utc_micros((secs.floor() as i64) * 1_000_000, false)
+    Civil::from_utc_micros((secs.floor() as i64).saturating_mul(1_000_000), false)
 }
 
 /// `536870912` → `512.0 MiB`; below 1 KiB in bytes.
@@ -150,7 +158,7 @@ pub fn workloads(a: &Analysis) -> Vec<Workload> {
             let count = |k: Kind| {
                 events
                     .iter()
-                    .filter(|&&i| Kind::of(&a.events[i]) == k)
+                    .filter(|&&i| a.events.get(i).is_some_and(|e| Kind::of(e) == k))
                     .count()
             };
             Workload {
@@ -224,7 +232,9 @@ pub fn pod_owner(name: &str) -> Option<&str> {
 pub fn fleet_workloads(a: &Analysis, workloads: &[Workload]) -> Vec<FleetWorkload> {
     let mut groups: BTreeMap<String, FleetWorkload> = BTreeMap::new();
     for (w, wl) in workloads.iter().enumerate() {
-        let inc = &a.incidents[wl.incident];
+        let Some(inc) = a.incidents.get(wl.incident) else {
+            continue;
+        };
         let named_pod = inc.pod.as_ref().and_then(|p| Some((p, p.name.as_deref()?)));
         let (key, label) = match (wl.scope, named_pod, &inc.cgroup) {
             ("host", ..) => ("host".to_string(), "host OOMs".to_string()),
@@ -497,6 +507,7 @@ pub fn task_rss_pages(row: &crate::model::TaskRow) -> i64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
     use crate::model::{Cgroups, Memory};

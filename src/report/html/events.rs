@@ -15,7 +15,9 @@ use maud::{Markup, html};
 use std::fmt::Write as _;
 
 pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
-    let e = &ctx.a.events[i];
+    let Some(e) = ctx.event(i) else {
+        return Markup::default();
+    };
     html! {
         details.event id=(t(&e.id)) {
             (summary(e))

@@ -22,6 +22,12 @@
 //! `warnings.rs`. `context.rs` is what every section reads, `parts.rs` the pieces they
 //! share.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 mod context;
 mod deaths;
 mod events;
@@ -92,6 +98,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 }
 
 /// [`escape`], appended to `o`.
+// The slices start and end next to replaced bytes, which are ASCII: character boundaries.
+#[allow(clippy::string_slice)]
 fn escape_to(s: &str, o: &mut String) {
     let mut done = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -269,6 +277,7 @@ fn footer() -> Markup {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 
