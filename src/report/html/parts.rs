@@ -6,7 +6,7 @@ use super::t;
 use crate::model::{Diagnosis, OomEvent};
 use crate::report::plots;
 use crate::report::text::human_kb;
-use crate::report::view::limit_bytes;
+use crate::report::view::{kb_bytes, limit_bytes, sum_bytes};
 use maud::{Markup, PreEscaped, html};
 use serde_json::Value;
 
@@ -52,7 +52,7 @@ pub(super) fn victim_rss(e: &OomEvent) -> Option<u64> {
     parts
         .iter()
         .any(Option::is_some)
-        .then(|| parts.iter().flatten().sum::<u64>() * 1024)
+        .then(|| kb_bytes(sum_bytes(parts.iter().flatten().copied())))
 }
 
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {

@@ -8,7 +8,7 @@ use super::{events, t};
 use crate::model::OomEvent;
 use crate::report::plots::{self, TimeAxis, UsagePoint};
 use crate::report::view::{
-    Fill, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill, limit_bytes,
+    Fill, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill, kb_bytes, limit_bytes,
 };
 use maud::{Markup, html};
 
@@ -132,7 +132,7 @@ fn usage_plot(ctx: &Ctx, wl: &Workload) -> Markup {
             let e = ctx.event(i)?;
             let t = ctx.time(i)?;
             let cgroup = Kind::of(e) != Kind::Host;
-            let usage = e.memory.usage_kb.filter(|_| cgroup).map(|k| k * 1024);
+            let usage = e.memory.usage_kb.filter(|_| cgroup).map(kb_bytes);
             let limit = limit_bytes(e.memory.limit_kb).filter(|_| cgroup);
             let victim_rss = (!cgroup).then(|| victim_rss(e)).flatten();
             (usage.is_some() || limit.is_some() || victim_rss.is_some()).then_some(UsagePoint {
