@@ -1,5 +1,11 @@
 //! Command-line arguments → [`Config`](crate::Config).
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::Config;
 use crate::analysis::TimeOptions;
 use crate::report::{Export, Render, Target};

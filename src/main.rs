@@ -3,6 +3,12 @@
 //! analyzed, a report file (`--html`, `-o`) could not be written, or a usage error.
 //! A closed stdout (`| head`) is not an error.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use clap::Parser;
 use oomsift::cli::{Cli, Command, Format};
 use oomsift::report::write_all;

@@ -8,6 +8,12 @@
 //! row are drawn once, so a chart's size is bounded by its width, not by the event
 //! count. Output is deterministic (no clock, no hash order).
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::view::{Fill, Instant, Kind, Part, civil_utc, human_bytes};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
@@ -53,8 +59,8 @@ fn svg(
         &format!("<svg class=\"plot\" role=\"img\" aria-label=\"{title}\" "),
         1,
     );
-    Ok(match s.find('>') {
-        Some(i) => format!("{}\n<title>{title}</title>{}", &s[..=i], &s[i + 1..]),
+    Ok(match s.split_once('>') {
+        Some((open, rest)) => format!("{open}>\n<title>{title}</title>{rest}"),
         None => s,
     })
 }
@@ -63,7 +69,16 @@ fn label_style(size: f64) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).color(&BLACK_)
 }
 
+/// The height of a chart of `rows` rows under the legend (saturating: callers cap the
+/// rows, a chart never comes near `u32::MAX` pixels).
+fn chart_height(rows: usize) -> u32 {
+    let rows = u32::try_from(rows).unwrap_or(u32::MAX);
+    (LEGEND_H + 20 + 56).saturating_add(ROW_H.saturating_mul(rows))
+}
+
 /// Rough width in pixels of `text` at `size` (plotters has no font metrics here).
+// reason: f64 → i32 `as` saturates; a label's width in pixels is far below i32::MAX.
+#[allow(clippy::cast_possible_truncation)]
 fn text_width(text: &str, size: f64) -> i32 {
     (text.chars().count() as f64 * size / 1.24 * 0.6).ceil() as i32
 }
@@ -234,6 +249,8 @@ impl TimeAxis {
     }
 
     /// The ticks: every multiple of the step inside the range.
+    // reason: f64 → i64 `as` saturates (NaN is 0); the step keeps the tick count small.
+    #[allow(clippy::cast_possible_truncation)]
     fn ticks(&self) -> Vec<f64> {
         let first = (self.lo / self.step).ceil() as i64;
         let last = (self.hi / self.step).floor() as i64;
@@ -275,9 +292,13 @@ impl Ranged for TimeRange {
     type FormatOption = DefaultFormatting;
     type ValueType = f64;
 
+    // reason: f64 → pixel: `as` saturates (NaN is 0), and the sum saturates too.
+    #[allow(clippy::cast_possible_truncation)]
     fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
         let f = (v - self.lo) / (self.hi - self.lo);
-        limit.0 + (f * f64::from(limit.1 - limit.0)).round() as i32
+        limit
+            .0
+            .saturating_add((f * f64::from(limit.1.saturating_sub(limit.0))).round() as i32)
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
@@ -309,6 +330,8 @@ const THIN_PX: f64 = 3.0;
 
 /// Keeps one mark per (row, kind, column of [`THIN_PX`] pixels): the chart's size is
 /// bounded by its width whatever the number of kills.
+// reason: f64 → column index: `as` saturates (NaN is 0); a column is only a set key.
+#[allow(clippy::cast_possible_truncation)]
 fn thin(marks: &[Mark], axis: &TimeAxis, plot_w: f64) -> Vec<Mark> {
     let mut seen = BTreeSet::new();
     marks
@@ -332,7 +355,7 @@ pub fn timeline(
     let n = rows.len().max(1);
     let labels: Vec<String> = rows.iter().map(|r| shorten(r, 44)).collect();
     let label_w = label_area_width(&labels);
-    let h = LEGEND_H + 20 + ROW_H * n as u32 + 56;
+    let h = chart_height(n);
     svg(WIDTH, h, title, |root| {
         let counts = |k: Kind| marks.iter().filter(|m| m.kind == k).count();
         let items: Vec<(Icon, String)> = [Kind::Host, Kind::Cgroup, Kind::Other, Kind::Death]
@@ -567,7 +590,7 @@ pub fn fill_bars(
         .max(1) as f64;
     let unit = unit_for(max);
     let right = max / unit.div * 1.08;
-    let h = LEGEND_H + 20 + ROW_H * n as u32 + 56;
+    let h = chart_height(n);
     let present: BTreeSet<Part> = rows
         .iter()
         .flat_map(|(_, f)| f.parts.iter().map(|&(p, _)| p))
@@ -645,6 +668,7 @@ pub fn fill_caption(f: &Fill) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

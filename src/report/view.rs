@@ -4,6 +4,12 @@
 //!
 //! Sizes are bytes here; the page and the plots choose the unit.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::clock::{Civil, parse_iso};
 use crate::model::Analysis;
 use crate::model::Incident;
@@ -66,8 +72,10 @@ pub fn instant(time: Option<&str>) -> Option<Instant> {
 }
 
 /// The UTC wall time of `secs` (whole seconds), for axis labels.
+// reason: f64 → i64 `as` saturates (NaN is 0): any `secs` gives some date, never a panic.
+#[allow(clippy::cast_possible_truncation)]
 pub fn civil_utc(secs: f64) -> Civil {
-    Civil::from_utc_micros((secs.floor() as i64) * 1_000_000, false)
+    Civil::from_utc_micros((secs.floor() as i64).saturating_mul(1_000_000), false)
 }
 
 /// `536870912` → `512.0 MiB`; below 1 KiB in bytes.
@@ -77,6 +85,21 @@ pub fn human_bytes(b: u64) -> String {
     } else {
         super::text::human_kb(b / 1024)
     }
+}
+
+/// A kB counter as bytes, saturating: a log can print any number.
+pub fn kb_bytes(kb: u64) -> u64 {
+    kb.saturating_mul(1024)
+}
+
+/// Page counts as bytes (pages of [`PAGE_BYTES`]), saturating.
+pub fn page_bytes(pages: u64) -> u64 {
+    pages.saturating_mul(PAGE_BYTES)
+}
+
+/// The sum of sizes, saturating (counters come from the logs: any number).
+pub fn sum_bytes(sizes: impl IntoIterator<Item = u64>) -> u64 {
+    sizes.into_iter().fold(0, u64::saturating_add)
 }
 
 /// A kB counter as bytes; the kernel's "unlimited" is `None`.
@@ -150,7 +173,7 @@ pub fn workloads(a: &Analysis) -> Vec<Workload> {
             let count = |k: Kind| {
                 events
                     .iter()
-                    .filter(|&&i| Kind::of(&a.events[i]) == k)
+                    .filter(|&&i| a.events.get(i).is_some_and(|e| Kind::of(e) == k))
                     .count()
             };
             Workload {
@@ -219,7 +242,9 @@ pub fn pod_owner(name: &str) -> Option<&str> {
 pub fn fleet_workloads(a: &Analysis, workloads: &[Workload]) -> Vec<FleetWorkload> {
     let mut groups: BTreeMap<String, FleetWorkload> = BTreeMap::new();
     for (w, wl) in workloads.iter().enumerate() {
-        let inc = &a.incidents[wl.incident];
+        let Some(inc) = a.incidents.get(wl.incident) else {
+            continue;
+        };
         let named_pod = inc.pod.as_ref().and_then(|p| Some((p, p.name.as_deref()?)));
         let (key, label) = match (wl.scope, named_pod, &inc.cgroup) {
             ("host", ..) => ("host".to_string(), "host OOMs".to_string()),
@@ -338,7 +363,7 @@ pub struct Fill {
 
 impl Fill {
     pub fn total(&self) -> u64 {
-        self.parts.iter().map(|&(_, b)| b).sum()
+        sum_bytes(self.parts.iter().map(|&(_, b)| b))
     }
 }
 
@@ -360,7 +385,8 @@ fn oom_stats(e: &OomEvent) -> Option<BTreeMap<String, u64>> {
         for (path, m) in &e.memcg_stats {
             if path == root || path.starts_with(&format!("{root}/")) || root.is_empty() {
                 for (k, v) in m {
-                    *sum.entry(k.clone()).or_insert(0u64) += v;
+                    let s = sum.entry(k.clone()).or_insert(0u64);
+                    *s = s.saturating_add(*v);
                 }
             }
         }
@@ -384,7 +410,7 @@ fn total_keys(m: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
 /// `None` when neither stats nor a usage counter were printed.
 pub fn cgroup_fill(e: &OomEvent) -> Option<Fill> {
     let m = &e.memory;
-    let usage = m.usage_kb.map(|k| k * 1024);
+    let usage = m.usage_kb.map(kb_bytes);
     let limit = limit_bytes(m.limit_kb);
     let stats = oom_stats(e);
     if stats.is_none() && usage.is_none() {
@@ -403,17 +429,19 @@ pub fn cgroup_fill(e: &OomEvent) -> Option<Fill> {
         parts.insert(Part::Shmem, shmem);
         let kernel = stat(&s, "kernel").unwrap_or_else(|| {
             let slab = stat(&s, "slab").unwrap_or_else(|| {
-                stat(&s, "slab_reclaimable").unwrap_or(0)
-                    + stat(&s, "slab_unreclaimable").unwrap_or(0)
+                stat(&s, "slab_reclaimable")
+                    .unwrap_or(0)
+                    .saturating_add(stat(&s, "slab_unreclaimable").unwrap_or(0))
             });
-            ["kernel_stack", "pagetables", "percpu", "sock"]
-                .iter()
-                .filter_map(|k| stat(&s, k))
-                .sum::<u64>()
-                + slab
+            sum_bytes(
+                ["kernel_stack", "pagetables", "percpu", "sock"]
+                    .iter()
+                    .filter_map(|k| stat(&s, k)),
+            )
+            .saturating_add(slab)
         });
         parts.insert(Part::Kernel, kernel);
-        parts.insert(Part::Swap, m.swap_usage_kb.unwrap_or(0) * 1024);
+        parts.insert(Part::Swap, kb_bytes(m.swap_usage_kb.unwrap_or(0)));
     } else {
         // v1: `cache` includes shmem; kmem from the counter; swap from the stats
         // or memory+swap minus memory.
@@ -424,22 +452,23 @@ pub fn cgroup_fill(e: &OomEvent) -> Option<Fill> {
             stat(&s, "cache").unwrap_or(0).saturating_sub(shmem),
         );
         parts.insert(Part::Shmem, shmem);
-        parts.insert(Part::Kernel, m.kmem_usage_kb.unwrap_or(0) * 1024);
+        parts.insert(Part::Kernel, kb_bytes(m.kmem_usage_kb.unwrap_or(0)));
         let swap = stat(&s, "swap").or_else(|| {
             let memsw = m.memsw_usage_kb?;
-            Some(memsw.saturating_sub(m.usage_kb?) * 1024)
+            Some(kb_bytes(memsw.saturating_sub(m.usage_kb?)))
         });
         parts.insert(Part::Swap, swap.unwrap_or(0));
     }
-    let charged: u64 = parts
-        .iter()
-        .filter(|(p, _)| **p != Part::Swap)
-        .map(|(_, b)| *b)
-        .sum();
+    let charged = sum_bytes(
+        parts
+            .iter()
+            .filter(|(p, _)| **p != Part::Swap)
+            .map(|(_, b)| *b),
+    );
     if let Some(u) = usage {
         // Charged but unexplained: worth showing when it is more than 1 % of usage.
         let rest = u.saturating_sub(charged);
-        if rest * 100 > u {
+        if rest.saturating_mul(100) > u {
             parts.insert(Part::Other, rest);
         }
     }
@@ -454,24 +483,27 @@ pub fn cgroup_fill(e: &OomEvent) -> Option<Fill> {
 /// the RAM. `None` without Mem-Info.
 pub fn host_fill(e: &OomEvent) -> Option<Fill> {
     let mi = e.meminfo.as_ref()?;
-    let page = |k: &str| mi.get(k).copied().unwrap_or(0) * PAGE_BYTES;
+    let page = |k: &str| page_bytes(mi.get(k).copied().unwrap_or(0));
+    let pages = |ks: &[&str]| sum_bytes(ks.iter().map(|k| page(k)));
     let shmem = page("shmem");
     // shmem pages sit on the anon LRU lists.
-    let anon = (page("active_anon") + page("inactive_anon")).saturating_sub(shmem);
+    let anon = pages(&["active_anon", "inactive_anon"]).saturating_sub(shmem);
     let parts = [
         (Part::Anon, anon),
-        (Part::PageCache, page("active_file") + page("inactive_file")),
+        (Part::PageCache, pages(&["active_file", "inactive_file"])),
         (Part::Shmem, shmem),
         (
             Part::Kernel,
-            page("slab_reclaimable")
-                + page("slab_unreclaimable")
-                + page("pagetables")
-                + page("kernel_misc_reclaimable"),
+            pages(&[
+                "slab_reclaimable",
+                "slab_unreclaimable",
+                "pagetables",
+                "kernel_misc_reclaimable",
+            ]),
         ),
         (Part::Free, page("free")),
     ];
-    let ram = mi.get("ram_pages").map(|p| p * PAGE_BYTES);
+    let ram = mi.get("ram_pages").map(|&p| page_bytes(p));
     Some(Fill {
         parts: parts.into_iter().filter(|&(_, b)| b > 0).collect(),
         usage: None,
@@ -487,11 +519,12 @@ pub fn task_rss_pages(row: &crate::model::TaskRow) -> i64 {
         ["rss_anon", "rss_file", "rss_shmem"]
             .iter()
             .filter_map(|c| row.get(c))
-            .sum()
+            .fold(0, i64::saturating_add)
     })
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
     use crate::model::{Cgroups, Memory};
@@ -570,6 +603,58 @@ mod tests {
             ]
         );
         assert_eq!(f.limit, Some(1000 * 1024));
+    }
+
+    /// Counters and stats as large as a log can print saturate instead of
+    /// overflowing (a panic in debug builds, a wrapped size in release).
+    #[test]
+    fn huge_counters_saturate() {
+        let mut e = v1_event();
+        e.memory.usage_kb = Some(u64::MAX);
+        e.memory.memsw_usage_kb = Some(u64::MAX);
+        e.memory.kmem_usage_kb = Some(u64::MAX);
+        e.memcg_stats.insert(
+            "/docker/a/child".into(),
+            [("rss".to_string(), u64::MAX)].into_iter().collect(),
+        );
+        let f = cgroup_fill(&e).unwrap();
+        assert_eq!(f.usage, Some(u64::MAX));
+        assert_eq!(f.parts[0], (Part::Anon, u64::MAX));
+        assert_eq!(f.total(), u64::MAX);
+        e.memory.swap_usage_kb = Some(u64::MAX);
+        e.memcg_stats.clear();
+        e.memcg_stats.insert(
+            "/docker/a".into(),
+            [
+                ("anon", u64::MAX),
+                ("slab_reclaimable", u64::MAX),
+                ("slab_unreclaimable", 1),
+                ("sock", u64::MAX),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect(),
+        );
+        assert_eq!(cgroup_fill(&e).unwrap().total(), u64::MAX);
+        e.meminfo = Some(
+            [
+                "active_anon",
+                "inactive_anon",
+                "slab_reclaimable",
+                "pagetables",
+                "ram_pages",
+            ]
+            .iter()
+            .map(|k| (k.to_string(), u64::MAX))
+            .collect(),
+        );
+        let h = host_fill(&e).unwrap();
+        assert_eq!(h.limit, Some(u64::MAX));
+        assert_eq!(h.parts[0], (Part::Anon, u64::MAX));
+        // Any instant gives some date.
+        for secs in [f64::MAX, f64::MIN, f64::NAN] {
+            let _ = civil_utc(secs);
+        }
     }
 
     #[test]

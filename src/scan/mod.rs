@@ -3,6 +3,12 @@
 //! kubelet reader, and [`scan_body`] / [`scan_stream`] run it over a mapped file (in
 //! parallel parts) or a decompressing stream (in chunks).
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 pub mod prefilter;
 pub mod records;
 
@@ -207,7 +213,9 @@ pub fn scan_body_parts(
             return buf.len();
         }
         let at = k.saturating_mul(part_bytes).min(buf.len());
-        memchr::memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i + 1)
+        buf.get(at..)
+            .and_then(|b| memchr::memchr(b'\n', b))
+            .map_or(buf.len(), |i| at + i + 1)
     };
     let mut stats = PartStats {
         parts: nparts,
@@ -229,7 +237,7 @@ pub fn scan_body_parts(
             let end_pos = if start < end {
                 let e = scan(
                     format,
-                    &buf[start..],
+                    buf.get(start..).unwrap_or_default(),
                     0,
                     end - start,
                     true,
@@ -336,6 +344,8 @@ pub fn scan_stream_opts(
         if buf.len() < have + chunk_bytes {
             buf.resize(have + chunk_bytes, 0);
         }
+        // `buf` was grown to `have + chunk_bytes` just above.
+        #[allow(clippy::indexing_slicing)]
         let (got, err) = crate::source::read_partial(reader, &mut buf[have..have + chunk_bytes]);
         if let Some(e) = err {
             out.warnings.push(format!(
@@ -349,6 +359,8 @@ pub fn scan_stream_opts(
         if got < chunk_bytes {
             eof = true;
         }
+        // `len <= have + chunk_bytes <= buf.len()`.
+        #[allow(clippy::indexing_slicing)]
         let data = &buf[..len];
         let soft_end = if eof {
             len
@@ -365,7 +377,7 @@ pub fn scan_stream_opts(
         asm.set_offset_base(drained);
         let end = scan(format, data, 0, soft_end, eof, line, &mut asm, &mut issues);
         line = end.line;
-        tap(&data[..end.pos]);
+        tap(data.get(..end.pos).unwrap_or(data));
         drained += end.pos as u64;
         buf.copy_within(end.pos..len, 0);
         len -= end.pos;
@@ -381,6 +393,7 @@ pub fn scan_stream_opts(
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

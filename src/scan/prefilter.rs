@@ -3,6 +3,12 @@
 //! (`userspace::ANCHORS`); it searches for a few short cover literals and checks each
 //! hit's line for a real anchor.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::envelope::FileFormat;
 use regex::bytes::Regex;
 use std::sync::LazyLock;
@@ -55,10 +61,14 @@ impl Prefilter {
     fn find(&self, hay: &[u8]) -> Option<usize> {
         let mut from = 0;
         while let Some(m) = self.cover.find_at(hay, from) {
-            let start =
-                memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1);
-            let end = memchr::memchr(b'\n', &hay[m.start()..]).map_or(hay.len(), |i| m.start() + i);
-            if let Some(a) = self.anchors.find(&hay[start..end]) {
+            // `from <= m.start() <= hay.len()`, so `from <= start <= m.start() <= end`.
+            let (before, after) = hay.split_at_checked(m.start())?;
+            let start = before
+                .get(from..)
+                .and_then(|b| memchr::memrchr(b'\n', b))
+                .map_or(from, |i| from + i + 1);
+            let end = memchr::memchr(b'\n', after).map_or(hay.len(), |i| m.start() + i);
+            if let Some(a) = hay.get(start..end).and_then(|l| self.anchors.find(l)) {
                 return Some(start + a.start());
             }
             from = end;
@@ -79,6 +89,7 @@ pub fn prefilter(format: FileFormat, hay: &[u8]) -> Option<usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

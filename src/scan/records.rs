@@ -9,6 +9,12 @@
 //! was given and continues when handed the rest, so decompressed streams are scanned
 //! chunk by chunk in bounded memory.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::Feed;
 use super::prefilter::prefilter;
 use crate::envelope::journal::{export_record_start, parse_export_record, parse_json_line};
@@ -18,14 +24,16 @@ use crate::envelope::{FileFormat, line::parse_line};
 /// search, while it is still in cache, instead of in a second pass over memory.
 const WINDOW: usize = 256 << 10;
 
-/// The end of the window starting at `pos`: a line start (anchors never span lines),
-/// or `soft_end`.
+/// The end of the window starting at `pos` (`pos < soft_end <= buf.len()`): a line
+/// start (anchors never span lines), or `soft_end`.
 fn window_end(buf: &[u8], pos: usize, soft_end: usize) -> usize {
     if soft_end - pos <= WINDOW {
         return soft_end;
     }
     let half = pos + WINDOW / 2;
-    memchr::memrchr(b'\n', &buf[half..pos + WINDOW]).map_or(soft_end, |i| half + i + 1)
+    buf.get(half..pos + WINDOW)
+        .and_then(|w| memchr::memrchr(b'\n', w))
+        .map_or(soft_end, |i| half + i + 1)
 }
 
 fn count_lines(b: &[u8]) -> u64 {
@@ -53,7 +61,8 @@ pub struct ScanIssues {
 /// Scans `buf[start..]`. Prefilter hits are searched for only before `soft_end` (a
 /// record boundary); an open block is followed past it. Without `eof`, a record not
 /// terminated by its separator is left unconsumed for the next call. `line` is the
-/// line number of `start`.
+/// line number of `start`. Expects `start <= soft_end <= buf.len()`; a range outside
+/// `buf` is scanned as if empty, never panics.
 #[allow(clippy::too_many_arguments)]
 pub fn scan(
     format: FileFormat,
@@ -83,9 +92,11 @@ pub fn scan(
             } else {
                 window_end(buf, pos, soft_end)
             };
-            match prefilter(format, &buf[pos..win]) {
+            // `pos < win <= soft_end <= buf.len()`.
+            let hay = buf.get(pos..win).unwrap_or_default();
+            match prefilter(format, hay) {
                 None => {
-                    line += count_lines(&buf[pos..win]);
+                    line += count_lines(hay);
                     pos = win;
                     continue;
                 }
@@ -93,19 +104,25 @@ pub fn scan(
                     let hit = pos + h;
                     let rs = match format {
                         FileFormat::JournalExport => export_record_start(buf, hit).max(pos),
-                        _ => memchr::memrchr(b'\n', &buf[pos..hit]).map_or(pos, |i| pos + i + 1),
+                        _ => hay
+                            .get(..h)
+                            .and_then(|b| memchr::memrchr(b'\n', b))
+                            .map_or(pos, |i| pos + i + 1),
                     };
-                    line += count_lines(&buf[pos..rs]);
+                    line += buf.get(pos..rs).map_or(0, count_lines);
                     pos = rs;
                 }
             }
         }
-        if pos >= buf.len() {
-            break;
-        }
+        let rest = match buf.get(pos..) {
+            Some(rest) if !rest.is_empty() => rest,
+            _ => break,
+        };
         let next = match format {
             FileFormat::JournalExport => {
-                if !eof && memchr::memmem::find(&buf[pos..], b"\n\n").is_none() && buf[pos] != b'\n'
+                if !eof
+                    && memchr::memmem::find(rest, b"\n\n").is_none()
+                    && rest.first() != Some(&b'\n')
                 {
                     break;
                 }
@@ -114,12 +131,11 @@ pub fn scan(
                 next
             }
             _ => {
-                let end = match memchr::memchr(b'\n', &buf[pos..]) {
-                    Some(i) => pos + i,
-                    None if eof => buf.len(),
+                let (text, end) = match memchr::memchr(b'\n', rest) {
+                    Some(i) => (rest.get(..i).unwrap_or_default(), pos + i),
+                    None if eof => (rest, buf.len()),
                     None => break,
                 };
-                let text = &buf[pos..end];
                 if format == FileFormat::JournalJson {
                     if !text.iter().all(u8::is_ascii_whitespace) {
                         match parse_json_line(text) {
@@ -136,7 +152,8 @@ pub fn scan(
                 (end + 1).min(buf.len())
             }
         };
-        line += count_lines(&buf[pos..next]);
+        // `pos < next <= buf.len()`: a record is at least one byte.
+        line += buf.get(pos..next).map_or(0, count_lines);
         if next == buf.len() && buf.last() != Some(&b'\n') && format != FileFormat::JournalExport {
             line += 1;
         }
@@ -150,6 +167,7 @@ pub fn scan(
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

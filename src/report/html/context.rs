@@ -1,7 +1,7 @@
 //! What every section reads: the analysis, the kills' instants, the workloads, and
 //! which kills and nodes have a place of their own on the page.
 
-use crate::model::{Analysis, Incident};
+use crate::model::{Analysis, Incident, OomEvent};
 use crate::report::view::{self, FleetWorkload, Instant, Workload, instant};
 use std::collections::BTreeMap;
 
@@ -60,8 +60,10 @@ impl<'a> Ctx<'a> {
         let mut budget = MAX_EVENTS_DETAILED;
         for wl in workloads.iter().take(MAX_WORKLOAD_SECTIONS) {
             let n = wl.events.len().min(MAX_EVENTS_PER_WORKLOAD).min(budget);
-            for &i in &wl.events[..n] {
-                self.detailed[i] = true;
+            for &i in wl.events.iter().take(n) {
+                if let Some(d) = self.detailed.get_mut(i) {
+                    *d = true;
+                }
             }
             budget -= n;
         }
@@ -72,7 +74,9 @@ impl<'a> Ctx<'a> {
         }
         for (w, wl) in workloads.iter().enumerate() {
             for &i in &wl.events {
-                self.event_workload[i] = Some(w);
+                if let Some(slot) = self.event_workload.get_mut(i) {
+                    *slot = Some(w);
+                }
             }
         }
         self.fleet = view::fleet_workloads(self.a, &workloads);
@@ -84,7 +88,7 @@ impl<'a> Ctx<'a> {
     /// One section per node name: a node with two bundles (collected twice) has
     /// two `nodes` entries and one section, the first entry's.
     pub fn node_anchor(&self, n: usize) -> Option<String> {
-        let name = self.a.nodes[n].name.as_ref()?;
+        let name = self.a.nodes.get(n)?.name.as_ref()?;
         let first = self
             .a
             .nodes
@@ -108,7 +112,29 @@ impl<'a> Ctx<'a> {
         w < MAX_WORKLOAD_SECTIONS
     }
 
-    pub fn incident(&self, w: usize) -> &'a Incident {
-        &self.a.incidents[self.workloads[w].incident]
+    /// The incident of workload `w`.
+    pub fn incident(&self, w: usize) -> Option<&'a Incident> {
+        self.a.incidents.get(self.workloads.get(w)?.incident)
+    }
+
+    /// `events[i]`. The indexes the page holds are all into `events` (workloads drop
+    /// the others), so `None` is only a fallback.
+    pub fn event(&self, i: usize) -> Option<&'a OomEvent> {
+        self.a.events.get(i)
+    }
+
+    /// `events[i]`'s instant.
+    pub fn time(&self, i: usize) -> Option<Instant> {
+        self.times.get(i).copied().flatten()
+    }
+
+    /// `events[i]` is detailed in its workload's section.
+    pub fn is_detailed(&self, i: usize) -> bool {
+        self.detailed.get(i).copied().unwrap_or(false)
+    }
+
+    /// The workload (index into `workloads`) of `events[i]`.
+    pub fn workload_of(&self, i: usize) -> Option<usize> {
+        self.event_workload.get(i).copied().flatten()
     }
 }

@@ -10,12 +10,14 @@ use super::parts::{
 use super::{t, task_table};
 use crate::model::{Analysis, CgroupSnapshot, OomEvent, OomKind};
 use crate::report::text::human_kb;
-use crate::report::view::{Kind, PAGE_BYTES, human_bytes};
+use crate::report::view::{Kind, PAGE_BYTES, human_bytes, page_bytes};
 use maud::{Markup, html};
 use std::fmt::Write as _;
 
 pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
-    let e = &ctx.a.events[i];
+    let Some(e) = ctx.event(i) else {
+        return Markup::default();
+    };
     html! {
         details.event id=(t(&e.id)) {
             (summary(e))
@@ -205,7 +207,7 @@ fn meminfo(e: &OomEvent) -> Markup {
         if k.ends_with("_kb") {
             human_kb(v)
         } else {
-            format!("{} ({v} pages)", human_bytes(v * PAGE_BYTES))
+            format!("{} ({v} pages)", human_bytes(page_bytes(v)))
         }
     };
     html! {

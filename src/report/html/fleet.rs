@@ -57,10 +57,12 @@ fn row(ctx: &Ctx, f: &FleetWorkload) -> Markup {
                 // The incidents: linked when they have a section, else their id.
                 @for (k, &w) in f.workloads.iter().take(MAX_NAMED).enumerate() {
                     @if k > 0 { ", " }
-                    @if ctx.has_section(w) {
-                        (id_link(&ctx.workloads[w].anchor))
-                    } @else {
-                        (t(&ctx.workloads[w].anchor))
+                    @if let Some(wl) = ctx.workloads.get(w) {
+                        @if ctx.has_section(w) {
+                            (id_link(&wl.anchor))
+                        } @else {
+                            (t(&wl.anchor))
+                        }
                     }
                 }
                 @if f.workloads.len() > MAX_NAMED {

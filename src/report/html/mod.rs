@@ -22,6 +22,12 @@
 //! `warnings.rs`. `context.rs` is what every section reads, `parts.rs` the pieces they
 //! share.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 mod context;
 mod deaths;
 mod events;
@@ -92,6 +98,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 }
 
 /// [`escape`], appended to `o`.
+// The slices start and end next to replaced bytes, which are ASCII: character boundaries.
+#[allow(clippy::string_slice)]
 fn escape_to(s: &str, o: &mut String) {
     let mut done = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -269,6 +277,7 @@ fn footer() -> Markup {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 
@@ -280,6 +289,51 @@ mod tests {
         );
         assert!(matches!(escape("plain"), Cow::Borrowed(_)));
         assert_eq!(escape("é'ü<"), "é&#39;ü&lt;", "multibyte text kept around");
+    }
+
+    /// Counters as large as a log can print (`memory: usage 18446744073709551615kB`)
+    /// used to overflow `kB × 1024` in the usage plot: a panic in debug builds, a
+    /// wrapped number in release.
+    #[test]
+    fn a_page_with_huge_counters_renders() {
+        const MAX: &str = "18446744073709551615";
+        let log = [
+            "invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+            &format!("memory: usage {MAX}kB, limit {MAX}kB, failcnt 1"),
+            &format!("swap: usage {MAX}kB, limit {MAX}kB, failcnt 0"),
+            "Memory cgroup stats for /system.slice/a.scope:",
+            &format!("anon {MAX}"),
+            &format!("file {MAX}"),
+            &format!("kernel_stack {MAX}"),
+            &format!("pagetables {MAX}"),
+            "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=a.scope,mems_allowed=0,oom_memcg=/system.slice/a.scope,task_memcg=/system.slice/a.scope,task=python3,pid=7781,uid=0",
+            &format!(
+                "Memory cgroup out of memory: Killed process 7781 (python3) total-vm:{MAX}kB, anon-rss:{MAX}kB, file-rss:{MAX}kB, shmem-rss:{MAX}kB, UID:0 pgtables:684kB oom_score_adj:0"
+            ),
+        ];
+        let mut text = String::new();
+        for (k, t) in ["2024-03-05T10:11:12", "2024-03-05T10:21:12"]
+            .iter()
+            .enumerate()
+        {
+            for (i, l) in log.iter().enumerate() {
+                let l = l.replace("7781", &format!("{}", 7781 + k));
+                text.push_str(&format!("{t}.{i:06}+01:00 app-02 kernel: {l}\n"));
+            }
+        }
+        let path = std::env::temp_dir().join(format!("oomsift-huge-{}.log", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        let cfg = crate::Config {
+            inputs: vec![path.display().to_string()],
+            jobs: Some(1),
+            ..crate::Config::default()
+        };
+        let analysis = crate::run(&cfg).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(analysis.events.len(), 2);
+        assert_eq!(analysis.events[0].memory.usage_kb, Some(u64::MAX));
+        let html = page(&analysis);
+        assert!(html.contains("<svg"), "the plots are drawn");
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub(super) fn section(ctx: &Ctx) -> Markup {
 
 fn node(ctx: &Ctx, n: usize, anchor: &str) -> Markup {
     let a = ctx.a;
-    let node = &a.nodes[n];
+    let Some(node) = a.nodes.get(n) else {
+        return Markup::default();
+    };
     let cgroup = [
         node.cgroup_version.as_deref(),
         node.cgroup_driver.as_deref(),
@@ -64,7 +66,8 @@ fn node(ctx: &Ctx, n: usize, anchor: &str) -> Markup {
     // JSON, and a merged document must render as the single run does).
     let inputs: BTreeSet<&str> = kills
         .iter()
-        .flat_map(|&i| &a.events[i].sources)
+        .filter_map(|&i| ctx.event(i))
+        .flat_map(|e| &e.sources)
         .filter_map(|s| ctx.source_input.get(s.file.as_str()).copied())
         .collect();
     let inputs: Vec<&str> = inputs.into_iter().collect();
@@ -131,7 +134,9 @@ fn kills_table(ctx: &Ctx, kills: &[usize]) -> Markup {
 }
 
 fn kill_row(ctx: &Ctx, i: usize) -> Markup {
-    let e = &ctx.a.events[i];
+    let Some(e) = ctx.event(i) else {
+        return Markup::default();
+    };
     let usage = match (e.memory.usage_kb, e.memory.limit_kb) {
         (Some(u), Some(l)) => format!(
             "{} / {}",
@@ -143,12 +148,12 @@ fn kill_row(ctx: &Ctx, i: usize) -> Markup {
     html! {
         tr {
             td {
-                @if ctx.detailed[i] { (id_link(&e.id)) } @else { (t(&e.id)) }
+                @if ctx.is_detailed(i) { (id_link(&e.id)) } @else { (t(&e.id)) }
             }
             td.t { (t(time_text(e))) }
             td { (t(e.kind.as_ref().map_or("unknown", OomKind::as_str))) }
             td { (t(&victim_text(e))) }
-            td { @if let Some(w) = ctx.event_workload[i] { (workload_link(ctx, w)) } }
+            td { @if let Some(w) = ctx.workload_of(i) { (workload_link(ctx, w)) } }
             td.n.t { (t(&usage)) }
         }
     }

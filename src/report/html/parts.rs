@@ -6,7 +6,7 @@ use super::t;
 use crate::model::{Diagnosis, OomEvent};
 use crate::report::plots;
 use crate::report::text::human_kb;
-use crate::report::view::limit_bytes;
+use crate::report::view::{kb_bytes, limit_bytes, sum_bytes};
 use maud::{Markup, PreEscaped, html};
 use serde_json::Value;
 
@@ -52,7 +52,7 @@ pub(super) fn victim_rss(e: &OomEvent) -> Option<u64> {
     parts
         .iter()
         .any(Option::is_some)
-        .then(|| parts.iter().flatten().sum::<u64>() * 1024)
+        .then(|| kb_bytes(sum_bytes(parts.iter().flatten().copied())))
 }
 
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
@@ -180,7 +180,8 @@ pub(super) fn id_link(id: &str) -> Markup {
 
 /// A link to `nodes[n]`'s section, or its name when it has none.
 pub(super) fn node_link(ctx: &Ctx, n: usize) -> Markup {
-    node_name_link(ctx, ctx.a.nodes[n].name.as_deref().unwrap_or("(unknown)"))
+    let name = ctx.a.nodes.get(n).and_then(|x| x.name.as_deref());
+    node_name_link(ctx, name.unwrap_or("(unknown)"))
 }
 
 /// A link to the section of the node named `name`, or its name.
@@ -195,7 +196,9 @@ pub(super) fn node_name_link(ctx: &Ctx, name: &str) -> Markup {
 
 /// A link to the workload's section, or its label when it has none.
 pub(super) fn workload_link(ctx: &Ctx, w: usize) -> Markup {
-    let wl = &ctx.workloads[w];
+    let Some(wl) = ctx.workloads.get(w) else {
+        return Markup::default();
+    };
     let label = plots::shorten(&wl.label, 90);
     html! {
         @if ctx.has_section(w) {
@@ -207,6 +210,7 @@ pub(super) fn workload_link(ctx: &Ctx, w: usize) -> Markup {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

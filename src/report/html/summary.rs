@@ -86,7 +86,7 @@ fn span<'a>(ctx: &Ctx<'a>) -> Option<(&'a str, &'a str)> {
         .filter_map(|(i, t)| Some((t.as_ref()?.secs, i)));
     let first = timed.clone().min_by(|x, y| x.0.total_cmp(&y.0))?.1;
     let last = timed.max_by(|x, y| x.0.total_cmp(&y.0))?.1;
-    let t = |i: usize| ctx.a.events[i].time.as_deref().unwrap_or("");
+    let t = |i: usize| ctx.event(i).and_then(|e| e.time.as_deref()).unwrap_or("");
     Some((t(first), t(last)))
 }
 
@@ -111,7 +111,9 @@ fn nodes_table(ctx: &Ctx) -> Markup {
 
 fn node_row(ctx: &Ctx, i: usize) -> Markup {
     let a = ctx.a;
-    let n = &a.nodes[i];
+    let Some(n) = a.nodes.get(i) else {
+        return Markup::default();
+    };
     let evs = || a.events.iter().filter(|e| e.node == n.name);
     let host = evs().filter(|e| Kind::of(e) == Kind::Host).count();
     let cg = evs().filter(|e| Kind::of(e) == Kind::Cgroup).count();
@@ -163,12 +165,13 @@ fn top_workloads(ctx: &Ctx) -> Markup {
 }
 
 fn incident_row(ctx: &Ctx, w: usize) -> Markup {
-    let wl = &ctx.workloads[w];
-    let inc = ctx.incident(w);
+    let (Some(wl), Some(inc)) = (ctx.workloads.get(w), ctx.incident(w)) else {
+        return Markup::default();
+    };
     // The codes of the incident and of its kills, once each.
     let mut codes: Vec<&Diagnosis> = inc.diagnoses.iter().collect();
-    for &i in &wl.events {
-        codes.extend(&ctx.a.events[i].diagnoses);
+    for e in wl.events.iter().filter_map(|&i| ctx.event(i)) {
+        codes.extend(&e.diagnoses);
     }
     codes.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
     codes.dedup_by(|a, b| a.code == b.code);
@@ -197,7 +200,10 @@ fn diagnoses_found(ctx: &Ctx) -> Markup {
         .workloads
         .iter()
         .enumerate()
-        .flat_map(|(w, wl)| ctx.incident(w).diagnoses.iter().map(|d| (d, &wl.anchor)))
+        .flat_map(|(w, wl)| {
+            let ds = ctx.incident(w).map_or(&[][..], |i| &i.diagnoses);
+            ds.iter().map(|d| (d, &wl.anchor))
+        })
         .chain(
             ctx.a
                 .events

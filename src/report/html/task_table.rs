@@ -3,7 +3,7 @@
 
 use super::t;
 use crate::model::{OomEvent, TaskRow};
-use crate::report::view::{PAGE_BYTES, human_bytes, task_rss_pages};
+use crate::report::view::{PAGE_BYTES, human_bytes, page_bytes, task_rss_pages};
 use maud::{Markup, html};
 
 /// Task-table rows shown per kill (the largest resident first).
@@ -70,7 +70,7 @@ fn row(e: &OomEvent, r: &TaskRow, columns: &[&str]) -> Markup {
                 td.n { @if let Some(v) = r.get(c) { (v) } }
             }
             // The resident size sorts by its page count.
-            td.n data-v=(rss) { (human_bytes(rss * PAGE_BYTES)) }
+            td.n data-v=(rss) { (human_bytes(page_bytes(rss))) }
             td.mono { (t(&r.name)) }
         }
     }

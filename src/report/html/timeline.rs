@@ -5,7 +5,7 @@ use super::context::Ctx;
 use super::parts::{figure, plural};
 use super::t;
 use crate::report::plots::{self, Mark, TimeAxis};
-use crate::report::view::{Instant, Kind, instant};
+use crate::report::view::{Instant, Kind, Workload, instant};
 use maud::{Markup, html};
 use std::collections::BTreeMap;
 
@@ -82,7 +82,8 @@ fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
         .filter_map(|(e, t)| {
             Some(Mark {
                 secs: t.as_ref()?.secs,
-                row: row_of[&e.node.as_deref()],
+                // Every event's node has a row.
+                row: *row_of.get(&e.node.as_deref())?,
                 kind: Kind::of(e),
             })
         })
@@ -95,7 +96,8 @@ fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
         .filter_map(|d| {
             Some(Mark {
                 secs: instant(d.time.as_deref())?.secs,
-                row: row_of[&d.node.as_deref()],
+                // Every death with a time has a row.
+                row: *row_of.get(&d.node.as_deref())?,
                 kind: Kind::Death,
             })
         })
@@ -109,8 +111,10 @@ fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
 
 /// Workloads killed more than once, one row each: repeated kills at a glance.
 fn repeated_kills(ctx: &Ctx, axis: &TimeAxis) -> Markup {
-    let repeated: Vec<usize> = (0..ctx.workloads.len())
-        .filter(|&w| ctx.workloads[w].events.len() > 1)
+    let repeated: Vec<&Workload> = ctx
+        .workloads
+        .iter()
+        .filter(|wl| wl.events.len() > 1)
         .take(MAX_LANES)
         .collect();
     if repeated.is_empty() {
@@ -118,19 +122,16 @@ fn repeated_kills(ctx: &Ctx, axis: &TimeAxis) -> Markup {
     }
     let rows: Vec<String> = repeated
         .iter()
-        .map(|&w| {
-            let wl = &ctx.workloads[w];
-            format!("{} ×{}", plots::shorten(&wl.label, 36), wl.events.len())
-        })
+        .map(|wl| format!("{} ×{}", plots::shorten(&wl.label, 36), wl.events.len()))
         .collect();
     let mut marks = Vec::new();
-    for (row, &w) in repeated.iter().enumerate() {
-        for &i in &ctx.workloads[w].events {
-            if let Some(t) = ctx.times[i] {
+    for (row, wl) in repeated.iter().enumerate() {
+        for &i in &wl.events {
+            if let (Some(t), Some(e)) = (ctx.time(i), ctx.event(i)) {
                 marks.push(Mark {
                     secs: t.secs,
                     row,
-                    kind: Kind::of(&ctx.a.events[i]),
+                    kind: Kind::of(e),
                 });
             }
         }

@@ -8,7 +8,7 @@ use super::{events, t};
 use crate::model::OomEvent;
 use crate::report::plots::{self, TimeAxis, UsagePoint};
 use crate::report::view::{
-    Fill, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill, limit_bytes,
+    Fill, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill, kb_bytes, limit_bytes,
 };
 use maud::{Markup, html};
 
@@ -37,12 +37,14 @@ pub(super) fn section(ctx: &Ctx) -> Markup {
 }
 
 fn workload(ctx: &Ctx, w: usize) -> Markup {
-    let wl = &ctx.workloads[w];
+    let (Some(wl), Some(inc)) = (ctx.workloads.get(w), ctx.incident(w)) else {
+        return Markup::default();
+    };
     let detailed: Vec<usize> = wl
         .events
         .iter()
         .copied()
-        .filter(|&i| ctx.detailed[i])
+        .filter(|&i| ctx.is_detailed(i))
         .collect();
     html! {
         section.workload id=(t(&wl.anchor)) {
@@ -53,7 +55,7 @@ fn workload(ctx: &Ctx, w: usize) -> Markup {
             }
             "\n"
             (facts(ctx, w))
-            (diagnoses(&ctx.incident(w).diagnoses))
+            (diagnoses(&inc.diagnoses))
             (usage_plot(ctx, wl))
             (fill_plot(ctx, wl))
             @for &i in &detailed { (events::event(ctx, i)) }
@@ -72,17 +74,19 @@ fn workload(ctx: &Ctx, w: usize) -> Markup {
 }
 
 fn facts(ctx: &Ctx, w: usize) -> Markup {
-    let wl = &ctx.workloads[w];
-    let inc = ctx.incident(w);
+    let (Some(wl), Some(inc)) = (ctx.workloads.get(w), ctx.incident(w)) else {
+        return Markup::default();
+    };
     let mut oom_cgroups: Vec<&str> = wl
         .events
         .iter()
-        .filter_map(|&i| ctx.a.events[i].cgroup.oom.as_deref())
+        .filter_map(|&i| ctx.event(i)?.cgroup.oom.as_deref())
         .collect();
     oom_cgroups.sort_unstable();
     oom_cgroups.dedup();
     let more = oom_cgroups.len().saturating_sub(3);
-    let mut cgroups = oom_cgroups[..oom_cgroups.len().min(3)].join("\n");
+    oom_cgroups.truncate(3);
+    let mut cgroups = oom_cgroups.join("\n");
     if more > 0 {
         cgroups.push_str(&format!("\n… {more} more"));
     }
@@ -125,10 +129,10 @@ fn usage_plot(ctx: &Ctx, wl: &Workload) -> Markup {
         .events
         .iter()
         .filter_map(|&i| {
-            let e = &ctx.a.events[i];
-            let t = ctx.times[i]?;
+            let e = ctx.event(i)?;
+            let t = ctx.time(i)?;
             let cgroup = Kind::of(e) != Kind::Host;
-            let usage = e.memory.usage_kb.filter(|_| cgroup).map(|k| k * 1024);
+            let usage = e.memory.usage_kb.filter(|_| cgroup).map(kb_bytes);
             let limit = limit_bytes(e.memory.limit_kb).filter(|_| cgroup);
             let victim_rss = (!cgroup).then(|| victim_rss(e)).flatten();
             (usage.is_some() || limit.is_some() || victim_rss.is_some()).then_some(UsagePoint {
@@ -143,7 +147,7 @@ fn usage_plot(ctx: &Ctx, wl: &Workload) -> Markup {
         // One point is no trend: the bar chart shows that kill against its limit.
         return Markup::default();
     }
-    let times: Vec<Instant> = wl.events.iter().filter_map(|&i| ctx.times[i]).collect();
+    let times: Vec<Instant> = wl.events.iter().filter_map(|&i| ctx.time(i)).collect();
     let Some(axis) = TimeAxis::new(&times) else {
         return Markup::default();
     };
@@ -172,7 +176,7 @@ fn fill_plot(ctx: &Ctx, wl: &Workload) -> Markup {
         .events
         .iter()
         .filter_map(|&i| {
-            let e = &ctx.a.events[i];
+            let e = ctx.event(i)?;
             let f = if Kind::of(e) == Kind::Host {
                 host_fill(e)
             } else {
@@ -185,9 +189,10 @@ fn fill_plot(ctx: &Ctx, wl: &Workload) -> Markup {
         return Markup::default();
     }
     let skipped = fills.len().saturating_sub(MAX_BARS);
-    let rows: Vec<(String, Fill)> = fills[skipped..]
+    let rows: Vec<(String, Fill)> = fills
         .iter()
-        .map(|(i, f)| (bar_label(&ctx.a.events[*i]), f.clone()))
+        .skip(skipped)
+        .filter_map(|(i, f)| Some((bar_label(ctx.event(*i)?), f.clone())))
         .collect();
     let (title, mut caption, limit) = if host {
         (
