@@ -118,7 +118,9 @@ impl FileFormat {
             FileFormat::JournalJson
         } else if seq.is_some_and(|t| t.starts_with(b"{") && journal_json(t)) {
             FileFormat::JournalJsonSeq
-        } else if t.trim_ascii_end() == b"{" && journal_json(head) {
+        } else if t.trim_ascii_end() == b"{"
+            && (contains(head, b"\"__CURSOR\"") || contains(head, b"\"__REALTIME_TIMESTAMP\""))
+        {
             FileFormat::JournalJsonPretty
         } else if t.starts_with(b"__CURSOR=") || t.starts_with(b"__REALTIME_TIMESTAMP=") {
             FileFormat::JournalExport
@@ -200,6 +202,10 @@ mod tests {
         );
         // A lone brace is not a journal; nor is a bracketed line without a cursor.
         assert_eq!(FileFormat::sniff(b"{\n  \"a\": 1\n}\n"), FileFormat::Lines);
+        assert_eq!(
+            FileFormat::sniff(b"{\n  \"MESSAGE\": \"not a journal\"\n}\n"),
+            FileFormat::Lines
+        );
         assert_eq!(
             FileFormat::sniff(b"[Tue Mar  5 10:18:20 2024] x [s=1]\n"),
             FileFormat::Lines
