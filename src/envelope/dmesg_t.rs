@@ -71,6 +71,17 @@ pub(crate) const CASES: &[super::line::Case] = {
             program: None,
             msg: "Mem-Info:",
         },
+        // util-linux prints a printk caller id after the time.
+        Case {
+            line: "[Tue Mar  5 10:18:20 2024] [  T9185] Mem-Info:",
+            wall: Wall::Local(civil(2024, 3, 5, (10, 18, 20), None)),
+            uptime_us: None,
+            time_raw: "Tue Mar  5 10:18:20 2024",
+            host: None,
+            origin: Kernel,
+            program: None,
+            msg: "Mem-Info:",
+        },
     ]
 };
 

@@ -68,6 +68,21 @@ mod tests {
 
     const TWO: &str = "{\n\t\"__REALTIME_TIMESTAMP\" : \"1709633900120001\",\n\t\"_TRANSPORT\" : \"kernel\",\n\t\"MESSAGE\" : \"Mem-Info:\"\n}\n{\n\t\"_TRANSPORT\" : \"kernel\",\n\t\"MESSAGE\" : [\n\t\t77,\n\t\t101\n\t]\n}\n";
 
+    /// Every cut reads without a panic, as incomplete or as an entry.
+    #[test]
+    fn cut_entries_do_not_panic() {
+        let b = TWO.as_bytes();
+        for cut in 0..=b.len() {
+            let part = &b[..cut];
+            let _ = record_boundary(part);
+            let _ = record_start(part, cut);
+            if cut > 0 {
+                let _ = next_record(part, 0, true);
+                let _ = next_record(part, cut - 1, false);
+            }
+        }
+    }
+
     #[test]
     fn entries_and_bounds() {
         let b = TWO.as_bytes();

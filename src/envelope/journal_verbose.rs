@@ -268,6 +268,21 @@ mod tests {
         assert_eq!(&*r.msg, b"Mem-Info:");
     }
 
+    /// Every cut of an entry reads without a panic, as incomplete or as an entry.
+    #[test]
+    fn cut_entries_do_not_panic() {
+        let b = KERNEL.as_bytes();
+        for cut in 0..=b.len() {
+            let part = &b[..cut];
+            let _ = record_boundary(part);
+            let _ = record_start(part, cut);
+            if cut > 0 {
+                let _ = next_record(part, 0, true);
+                let _ = next_record(part, cut - 1, false);
+            }
+        }
+    }
+
     #[test]
     fn continued_values_and_record_bounds() {
         let two = format!(

@@ -168,6 +168,23 @@ mod tests {
         assert!(n >= 20, "{n} cases");
     }
 
+    /// Input cannot break an envelope: every cut of every case, and of every case
+    /// behind a quote, is parsed without a panic.
+    #[test]
+    fn cut_lines_do_not_panic() {
+        for e in ENVELOPES {
+            for case in e.cases {
+                let b = case.line.as_bytes();
+                for cut in 0..=b.len() {
+                    let part = &b[..cut];
+                    let _ = parse_line(part);
+                    let quoted = [b"> ".as_slice(), part].concat();
+                    let _ = parse_line(&quoted);
+                }
+            }
+        }
+    }
+
     #[test]
     fn names_are_unique_and_bare_is_last() {
         let names: std::collections::BTreeSet<_> = ENVELOPES.iter().map(|e| e.name).collect();

@@ -113,6 +113,27 @@ pub(crate) const CASES: &[super::line::Case] = {
             program: None,
             msg: "Mem-Info:",
         },
+        // A code block inside a quote; a tab-indented raw dmesg line with a caller id.
+        Case {
+            line: ">     [ 7093.543721] Mem-Info:",
+            wall: Wall::None,
+            uptime_us: Some(7_093_543_721),
+            time_raw: "[ 7093.543721]",
+            host: None,
+            origin: Kernel,
+            program: None,
+            msg: "Mem-Info:",
+        },
+        Case {
+            line: "\t[   37.052923][ T9185]  dump_stack_lvl+0x44/0x5c",
+            wall: Wall::None,
+            uptime_us: Some(37_052_923),
+            time_raw: "[   37.052923]",
+            host: None,
+            origin: Kernel,
+            program: None,
+            msg: " dump_stack_lvl+0x44/0x5c",
+        },
         // A quoted line without a stamp is bare text, its own indent kept.
         Case {
             line: ">  dump_stack+0x6d/0x8b",
