@@ -43,6 +43,10 @@ pub(crate) const CASES: &[super::line::Case] = {
         bare("Jun 32 11:24:34 host kernel: not a date"),
         bare("2024-03-05"),
         bare("<kern.warning> x"),
+        // journalctl -o cat: the message only.
+        bare(
+            "Out of memory: Killed process 9185 (stress-ng) total-vm:15680016kB, anon-rss:15559604kB, file-rss:836kB, shmem-rss:0kB, UID:1000 pgtables:30720kB oom_score_adj:1000",
+        ),
         bare(""),
     ]
 };

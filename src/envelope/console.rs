@@ -3,7 +3,7 @@
 //! must open within the first 48 bytes, and not at the very start (raw dmesg).
 
 use super::Record;
-use super::fields::{after_sep, from, kernel_record, uptime_stamp};
+use super::fields::{after_stamp, from, kernel_record, uptime_stamp};
 
 pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     let window = line.get(..line.len().min(48))?;
@@ -15,7 +15,7 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     Some(kernel_record(
         Some(us),
         line.get(open..end)?,
-        from(line, after_sep(line, end)),
+        from(line, after_stamp(line, end)),
     ))
 }
 
@@ -40,6 +40,16 @@ pub(crate) const CASES: &[super::line::Case] = {
             wall: Wall::None,
             uptime_us: Some(12_300_000),
             time_raw: "[   12.300000]",
+            host: None,
+            origin: Kernel,
+            program: None,
+            msg: "Mem-Info:",
+        },
+        Case {
+            line: "login: [   37.052923][ T9185] Mem-Info:",
+            wall: Wall::None,
+            uptime_us: Some(37_052_923),
+            time_raw: "[   37.052923]",
             host: None,
             origin: Kernel,
             program: None,

@@ -1,7 +1,7 @@
 //! `dmesg -T`: `[Thu May 14 23:17:24 2020] msg` — a local time with any (localized)
 //! day name and month name.
 
-use super::fields::{after_sep, as_str, from};
+use super::fields::{after_stamp, as_str, from};
 use super::{Origin, Record, Wall};
 use crate::clock::{Civil, month_from_name, parse_hms, parse_u64};
 use std::borrow::Cow;
@@ -41,7 +41,7 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
         host: None,
         origin: Origin::Kernel,
         program: None,
-        msg: Cow::Borrowed(from(line, after_sep(line, close + 1))),
+        msg: Cow::Borrowed(from(line, after_stamp(line, close + 1))),
     })
 }
 
@@ -66,6 +66,17 @@ pub(crate) const CASES: &[super::line::Case] = {
             wall: Wall::Local(civil(2019, 4, 27, (22, 56, 9), None)),
             uptime_us: None,
             time_raw: "sam. avril 27 22:56:09 2019",
+            host: None,
+            origin: Kernel,
+            program: None,
+            msg: "Mem-Info:",
+        },
+        // util-linux prints a printk caller id after the time.
+        Case {
+            line: "[Tue Mar  5 10:18:20 2024] [  T9185] Mem-Info:",
+            wall: Wall::Local(civil(2024, 3, 5, (10, 18, 20), None)),
+            uptime_us: None,
+            time_raw: "Tue Mar  5 10:18:20 2024",
             host: None,
             origin: Kernel,
             program: None,

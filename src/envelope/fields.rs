@@ -70,6 +70,31 @@ pub fn uptime_stamp(b: &[u8], at: usize) -> Option<(u64, usize)> {
     Some((secs.checked_mul(1_000_000)? + micros, f + frac_len + 1))
 }
 
+/// The end of a printk caller id (`[ T9185]`, `[    C3]`: `CONFIG_PRINTK_CALLER`, the
+/// task or CPU that printed) at `b[at..]`, one space before it allowed (util-linux
+/// `dmesg` prints `[  1.0] [  T1] msg`, the kernel `[  1.0][  T1] msg`).
+pub fn caller_id_end(b: &[u8], at: usize) -> Option<usize> {
+    let at = if b.get(at) == Some(&b' ') { at + 1 } else { at };
+    if b.get(at) != Some(&b'[') {
+        return None;
+    }
+    let i = skip_spaces(b, at + 1);
+    if !matches!(b.get(i), Some(b'T' | b'C')) {
+        return None;
+    }
+    let n = from(b, i + 1)
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    (n > 0 && b.get(i + 1 + n) == Some(&b']')).then_some(i + 2 + n)
+}
+
+/// After a stamp ending at `end`: skips a printk caller id, if any, and the one
+/// space that separates the message.
+pub fn after_stamp(b: &[u8], end: usize) -> usize {
+    after_sep(b, caller_id_end(b, end).unwrap_or(end))
+}
+
 /// After `]` or a `:` envelope separator: skips the one space that separates the message.
 pub fn after_sep(b: &[u8], i: usize) -> usize {
     if b.get(i) == Some(&b' ') { i + 1 } else { i }
@@ -91,7 +116,7 @@ pub fn kernel_inner<'a>(mut rec: Record<'a>, msg: &'a [u8]) -> Record<'a> {
         if rec.time_raw.is_empty() {
             rec.time_raw = as_str(m.get(..end).unwrap_or_default());
         }
-        m = from(m, after_sep(m, end));
+        m = from(m, after_stamp(m, end));
     }
     rec.msg = Cow::Borrowed(m);
     rec
@@ -204,6 +229,25 @@ mod tests {
             assert_eq!(uptime_stamp(bad, 0), None, "{bad:?}");
         }
         assert_eq!(uptime_stamp(b"[1.5]", 9), None);
+    }
+
+    #[test]
+    fn caller_ids() {
+        assert_eq!(caller_id_end(b"[ T9185] x", 0), Some(8));
+        assert_eq!(caller_id_end(b"x [    C3] y", 1), Some(10));
+        assert_eq!(caller_id_end(b"[T1]", 0), Some(4));
+        for bad in [
+            &b"[ T] x"[..],
+            b"[ X12] x",
+            b"[ T12 x",
+            b"[",
+            b"",
+            b"  [T1]",
+        ] {
+            assert_eq!(caller_id_end(bad, 0), None, "{bad:?}");
+        }
+        assert_eq!(after_stamp(b"[1.0][ T1] msg", 5), 11);
+        assert_eq!(after_stamp(b"[1.0] msg", 5), 6);
     }
 
     #[test]

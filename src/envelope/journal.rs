@@ -1,5 +1,6 @@
 //! journald's record-oriented exports: `journalctl -o json` (one object per line,
-//! `MESSAGE` a string or, for non-UTF-8 text, an array of bytes) and
+//! `MESSAGE` a string or, for non-UTF-8 text, an array of bytes; `-o json-seq` the
+//! same lines, each after an RS) and
 //! `journalctl -o export` (`KEY=value` lines, a record ending at a blank line, binary
 //! fields written as `KEY\n<le64 length><bytes>\n`).
 //!
@@ -67,8 +68,10 @@ impl OwnedRecord {
     }
 }
 
-/// Parses one line of `journalctl -o json`. `Err` carries a short reason.
+/// Parses one line of `journalctl -o json` (or `-o json-seq`: the line starts with
+/// an RS, 0x1e; or one whole `-o json-pretty` object). `Err` carries a short reason.
 pub fn parse_json_line(line: &[u8]) -> Result<OwnedRecord, String> {
+    let line = line.strip_prefix(b"\x1e").unwrap_or(line);
     let e: JsonEntry =
         serde_json::from_slice(line).map_err(|e| format!("invalid journal JSON: {e}"))?;
     let message = match e.message {
@@ -175,6 +178,14 @@ mod tests {
         .unwrap();
         assert!(r.kernel);
         assert_eq!(&r.message[..9], b"Mem-Info:");
+    }
+
+    #[test]
+    fn json_seq_line() {
+        let r =
+            parse_json_line(b"\x1e{\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"Mem-Info:\"}").unwrap();
+        assert!(r.kernel);
+        assert_eq!(r.message, b"Mem-Info:");
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! journalctl `short-full`: `Tue 2024-03-05 10:11:12 UTC host prog: msg` (a day name,
 //! an ISO date and time, a zone name: `UTC`/`GMT` are zoned, any other is local).
+//! Also journalctl `with-unit`, which prints the unit in place of the syslog
+//! identifier (`kubelet.service[1290]:`; kernel records have no unit and keep
+//! `kernel:`): a service's unit names its program (`kubelet`), PID 1's `init.scope`
+//! is `systemd`.
 
 use super::fields::{as_str, host_and_program, skip_spaces, starts_with_letter, token_end};
 use super::{Record, Wall};
@@ -23,12 +27,22 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     } else {
         Wall::Local(civil)
     };
-    Some(host_and_program(
+    let mut rec = host_and_program(
         line,
         skip_spaces(line, zone_end),
         wall,
         as_str(line.get(..zone_end)?),
-    ))
+    );
+    rec.program = rec.program.map(unit_program);
+    Some(rec)
+}
+
+/// The program a `with-unit` unit name stands for (other names unchanged).
+fn unit_program(p: &str) -> &str {
+    match p {
+        "init.scope" => "systemd",
+        _ => p.strip_suffix(".service").unwrap_or(p),
+    }
 }
 
 #[cfg(test)]
@@ -56,6 +70,27 @@ pub(crate) const CASES: &[super::line::Case] = {
             origin: Userspace,
             program: Some("systemd-oomd"),
             msg: "Killed /system.slice/x.service",
+        },
+        // journalctl -o with-unit.
+        Case {
+            line: "Tue 2024-03-05 10:18:21 UTC node1 systemd-oomd.service[812]: Killed /system.slice/stress.service due to memory pressure",
+            wall: Wall::Zoned(civil(2024, 3, 5, (10, 18, 21), None), 0),
+            uptime_us: None,
+            time_raw: "Tue 2024-03-05 10:18:21 UTC",
+            host: Some("node1"),
+            origin: Userspace,
+            program: Some("systemd-oomd"),
+            msg: "Killed /system.slice/stress.service due to memory pressure",
+        },
+        Case {
+            line: "Tue 2024-03-05 10:18:21 UTC node1 init.scope[1]: stress.service: A process of this unit has been killed by the OOM killer.",
+            wall: Wall::Zoned(civil(2024, 3, 5, (10, 18, 21), None), 0),
+            uptime_us: None,
+            time_raw: "Tue 2024-03-05 10:18:21 UTC",
+            host: Some("node1"),
+            origin: Userspace,
+            program: Some("systemd"),
+            msg: "stress.service: A process of this unit has been killed by the OOM killer.",
         },
     ]
 };

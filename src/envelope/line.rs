@@ -5,22 +5,28 @@
 //! | envelope | file | example |
 //! |---|---|---|
 //! | RFC 3164 syslog, journalctl `short`, `short-precise` | [`syslog3164`](super::syslog3164) | `Jun 23 11:24:34 host prog[pid]: msg` |
-//! | journalctl `short-full` | [`journal_short_full`](super::journal_short_full) | `Tue 2024-03-05 10:11:12 UTC host prog: msg` |
+//! | journalctl `short-full`, `with-unit` | [`journal_short_full`](super::journal_short_full) | `Tue 2024-03-05 10:11:12 UTC host prog: msg` |
+//! | `dmesg -x` (`-T`, iso, `-t`) | [`dmesg_x`](super::dmesg_x) | `kern  :warn  : [  123.456789] msg` |
+//! | `dmesg --time-format iso` | [`dmesg_iso`](super::dmesg_iso) | `2024-04-29T14:55:41,678628+02:00 msg` |
 //! | VMware guest log | [`vmware`](super::vmware) | `<ISO> In(05) vcpu-5 - Guest: <6>[…] msg` |
 //! | RFC 3339 syslog, journalctl `short-iso` | [`syslog3339`](super::syslog3339) | `2024-03-05T10:11:12.123+00:00 host prog: msg` |
+//! | journalctl `short-unix` | [`journal_short_unix`](super::journal_short_unix) | `1709633900.120001 host prog: msg` |
 //! | `/dev/kmsg` | [`kmsg`](super::kmsg) | `6,23800,6780904484233,-;msg` |
-//! | raw dmesg | [`dmesg`](super::dmesg) | `[  123.456789] msg` |
+//! | journalctl `short-monotonic` | [`journal_short_monotonic`](super::journal_short_monotonic) | `[  123.456789] host kernel: msg` |
+//! | raw dmesg | [`dmesg`](super::dmesg) | `[  123.456789] msg`, `[  1.2][ T9185] msg` |
 //! | `dmesg -T` | [`dmesg_t`](super::dmesg_t) | `[Sat Apr 27 22:56:09 2019] msg` |
 //! | `<N>` priority | [`priority`](super::priority) | `<6>[  1.000000] msg` |
+//! | pasted: quoted, indented | [`quoted`](super::quoted) | `> [ 12.3] msg`, `    Mar  5 … msg` |
 //! | console junk before `[uptime]` | [`console`](super::console) | `login: [ 12.3] msg` |
-//! | anything else | [`bare`](super::bare) | the whole line is the message |
+//! | anything else, journalctl `cat` | [`bare`](super::bare) | the whole line is the message |
 //!
 //! Each envelope is `fn parse(line) -> Option<Record>` that rejects what is not its
 //! own, cheaply by the first byte where it can. Order matters only where two accept
 //! the same line (a VMware line is also RFC 3339; everything is bare): the earlier
 //! wins, and the registry test checks that every envelope's `CASES` are parsed by that
 //! envelope. Kernel text inside any of them may carry its own `<N>` and `[uptime]`
-//! ([`fields::kernel_inner`](super::fields::kernel_inner)).
+//! ([`fields::kernel_inner`](super::fields::kernel_inner)), and any `[uptime]` may be
+//! followed by a printk caller id (`[ T9185]`, [`fields::after_stamp`](super::fields::after_stamp)).
 
 use super::Record;
 
@@ -51,12 +57,17 @@ macro_rules! envelope {
 pub static ENVELOPES: &[Envelope] = &[
     envelope!(syslog3164),
     envelope!(journal_short_full),
+    envelope!(dmesg_x),
+    envelope!(dmesg_iso),
     envelope!(vmware),
     envelope!(syslog3339),
+    envelope!(journal_short_unix),
     envelope!(kmsg),
+    envelope!(journal_short_monotonic),
     envelope!(dmesg),
     envelope!(dmesg_t),
     envelope!(priority),
+    envelope!(quoted),
     envelope!(console),
     envelope!(bare),
 ];
@@ -155,6 +166,23 @@ mod tests {
             }
         }
         assert!(n >= 20, "{n} cases");
+    }
+
+    /// Input cannot break an envelope: every cut of every case, and of every case
+    /// behind a quote, is parsed without a panic.
+    #[test]
+    fn cut_lines_do_not_panic() {
+        for e in ENVELOPES {
+            for case in e.cases {
+                let b = case.line.as_bytes();
+                for cut in 0..=b.len() {
+                    let part = &b[..cut];
+                    let _ = parse_line(part);
+                    let quoted = [b"> ".as_slice(), part].concat();
+                    let _ = parse_line(&quoted);
+                }
+            }
+        }
     }
 
     #[test]

@@ -12,18 +12,27 @@
 //! [`journal_short_full`], [`vmware`], [`dmesg`], [`dmesg_t`], [`kmsg`], [`priority`],
 //! [`console`], [`bare`]; shared pieces in [`fields`]), tried in order by
 //! [`line::parse_line`] from the registry [`line::ENVELOPES`]; journald's
-//! record-oriented exports (JSON, export) are in [`journal`].
+//! record-oriented exports are beside them, each with its [`FileFormat`]: JSON,
+//! json-seq and export in [`journal`], json-pretty in [`journal_json_pretty`],
+//! verbose in [`journal_verbose`].
 
 pub mod bare;
 pub mod console;
 pub mod dmesg;
+pub mod dmesg_iso;
 pub mod dmesg_t;
+pub mod dmesg_x;
 pub mod fields;
 pub mod journal;
+pub mod journal_json_pretty;
 pub mod journal_short_full;
+pub mod journal_short_monotonic;
+pub mod journal_short_unix;
+pub mod journal_verbose;
 pub mod kmsg;
 pub mod line;
 pub mod priority;
+pub mod quoted;
 pub mod syslog3164;
 pub mod syslog3339;
 pub mod vmware;
@@ -77,21 +86,69 @@ impl Record<'_> {
 pub use crate::source::FileFormat;
 
 impl FileFormat {
-    /// Decides the layout from the start of a file.
+    /// Decides the layout from the start of a file (journalctl's `-- Logs begin at
+    /// … --` and `-- Boot … --` lines before the first record are passed over).
     pub fn sniff(head: &[u8]) -> FileFormat {
         let first = head
             .split(|&b| b == b'\n')
-            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .find(|l| !l.iter().all(u8::is_ascii_whitespace) && !l.starts_with(b"-- "))
             .unwrap_or(b"");
         let t = first.trim_ascii_start();
-        if t.starts_with(b"{")
-            && (contains(t, b"\"MESSAGE\"") || contains(t, b"\"__REALTIME_TIMESTAMP\""))
-        {
+        // json-seq: each object after an RS.
+        let seq = t.strip_prefix(b"\x1e");
+        let journal_json = |b: &[u8]| {
+            contains(b, b"\"MESSAGE\"")
+                || contains(b, b"\"__REALTIME_TIMESTAMP\"")
+                || contains(b, b"\"__CURSOR\"")
+        };
+        if t.starts_with(b"{") && journal_json(t) {
             FileFormat::JournalJson
+        } else if seq.is_some_and(|t| t.starts_with(b"{") && journal_json(t)) {
+            FileFormat::JournalJsonSeq
+        } else if t.trim_ascii_end() == b"{"
+            && (contains(head, b"\"__CURSOR\"") || contains(head, b"\"__REALTIME_TIMESTAMP\""))
+        {
+            FileFormat::JournalJsonPretty
         } else if t.starts_with(b"__CURSOR=") || t.starts_with(b"__REALTIME_TIMESTAMP=") {
             FileFormat::JournalExport
+        } else if journal_verbose::is_header(first) {
+            FileFormat::JournalVerbose
         } else {
             FileFormat::Lines
+        }
+    }
+
+    /// Do records span lines? (Then a search window could start inside one: the
+    /// scanner searches them whole and starts at [`FileFormat::record_start`].)
+    pub fn multiline(self) -> bool {
+        matches!(
+            self,
+            FileFormat::JournalExport | FileFormat::JournalJsonPretty | FileFormat::JournalVerbose
+        )
+    }
+
+    /// The start of the record that holds `buf[hit]`.
+    pub fn record_start(self, buf: &[u8], hit: usize) -> usize {
+        match self {
+            FileFormat::JournalExport => journal::export_record_start(buf, hit),
+            FileFormat::JournalJsonPretty => journal_json_pretty::record_start(buf, hit),
+            FileFormat::JournalVerbose => journal_verbose::record_start(buf, hit),
+            FileFormat::Lines | FileFormat::JournalJson | FileFormat::JournalJsonSeq => buf
+                .get(..hit)
+                .and_then(|b| memchr::memrchr(b'\n', b))
+                .map_or(0, |i| i + 1),
+        }
+    }
+
+    /// The end of the last complete record in `buf` (where a stream's chunk is cut).
+    pub fn record_boundary(self, buf: &[u8]) -> usize {
+        match self {
+            FileFormat::JournalExport => memchr::memmem::rfind(buf, b"\n\n").map_or(0, |p| p + 2),
+            FileFormat::JournalJsonPretty => journal_json_pretty::record_boundary(buf),
+            FileFormat::JournalVerbose => journal_verbose::record_boundary(buf),
+            FileFormat::Lines | FileFormat::JournalJson | FileFormat::JournalJsonSeq => {
+                memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1)
+            }
         }
     }
 }
@@ -116,6 +173,28 @@ mod tests {
         );
         assert_eq!(
             FileFormat::sniff(b"\nJun 23 11:24:34 host kernel: x\n"),
+            FileFormat::Lines
+        );
+        assert_eq!(
+            FileFormat::sniff(b"\x1e{\"__CURSOR\":\"s=1\",\"MESSAGE\":\"x\"}\n"),
+            FileFormat::JournalJsonSeq
+        );
+        assert_eq!(
+            FileFormat::sniff(b"{\n\t\"__CURSOR\" : \"s=1\",\n\t\"MESSAGE\" : \"x\"\n}\n"),
+            FileFormat::JournalJsonPretty
+        );
+        assert_eq!(
+            FileFormat::sniff(b"-- Logs begin at Mon 2024-03-04 07:00:01 UTC, end at Tue 2024-03-05 10:39:57 UTC. --\nTue 2024-03-05 10:18:20.120001 UTC [s=6a4e;i=1a2d;b=2f1c;m=2335c3b;t=612e7294db6c8;x=9e4a]\n    MESSAGE=x\n"),
+            FileFormat::JournalVerbose
+        );
+        // A lone brace is not a journal; nor is a bracketed line without a cursor.
+        assert_eq!(FileFormat::sniff(b"{\n  \"a\": 1\n}\n"), FileFormat::Lines);
+        assert_eq!(
+            FileFormat::sniff(b"{\n  \"MESSAGE\": \"not a journal\"\n}\n"),
+            FileFormat::Lines
+        );
+        assert_eq!(
+            FileFormat::sniff(b"[Tue Mar  5 10:18:20 2024] x [s=1]\n"),
             FileFormat::Lines
         );
     }

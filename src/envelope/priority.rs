@@ -35,6 +35,16 @@ pub(crate) const CASES: &[super::line::Case] = {
             program: None,
             msg: "Out of memory: Killed process 9 (b)",
         },
+        Case {
+            line: "<4>[   37.052923][ T9185] Mem-Info:",
+            wall: Wall::None,
+            uptime_us: Some(37_052_923),
+            time_raw: "[   37.052923]",
+            host: None,
+            origin: Kernel,
+            program: None,
+            msg: "Mem-Info:",
+        },
     ]
 };
 

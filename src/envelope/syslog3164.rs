@@ -130,6 +130,17 @@ pub(crate) const CASES: &[super::line::Case] = {
             program: Some("kernel"),
             msg: "Mem-Info:",
         },
+        // A printk caller id after the kernel's own stamp.
+        Case {
+            line: "Mar  5 10:18:20 node1 kernel: [   37.054011][ T9185] Out of memory: Killed process 9185 (stress-ng)",
+            wall: yearless(3, 5, 10, 18, 20, None),
+            uptime_us: Some(37_054_011),
+            time_raw: "Mar  5 10:18:20",
+            host: Some("node1"),
+            origin: Kernel,
+            program: Some("kernel"),
+            msg: "Out of memory: Killed process 9185 (stress-ng)",
+        },
         // journalctl -o short-precise; a call-trace line keeps its indent.
         Case {
             line: "May 07 21:43:54.123456 doom kernel:  ? asm_exc_page_fault+0x8/0x30",

@@ -150,10 +150,7 @@ fn issues_warning(issues: &ScanIssues, out: &mut SourceScan) {
 
 /// The end of the last complete record in `buf`.
 fn record_boundary(format: FileFormat, buf: &[u8]) -> usize {
-    match format {
-        FileFormat::JournalExport => memchr::memmem::rfind(buf, b"\n\n").map_or(0, |p| p + 2),
-        _ => memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1),
-    }
+    format.record_boundary(buf)
 }
 
 /// Scans a whole in-memory (mapped) source, large ones in parallel parts.

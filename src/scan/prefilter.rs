@@ -33,6 +33,8 @@ const COVER: &[&str] = &[
 
 /// journal JSON also stores non-UTF-8 messages as byte arrays, invisible to the anchors.
 const JSON_BYTES: &str = "\"MESSAGE\":[";
+/// The same in `-o json-pretty`.
+const PRETTY_BYTES: &str = "\"MESSAGE\" : [";
 
 fn alternation<'a>(lits: impl Iterator<Item = &'a &'a str>) -> Regex {
     let pat = lits.map(|s| regex::escape(s)).collect::<Vec<_>>().join("|");
@@ -79,11 +81,13 @@ impl Prefilter {
 
 static LINES: LazyLock<Prefilter> = LazyLock::new(|| Prefilter::new(&[]));
 static JSON: LazyLock<Prefilter> = LazyLock::new(|| Prefilter::new(&[JSON_BYTES]));
+static PRETTY: LazyLock<Prefilter> = LazyLock::new(|| Prefilter::new(&[PRETTY_BYTES]));
 
 /// Finds the next possible OOM region in `hay`: the offset of the first anchor.
 pub fn prefilter(format: FileFormat, hay: &[u8]) -> Option<usize> {
     match format {
-        FileFormat::JournalJson => JSON.find(hay),
+        FileFormat::JournalJson | FileFormat::JournalJsonSeq => JSON.find(hay),
+        FileFormat::JournalJsonPretty => PRETTY.find(hay),
         _ => LINES.find(hay),
     }
 }

@@ -17,8 +17,8 @@
 
 use super::Feed;
 use super::prefilter::prefilter;
-use crate::envelope::journal::{export_record_start, parse_export_record, parse_json_line};
-use crate::envelope::{FileFormat, line::parse_line};
+use crate::envelope::journal::{parse_export_record, parse_json_line};
+use crate::envelope::{FileFormat, journal_json_pretty, journal_verbose, line::parse_line};
 
 /// Bytes searched at a time: the newlines of a window are counted right after the
 /// search, while it is still in cache, instead of in a second pass over memory.
@@ -85,9 +85,9 @@ pub fn scan(
             if pos >= soft_end {
                 break;
             }
-            // Export records span lines: a window could start inside one and cut
-            // its kernel fields off; they are searched whole.
-            let win = if format == FileFormat::JournalExport {
+            // Export, verbose and json-pretty records span lines: a window could
+            // start inside one and cut its kernel fields off; they are searched whole.
+            let win = if format.multiline() {
                 soft_end
             } else {
                 window_end(buf, pos, soft_end)
@@ -102,13 +102,7 @@ pub fn scan(
                 }
                 Some(h) => {
                     let hit = pos + h;
-                    let rs = match format {
-                        FileFormat::JournalExport => export_record_start(buf, hit).max(pos),
-                        _ => hay
-                            .get(..h)
-                            .and_then(|b| memchr::memrchr(b'\n', b))
-                            .map_or(pos, |i| pos + i + 1),
-                    };
+                    let rs = format.record_start(buf, hit).max(pos);
                     line += buf.get(pos..rs).map_or(0, count_lines);
                     pos = rs;
                 }
@@ -130,13 +124,34 @@ pub fn scan(
                 asm.feed(&rec.as_record(), line, pos as u64);
                 next
             }
+            FileFormat::JournalVerbose => {
+                let Some((rec, next)) = journal_verbose::next_record(buf, pos, eof) else {
+                    break;
+                };
+                asm.feed(&rec.as_record(), line, pos as u64);
+                next
+            }
+            FileFormat::JournalJsonPretty => {
+                let Some((rec, next)) = journal_json_pretty::next_record(buf, pos, eof) else {
+                    break;
+                };
+                match rec {
+                    Some(Ok(rec)) => asm.feed(&rec.as_record(), line, pos as u64),
+                    Some(Err(e)) => {
+                        issues.bad_records += 1;
+                        issues.first_bad.get_or_insert((line, e));
+                    }
+                    None => {}
+                }
+                next
+            }
             _ => {
                 let (text, end) = match memchr::memchr(b'\n', rest) {
                     Some(i) => (rest.get(..i).unwrap_or_default(), pos + i),
                     None if eof => (rest, buf.len()),
                     None => break,
                 };
-                if format == FileFormat::JournalJson {
+                if matches!(format, FileFormat::JournalJson | FileFormat::JournalJsonSeq) {
                     if !text.iter().all(u8::is_ascii_whitespace) {
                         match parse_json_line(text) {
                             Ok(rec) => asm.feed(&rec.as_record(), line, pos as u64),
@@ -154,7 +169,7 @@ pub fn scan(
         };
         // `pos < next <= buf.len()`: a record is at least one byte.
         line += buf.get(pos..next).map_or(0, count_lines);
-        if next == buf.len() && buf.last() != Some(&b'\n') && format != FileFormat::JournalExport {
+        if next == buf.len() && buf.last() != Some(&b'\n') && !format.multiline() {
             line += 1;
         }
         pos = next;

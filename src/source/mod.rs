@@ -32,6 +32,12 @@ pub enum FileFormat {
     JournalJson,
     /// `journalctl -o export`: `KEY=value` lines, records separated by a blank line.
     JournalExport,
+    /// `journalctl -o json-seq`: one JSON object per line, after an RS (0x1e).
+    JournalJsonSeq,
+    /// `journalctl -o json-pretty`: one JSON object over many lines.
+    JournalJsonPretty,
+    /// `journalctl -o verbose`: a header line, then indented `FIELD=value` lines.
+    JournalVerbose,
 }
 
 /// How a stream is compressed, by its magic bytes.
