@@ -59,6 +59,11 @@ pub struct Block {
     pub in_meminfo: bool,
     /// The task table's column names (from its header line).
     pub task_columns: Option<Vec<String>>,
+    /// In a `Memory allocations:` section (its lines follow).
+    pub in_allocations: bool,
+    /// The victim's work is done (its `oom_reaper` line was seen): the block ends at
+    /// the next line, unless that line announces a `memory.oom.group` kill.
+    pub close_pending: bool,
     /// The block ended in a panic: its message.
     pub is_panic: Option<String>,
     host: Option<String>,
@@ -129,6 +134,25 @@ impl Ctx<'_, '_> {
         self.asm.events.last_mut()
     }
 
+    /// The events emitted so far, oldest first.
+    pub fn events(&mut self) -> &mut [OomEvent] {
+        &mut self.asm.events
+    }
+
+    /// Notes drift on the open block: `variant`'s line held `what` it did not
+    /// understand (text or a known field that did not parse). Kept in the event's
+    /// `parse_notes`; the scan raises one warning per file and variant from them.
+    pub fn note(&mut self, variant: &'static str, what: &str) {
+        let line = self.line;
+        if let Some(b) = self.asm.cur.as_mut() {
+            let first = b.ev.sources.first().map_or(line, |s| s.line);
+            let delta = line.saturating_sub(first);
+            b.ev.parse_notes
+                .push(format!("{variant} (block line {}): {what}", delta + 1));
+            b.ev.drift.push((variant, delta));
+        }
+    }
+
     /// A death of `kind` told by this record alone (not a block).
     pub fn death(&mut self, kind: &str, message: String) {
         let d = OtherDeath {
@@ -184,13 +208,21 @@ impl Assembler {
             self.tick_idle();
             return;
         }
-        // rsyslog escapes embedded newlines of one message as #012.
-        if memchr::memmem::find(&rec.msg, b"#012").is_some() {
-            for part in split_012(&rec.msg) {
-                self.feed_msg(rec, part, line, offset);
+        // One record may hold several lines (a pre-6.5 v2 stats block is one printk):
+        // rsyslog escapes the newlines as #012, /dev/kmsg and syslog-ng as `\x0a`, a
+        // journal keeps them.
+        match NEWLINES
+            .iter()
+            .find(|sep| memchr::memmem::find(&rec.msg, sep).is_some())
+        {
+            Some(sep) => {
+                for part in split_on(&rec.msg, sep) {
+                    if !part.trim_ascii().is_empty() {
+                        self.feed_msg(rec, part, line, offset);
+                    }
+                }
             }
-        } else {
-            self.feed_msg(rec, &rec.msg, line, offset);
+            None => self.feed_msg(rec, &rec.msg, line, offset),
         }
     }
 
@@ -255,6 +287,7 @@ impl Assembler {
 
     /// One message: classified, applied by its variant; the lifecycle around it.
     fn feed_msg(&mut self, rec: &Record, msg: &[u8], line: u64, offset: u64) {
+        let msg = strip_caller_id(msg);
         let mut ctx = Ctx {
             asm: self,
             rec,
@@ -338,10 +371,30 @@ impl Assembler {
     }
 }
 
-fn split_012(msg: &[u8]) -> Vec<&[u8]> {
+/// A printk caller id left on the message (`[ T9185] `, `[    C3] `,
+/// CONFIG_PRINTK_CALLER) when the envelope did not take it: it is not the kernel's text.
+fn strip_caller_id(msg: &[u8]) -> &[u8] {
+    let Some(rest) = msg.strip_prefix(b"[") else {
+        return msg;
+    };
+    let rest = rest.trim_ascii_start();
+    let Some(id) = rest.strip_prefix(b"T").or_else(|| rest.strip_prefix(b"C")) else {
+        return msg;
+    };
+    let digits = id.iter().take_while(|c| c.is_ascii_digit()).count();
+    match id.get(digits..).and_then(|r| r.strip_prefix(b"]")) {
+        Some(after) if digits > 0 => after.strip_prefix(b" ").unwrap_or(after),
+        _ => msg,
+    }
+}
+
+/// How an embedded newline of one record is written.
+const NEWLINES: &[&[u8]] = &[b"#012", b"\\x0a", b"\n"];
+
+fn split_on<'m>(msg: &'m [u8], sep: &[u8]) -> Vec<&'m [u8]> {
     let mut parts = Vec::new();
     let mut rest = msg;
-    while let Some((part, tail)) = lines::split_once(rest, b"#012") {
+    while let Some((part, tail)) = lines::split_once(rest, sep) {
         parts.push(part);
         rest = tail;
     }
