@@ -513,4 +513,55 @@ Jun 13 23:04:43 h kernel:  [<ffffffffbe835506>] mem_cgroup_oom_synchronize+0x546
         assert_eq!(a.events[0].kind.as_deref(), Some("host"));
         assert!(!a.events[0].complete);
     }
+
+    #[test]
+    fn reaper_lines_match_their_kill_by_pid() {
+        // Reaped after a later kill: each figure goes to its own event.
+        let a = run(
+            "Killed process 4254 (python3) total-vm:11968kB, anon-rss:4288kB, file-rss:3972kB, shmem-rss:0kB
+Killed process 4255 (python3) total-vm:11968kB, anon-rss:4288kB, file-rss:3972kB, shmem-rss:0kB
+Killed process 4256 (python3) total-vm:11968kB, anon-rss:4288kB, file-rss:3972kB, shmem-rss:0kB
+oom_reaper: reaped process 4254 (python3), now anon-rss:0kB, file-rss:4kB, shmem-rss:0kB
+oom_reaper: reaped process 4256 (python3), now anon-rss:0kB, file-rss:8kB, shmem-rss:0kB",
+        );
+        assert_eq!(a.events.len(), 3);
+        let reaped: Vec<_> = a
+            .events
+            .iter()
+            .map(|e| e.reaped.as_ref().map(|r| (r.pid, r.file_rss_kb)))
+            .collect();
+        assert_eq!(reaped, [Some((4254, Some(4))), None, Some((4256, Some(8)))]);
+    }
+
+    #[test]
+    fn group_kill_announced_after_the_victims_reap() {
+        // The reaper thread may log the victim's reap before the group line.
+        let a = run(
+            "[1.0] Memory cgroup out of memory: Killed process 9188 (a.out) total-vm:14456kB, anon-rss:10324kB, file-rss:504kB, shmem-rss:0kB
+[1.0] oom_reaper: reaped process 9188 (a.out), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB
+[1.0] Tasks in /test1 are going to be killed due to memory.oom.group set
+[1.0] Memory cgroup out of memory: Killed process 9182 (a.out) total-vm:14456kB, anon-rss:76kB, file-rss:588kB, shmem-rss:0kB
+[1.0] Memory cgroup out of memory: Killed process 9188 (a.out) total-vm:14456kB, anon-rss:10324kB, file-rss:504kB, shmem-rss:0kB
+[1.1] oom_reaper: reaped process 9182 (a.out), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
+        );
+        assert_eq!(a.events.len(), 1);
+        let e = &a.events[0];
+        assert_eq!(e.reaped.as_ref().map(|r| r.pid), Some(9188));
+        let g = e.oom_group.as_ref().unwrap();
+        assert_eq!(g.cgroup, "/test1");
+        assert_eq!(g.killed.len(), 1);
+        assert_eq!(g.killed[0].pid, 9182);
+        assert_eq!(g.killed[0].reaped.as_ref().map(|r| r.pid), Some(9182));
+    }
+
+    #[test]
+    fn a_printk_caller_id_is_not_the_message() {
+        assert_eq!(strip_caller_id(b"[ T9185] a.out invoked"), b"a.out invoked");
+        assert_eq!(strip_caller_id(b"[    C3] x"), b"x");
+        assert_eq!(
+            strip_caller_id(b"[  812]     0   812"),
+            b"[  812]     0   812"
+        );
+        assert_eq!(strip_caller_id(b"[ pid ]   uid"), b"[ pid ]   uid");
+    }
 }

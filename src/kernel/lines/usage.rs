@@ -26,11 +26,11 @@ pub(super) struct CounterLine<'a> {
 pub(super) fn counter_line(msg: &[u8]) -> Option<CounterLine<'_>> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"^(memory|memory\+swap|swap|kmem): usage (\d+)kB(?:, limit (\d+)kB(?:, failcnt (\d+))?)?",
+            r"^(memory|memory\+swap|swap|kmem): *usage +(\d+)kB(?: *, *limit +(\d+)kB(?: *, *failcnt +(\d+))?)?",
         )
     });
-    let head = msg.get(..20).unwrap_or(msg);
-    if !has(head, b": usage ") {
+    let head = msg.get(..24).unwrap_or(msg);
+    if !has(head, b"usage ") {
         return None;
     }
     let c = RE.captures(msg)?;
@@ -66,6 +66,15 @@ impl Variant for Usage {
                 usage: Some(262_144),
                 limit: Some(262_144),
                 failcnt: Some(3036),
+            },
+        ),
+        // spacing is not relied on
+        (
+            "memory: usage 524092kB,  limit 524288kB,  failcnt 164324",
+            Usage {
+                usage: Some(524_092),
+                limit: Some(524_288),
+                failcnt: Some(164_324),
             },
         ),
         // cut mid-number: the fields before the cut
