@@ -6,8 +6,11 @@
 //! (`Task in`, memcg counters, `Memory cgroup stats for`, a task-table header,
 //! `oom-kill:`, `Kill process`, `Killed process`). A second kill line, or a new block
 //! line after the victim, starts the next event. Userspace lines interleaved in a
-//! block are skipped without breaking it. A block ends after its victim and its
-//! `oom_reaper` line, at the next header, or after a run of unrelated lines; a block
+//! block are skipped without breaking it. A `memory.oom.group` kill is one block: the
+//! victim, `Tasks in … memory.oom.group set`, the other tasks' kill lines and their
+//! reaper lines. A block ends after its victim and its `oom_reaper` line (at the line
+//! after it, unless that line announces a group kill), at the next header, or after a
+//! run of unrelated lines; a block
 //! cut before its victim is still an event, marked incomplete. A block that ends in
 //! `Kernel panic - not syncing` is a panic, not a kill.
 //!
