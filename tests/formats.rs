@@ -669,3 +669,23 @@ fn drift_is_noted_and_warned_once_per_variant() {
     );
     assert_eq!(doc["complete"], true);
 }
+
+/// `oom_memcg=/kubepods` (cgroupfs, v1): the node-allocatable limit of all pods fired,
+/// and the BestEffort victim has no limit of its own.
+#[test]
+fn kubepods_root_oom_is_the_node_allocatable_limit() {
+    let doc = analyze_ok(&[
+        "--reference-date",
+        "2025-02-10",
+        "testdata/formats/kubepods-v1-allocatable.log",
+    ]);
+    let e = only_event(&doc);
+    assert_eq!(e["kind"], "cgroup");
+    assert_eq!(e["cgroup"]["oom"], "/kubepods");
+    assert_eq!(e["pod"]["qos"], "besteffort");
+    assert_eq!(codes(e), ["node_allocatable_limit"]);
+    let d = &e["diagnoses"][0];
+    assert_eq!(d["evidence"]["kubepods_limit_kb"], 7335124);
+    assert_eq!(d["evidence"]["victim_qos"], "besteffort");
+    assert!(d["evidence"]["node_allocatable_kb"].is_null());
+}

@@ -224,8 +224,8 @@ fn fields(line: &str) -> Vec<(&str, &str)> {
         .windows(2)
         .filter_map(|w| {
             let (&a, &b) = (w.first()?, w.get(1)?);
-            let f = line.get(a..b - 1)?;
-            Some(f.split_once('=').unwrap_or((f, "")))
+            let f = line.get(a..b.checked_sub(1)?)?;
+            (!f.is_empty()).then(|| f.split_once('=').unwrap_or((f, "")))
         })
         .collect()
 }
@@ -266,5 +266,33 @@ fn summary(b: &mut Block, o: OomKill) {
     }
     for (k, val) in o.extra.iter() {
         b.ev.oom_kill_extra.insert(k.to_string(), val.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_by_key() {
+        assert_eq!(
+            fields("constraint=CONSTRAINT_NONE,,global_oom,task=a, b,pid=5"),
+            [
+                ("constraint", "CONSTRAINT_NONE,"),
+                ("global_oom", ""),
+                ("task", "a, b"),
+                ("pid", "5"),
+            ]
+        );
+        // A key this version does not know, anywhere: kept, the known ones too.
+        let o = OomKill::parse(b"oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/a,new_key=1,task_memcg=/a/b,task=x,pid=7,uid=3,tail=z").unwrap();
+        assert_eq!(o.oom_memcg.as_deref(), Some("/a"));
+        assert_eq!(o.task_memcg.as_deref(), Some("/a/b"));
+        assert_eq!((o.pid, o.uid), (Some(7), Some(3)));
+        assert_eq!(
+            o.extra.as_ref(),
+            [(s("new_key"), s("1")), (s("tail"), s("z"))]
+        );
+        assert!(OomKill::parse(b"oom-kill:").is_none());
     }
 }
