@@ -152,6 +152,7 @@ fixtures!(
     shmem_dominant,
     memsw_limit_hit,
     pod_limit_fired,
+    node_allocatable_limit,
     child_process_killed,
     guaranteed_victim,
     qos_victim_expected,

@@ -452,3 +452,240 @@ fn kills_in_different_zones_order_by_instant() {
         ]
     );
 }
+
+// ---------------------------------------------------------------- kernel output variants
+
+/// Kubernetes 1.28+ on cgroup v2: `memory.oom.group` set on the container, so one OOM
+/// decision kills every task of it. One event: the victim, and the other tasks in
+/// `oom_group.killed` (the victim's repeated line folded into it); each `oom_reaper`
+/// line is matched by pid, also when logged after later kills of the group. Also the
+/// 6.11 `CPU: N UID: U PID: …` line, the 6.8 task table, v2 stats one per line and a
+/// field appended to `oom-kill:` after `uid`.
+#[test]
+fn memory_oom_group_kill_is_one_event() {
+    let path = "testdata/formats/oom-group-k8s.log";
+    let doc = analyze_ok(&["--reference-date", "2025-03-12", path]);
+    let e = only_event(&doc);
+    let cg = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b7e4f1a_3c2d_4e5f_8a9b_1c2d3e4f5a6b.slice/cri-containerd-5f9c2b7e8d1a4c3b6e0f2a9d8c7b6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d.scope";
+    assert_eq!(e["kind"], "cgroup");
+    assert_eq!(e["complete"], true);
+    assert_eq!(e["warnings"], json!([]));
+    assert_eq!(
+        e["victim"],
+        json!({
+            "pid": 70442, "comm": "gunicorn", "uid": 1000,
+            "total_vm_kb": 259960, "anon_rss_kb": 173744, "file_rss_kb": 6768,
+            "shmem_rss_kb": 0, "pgtables_kb": 452, "oom_score_adj": 968, "score": null,
+        })
+    );
+    assert_eq!(
+        e["reaped"],
+        json!({"pid": 70442, "anon_rss_kb": 0, "file_rss_kb": 0, "shmem_rss_kb": 0})
+    );
+    assert_eq!(e["oom_group"]["cgroup"], cg);
+    let killed = e["oom_group"]["killed"].as_array().unwrap();
+    let pids: Vec<u64> = killed.iter().map(|m| m["pid"].as_u64().unwrap()).collect();
+    assert_eq!(pids, [70318, 70440, 70441], "the victim is not a member");
+    assert_eq!(
+        killed[1],
+        json!({
+            "pid": 70440, "comm": "gunicorn", "uid": 1000,
+            "total_vm_kb": 245688, "anon_rss_kb": 164840, "file_rss_kb": 6772,
+            "shmem_rss_kb": 0, "pgtables_kb": 436, "oom_score_adj": 968,
+            "reaped": {"pid": 70440, "anon_rss_kb": 0, "file_rss_kb": 4, "shmem_rss_kb": 0},
+        })
+    );
+    assert!(killed.iter().all(|m| m["reaped"]["pid"] == m["pid"]));
+    // Field appended after uid: uid kept, the new key in oom_kill_extra.
+    assert_eq!(e["oom_kill_extra"], json!({"oom_score_adj": "968"}));
+    assert_eq!(e["trigger"]["uid"], 1000);
+    assert_eq!(e["kernel"], "6.11.0-1-cloud-amd64");
+    assert_eq!(e["memcg_stats"][cg]["anon"], 531783680u64);
+    assert_eq!(e["tasks"][3]["rss_anon"], 43436);
+    assert_eq!(e["tasks"][3]["rss_shmem"], 0);
+    assert!(e.get("parse_notes").is_none());
+    // No crash loop, no worker-killed finding: the container died whole.
+    assert_eq!(codes(e), Vec::<&str>::new());
+    assert_eq!(doc["incidents"].as_array().map(Vec::len), Some(1));
+    assert!(codes(&doc["incidents"][0]).is_empty());
+}
+
+/// The RHEL 7 backport puts the UID after the comm: its figures and uid are kept.
+#[test]
+fn rhel7_backport_kill_line_keeps_uid_and_figures() {
+    let doc = analyze_ok(&[
+        "--reference-date",
+        "2025-05-15",
+        "testdata/formats/rhel7-backport-kill.log",
+    ]);
+    let e = only_event(&doc);
+    assert_eq!(e["kind"], "host");
+    assert_eq!(
+        e["victim"],
+        json!({
+            "pid": 24517, "comm": "java", "uid": 1000,
+            "total_vm_kb": 9206172, "anon_rss_kb": 4170320, "file_rss_kb": 0,
+            "shmem_rss_kb": 0, "pgtables_kb": null, "oom_score_adj": 0, "score": 508,
+        })
+    );
+    assert_eq!(e["complete"], true);
+    assert!(e.get("parse_notes").is_none());
+}
+
+/// 4.13-4.18 print `nodemask=(null),  order=0`: a header-only excerpt is a kill.
+#[test]
+fn double_spaced_header_alone_is_counted() {
+    let doc = analyze_ok_uptimes(&["testdata/formats/header-only-4.14.log"]);
+    let e = only_event(&doc);
+    assert_eq!(e["trigger"]["comm"], "kworker/u8:2");
+    assert_eq!(e["trigger"]["nodemask"], "(null)");
+    assert_eq!(e["trigger"]["order"], 0);
+    assert_eq!(e["trigger"]["pid"], 31904);
+    assert_eq!(e["kernel"], "4.14.186-146.268.amzn2.x86_64");
+    assert_eq!(e["complete"], false);
+    assert!(e["victim"]["pid"].is_null());
+}
+
+/// Old ARM backtraces (`[<pc>] (func+off/len) from [<lr>] (caller+…)`) tell the kind.
+#[test]
+fn arm_backtrace_tells_a_host_oom() {
+    let doc = analyze_ok_uptimes(&["testdata/formats/arm-trace-host.log"]);
+    let e = only_event(&doc);
+    assert_eq!(e["kind"], "host");
+    assert_eq!(e["trigger"]["pid"], 1187);
+    assert_eq!(e["complete"], false);
+}
+
+/// 6.10+ `Memory allocations:` of a global OOM: the top sites, as printed.
+#[test]
+fn allocation_profile_of_a_global_oom() {
+    let doc = analyze_ok_uptimes(&["testdata/formats/allocations-6.10.log"]);
+    let e = only_event(&doc);
+    assert_eq!(e["kind"], "host");
+    let a = e["allocations"].as_array().unwrap();
+    assert_eq!(a.len(), 4);
+    assert_eq!(
+        a[0],
+        json!({"size": "14.7 GiB", "calls": 3856722, "site": "mm/memory.c:1073 func:folio_prealloc"})
+    );
+    assert_eq!(
+        a[2]["site"],
+        "fs/btrfs/extent_io.c:702 [btrfs] func:btrfs_alloc_page_array"
+    );
+    // The section does not leak into the Mem-Info summary or the task table.
+    assert_eq!(e["meminfo"]["ram_pages"], 4089011);
+    assert_eq!(e["tasks"].as_array().unwrap().len(), 2);
+    assert_eq!(e["reaped"]["pid"], 20981);
+}
+
+/// 4.x cgroup v1 prints one `Memory cgroup stats for` line per descendant: the OOM
+/// cgroup's own (the first) names it; the others are kept beside it.
+#[test]
+fn v1_stats_line_per_descendant_cgroup() {
+    let doc = analyze_ok(&[
+        "--reference-date",
+        "2025-10-03",
+        "testdata/formats/v1-descendant-stats.log",
+    ]);
+    let e = only_event(&doc);
+    let pod = "/kubepods/burstable/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e";
+    let own = format!("{pod}/8d3f2b1a7c6e5d4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f");
+    assert_eq!(e["cgroup"], json!({"oom": pod, "task": own}));
+    let stats = e["memcg_stats"].as_object().unwrap();
+    assert_eq!(stats.len(), 3);
+    assert_eq!(stats[pod]["rss"], 0);
+    assert_eq!(stats[&own]["rss"], 2075628u64 * 1024);
+    assert_eq!(e["trigger"]["nodemask"], "(null)");
+    assert_eq!(e["memory"]["kmem_usage_kb"], 20460);
+    assert_eq!(e["pod"]["uid"], "95387fa4-da9c-11e7-9d36-5254b24cbf5e");
+    assert_eq!(e["reaped"]["pid"], 20114);
+    assert_eq!(e["complete"], true);
+}
+
+/// A pre-6.5 v2 stats block is one printk record: `/dev/kmsg` writes its newlines as
+/// `\x0a`; every stat is read.
+#[test]
+fn kmsg_stats_record_with_escaped_newlines() {
+    let doc = analyze_ok_uptimes(&["testdata/formats/kmsg-x0a.txt"]);
+    let e = only_event(&doc);
+    let s = &e["memcg_stats"]["/system.slice/nginx.service"];
+    assert_eq!(s.as_object().unwrap().len(), 8);
+    assert_eq!(s["anon"], 1066835968u64);
+    assert_eq!(s["file_mapped"], 1187840);
+    assert_eq!(e["tasks"].as_array().unwrap().len(), 2);
+    assert_eq!(e["victim"]["uid"], 33);
+    assert_eq!(e["reaped"]["pid"], 4410);
+    assert_eq!(e["complete"], true);
+}
+
+/// Drift made visible: text a variant does not understand is noted on the event and
+/// raises one warning per file and variant (first line, count); the exit status and
+/// the known fields are unaffected.
+#[test]
+fn drift_is_noted_and_warned_once_per_variant() {
+    let path = "testdata/formats/drift.log";
+    let (doc, r) = analyze_json(&["--reference-date", "2025-08-21", path]);
+    assert_eq!(r.code, 0, "a drift warning does not change the exit status");
+    let evs = events(&doc);
+    assert_eq!(evs.len(), 2);
+    let e = &evs[0];
+    assert_eq!(e["victim"]["uid"], 1000);
+    assert_eq!(e["victim"]["oom_score_adj"], 0);
+    assert_eq!(e["victim"]["pgtables_kb"], 61440);
+    assert_eq!(
+        e["parse_notes"],
+        json!([
+            "Killed process (block line 6): text not understood: `swap-rss:1024kB`",
+            "oom_reaper (block line 7): text not understood: `swap-rss:0kB`",
+        ])
+    );
+    assert_eq!(
+        e["oom_kill_extra"],
+        json!({"oom_reason": "pagefault", "oom_score_adj": "0"})
+    );
+    assert_eq!(
+        e["cgroup"]["task"],
+        "/user.slice/user-1000.slice/session-4.scope"
+    );
+    assert_eq!(e["reaped"]["pid"], 9121);
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("2 `Killed process` kernel line(s)") && w.contains("at line 6")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("1 `oom_reaper` kernel line(s)") && w.contains("at line 7")),
+        "{warnings:#?}"
+    );
+    assert_eq!(doc["complete"], true);
+}
+
+/// `oom_memcg=/kubepods` (cgroupfs, v1): the node-allocatable limit of all pods fired,
+/// and the BestEffort victim has no limit of its own.
+#[test]
+fn kubepods_root_oom_is_the_node_allocatable_limit() {
+    let doc = analyze_ok(&[
+        "--reference-date",
+        "2025-02-10",
+        "testdata/formats/kubepods-v1-allocatable.log",
+    ]);
+    let e = only_event(&doc);
+    assert_eq!(e["kind"], "cgroup");
+    assert_eq!(e["cgroup"]["oom"], "/kubepods");
+    assert_eq!(e["pod"]["qos"], "besteffort");
+    assert_eq!(codes(e), ["node_allocatable_limit"]);
+    let d = &e["diagnoses"][0];
+    assert_eq!(d["evidence"]["kubepods_limit_kb"], 7335124);
+    assert_eq!(d["evidence"]["victim_qos"], "besteffort");
+    assert!(d["evidence"]["node_allocatable_kb"].is_null());
+}

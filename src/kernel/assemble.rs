@@ -6,8 +6,11 @@
 //! (`Task in`, memcg counters, `Memory cgroup stats for`, a task-table header,
 //! `oom-kill:`, `Kill process`, `Killed process`). A second kill line, or a new block
 //! line after the victim, starts the next event. Userspace lines interleaved in a
-//! block are skipped without breaking it. A block ends after its victim and its
-//! `oom_reaper` line, at the next header, or after a run of unrelated lines; a block
+//! block are skipped without breaking it. A `memory.oom.group` kill is one block: the
+//! victim, `Tasks in … memory.oom.group set`, the other tasks' kill lines and their
+//! reaper lines. A block ends after its victim and its `oom_reaper` line (at the line
+//! after it, unless that line announces a group kill), at the next header, or after a
+//! run of unrelated lines; a block
 //! cut before its victim is still an event, marked incomplete. A block that ends in
 //! `Kernel panic - not syncing` is a panic, not a kill.
 //!
@@ -59,6 +62,11 @@ pub struct Block {
     pub in_meminfo: bool,
     /// The task table's column names (from its header line).
     pub task_columns: Option<Vec<String>>,
+    /// In a `Memory allocations:` section (its lines follow).
+    pub in_allocations: bool,
+    /// The victim's work is done (its `oom_reaper` line was seen): the block ends at
+    /// the next line, unless that line announces a `memory.oom.group` kill.
+    pub close_pending: bool,
     /// The block ended in a panic: its message.
     pub is_panic: Option<String>,
     host: Option<String>,
@@ -129,6 +137,25 @@ impl Ctx<'_, '_> {
         self.asm.events.last_mut()
     }
 
+    /// The events emitted so far, oldest first.
+    pub fn events(&mut self) -> &mut [OomEvent] {
+        &mut self.asm.events
+    }
+
+    /// Notes drift on the open block: `variant`'s line held `what` it did not
+    /// understand (text or a known field that did not parse). Kept in the event's
+    /// `parse_notes`; the scan raises one warning per file and variant from them.
+    pub fn note(&mut self, variant: &'static str, what: &str) {
+        let line = self.line;
+        if let Some(b) = self.asm.cur.as_mut() {
+            let first = b.ev.sources.first().map_or(line, |s| s.line);
+            let delta = line.saturating_sub(first);
+            b.ev.parse_notes
+                .push(format!("{variant} (block line {}): {what}", delta + 1));
+            b.ev.drift.push((variant, delta));
+        }
+    }
+
     /// A death of `kind` told by this record alone (not a block).
     pub fn death(&mut self, kind: DeathKind, message: String) {
         let d = OtherDeath {
@@ -184,13 +211,21 @@ impl Assembler {
             self.tick_idle();
             return;
         }
-        // rsyslog escapes embedded newlines of one message as #012.
-        if memchr::memmem::find(&rec.msg, b"#012").is_some() {
-            for part in split_012(&rec.msg) {
-                self.feed_msg(rec, part, line, offset);
+        // One record may hold several lines (a pre-6.5 v2 stats block is one printk):
+        // rsyslog escapes the newlines as #012, /dev/kmsg and syslog-ng as `\x0a`, a
+        // journal keeps them.
+        match NEWLINES
+            .iter()
+            .find(|sep| memchr::memmem::find(&rec.msg, sep).is_some())
+        {
+            Some(sep) => {
+                for part in split_on(&rec.msg, sep) {
+                    if !part.trim_ascii().is_empty() {
+                        self.feed_msg(rec, part, line, offset);
+                    }
+                }
             }
-        } else {
-            self.feed_msg(rec, &rec.msg, line, offset);
+            None => self.feed_msg(rec, &rec.msg, line, offset),
         }
     }
 
@@ -255,6 +290,7 @@ impl Assembler {
 
     /// One message: classified, applied by its variant; the lifecycle around it.
     fn feed_msg(&mut self, rec: &Record, msg: &[u8], line: u64, offset: u64) {
+        let msg = strip_caller_id(msg);
         let mut ctx = Ctx {
             asm: self,
             rec,
@@ -338,10 +374,30 @@ impl Assembler {
     }
 }
 
-fn split_012(msg: &[u8]) -> Vec<&[u8]> {
+/// A printk caller id left on the message (`[ T9185] `, `[    C3] `,
+/// CONFIG_PRINTK_CALLER) when the envelope did not take it: it is not the kernel's text.
+fn strip_caller_id(msg: &[u8]) -> &[u8] {
+    let Some(rest) = msg.strip_prefix(b"[") else {
+        return msg;
+    };
+    let rest = rest.trim_ascii_start();
+    let Some(id) = rest.strip_prefix(b"T").or_else(|| rest.strip_prefix(b"C")) else {
+        return msg;
+    };
+    let digits = id.iter().take_while(|c| c.is_ascii_digit()).count();
+    match id.get(digits..).and_then(|r| r.strip_prefix(b"]")) {
+        Some(after) if digits > 0 => after.strip_prefix(b" ").unwrap_or(after),
+        _ => msg,
+    }
+}
+
+/// How an embedded newline of one record is written.
+const NEWLINES: &[&[u8]] = &[b"#012", b"\\x0a", b"\n"];
+
+fn split_on<'m>(msg: &'m [u8], sep: &[u8]) -> Vec<&'m [u8]> {
     let mut parts = Vec::new();
     let mut rest = msg;
-    while let Some((part, tail)) = lines::split_once(rest, b"#012") {
+    while let Some((part, tail)) = lines::split_once(rest, sep) {
         parts.push(part);
         rest = tail;
     }
@@ -459,5 +515,56 @@ Jun 13 23:04:43 h kernel:  [<ffffffffbe835506>] mem_cgroup_oom_synchronize+0x546
 [1.0]  [<ffffffff8117fd30>] __alloc_pages_slowpath+0x9a0/0xb90");
         assert_eq!(a.events[0].kind, Some(crate::model::OomKind::Host));
         assert!(!a.events[0].complete);
+    }
+
+    #[test]
+    fn reaper_lines_match_their_kill_by_pid() {
+        // Reaped after a later kill: each figure goes to its own event.
+        let a = run(
+            "Killed process 4254 (python3) total-vm:11968kB, anon-rss:4288kB, file-rss:3972kB, shmem-rss:0kB
+Killed process 4255 (python3) total-vm:11968kB, anon-rss:4288kB, file-rss:3972kB, shmem-rss:0kB
+Killed process 4256 (python3) total-vm:11968kB, anon-rss:4288kB, file-rss:3972kB, shmem-rss:0kB
+oom_reaper: reaped process 4254 (python3), now anon-rss:0kB, file-rss:4kB, shmem-rss:0kB
+oom_reaper: reaped process 4256 (python3), now anon-rss:0kB, file-rss:8kB, shmem-rss:0kB",
+        );
+        assert_eq!(a.events.len(), 3);
+        let reaped: Vec<_> = a
+            .events
+            .iter()
+            .map(|e| e.reaped.as_ref().map(|r| (r.pid, r.file_rss_kb)))
+            .collect();
+        assert_eq!(reaped, [Some((4254, Some(4))), None, Some((4256, Some(8)))]);
+    }
+
+    #[test]
+    fn group_kill_announced_after_the_victims_reap() {
+        // The reaper thread may log the victim's reap before the group line.
+        let a = run(
+            "[1.0] Memory cgroup out of memory: Killed process 9188 (a.out) total-vm:14456kB, anon-rss:10324kB, file-rss:504kB, shmem-rss:0kB
+[1.0] oom_reaper: reaped process 9188 (a.out), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB
+[1.0] Tasks in /test1 are going to be killed due to memory.oom.group set
+[1.0] Memory cgroup out of memory: Killed process 9182 (a.out) total-vm:14456kB, anon-rss:76kB, file-rss:588kB, shmem-rss:0kB
+[1.0] Memory cgroup out of memory: Killed process 9188 (a.out) total-vm:14456kB, anon-rss:10324kB, file-rss:504kB, shmem-rss:0kB
+[1.1] oom_reaper: reaped process 9182 (a.out), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
+        );
+        assert_eq!(a.events.len(), 1);
+        let e = &a.events[0];
+        assert_eq!(e.reaped.as_ref().map(|r| r.pid), Some(9188));
+        let g = e.oom_group.as_ref().unwrap();
+        assert_eq!(g.cgroup, "/test1");
+        assert_eq!(g.killed.len(), 1);
+        assert_eq!(g.killed[0].pid, 9182);
+        assert_eq!(g.killed[0].reaped.as_ref().map(|r| r.pid), Some(9182));
+    }
+
+    #[test]
+    fn a_printk_caller_id_is_not_the_message() {
+        assert_eq!(strip_caller_id(b"[ T9185] a.out invoked"), b"a.out invoked");
+        assert_eq!(strip_caller_id(b"[    C3] x"), b"x");
+        assert_eq!(
+            strip_caller_id(b"[  812]     0   812"),
+            b"[  812]     0   812"
+        );
+        assert_eq!(strip_caller_id(b"[ pid ]   uid"), b"[ pid ]   uid");
     }
 }

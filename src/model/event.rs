@@ -45,6 +45,27 @@ pub struct OomEvent {
     pub tasks: Vec<TaskRow>,
     /// `oom_reaper: reaped process …` for the victim.
     pub reaped: Option<Reaped>,
+    /// A `memory.oom.group` kill: the cgroup named by `Tasks in <cgroup> are going to
+    /// be killed due to memory.oom.group set` and the other tasks killed with the
+    /// victim (never the victim itself). Absent when the kill was not a group kill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oom_group: Option<OomGroup>,
+    /// The top allocation sites of a `Memory allocations:` section (6.10+ with memory
+    /// allocation profiling), in print order. Absent when not printed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allocations: Vec<Allocation>,
+    /// Keys of the `oom-kill:` summary this version does not know, with their values
+    /// as printed. Absent when there are none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub oom_kill_extra: BTreeMap<String, String>,
+    /// Drift: text a recognized line held that was not understood, or a known field
+    /// that did not parse (`<variant> line <N>: …`). Absent when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parse_notes: Vec<String>,
+    /// The variant and source line (relative to the block's first line) of each parse
+    /// note, for the per-file drift warning.
+    #[serde(skip)]
+    pub drift: Vec<(&'static str, u64)>,
     pub sources: Vec<SourceRef>,
     /// True when the whole block was seen: header through the `Killed process` line.
     pub complete: bool,
@@ -88,6 +109,10 @@ pub struct Trigger {
     pub cpuset: Option<String>,
     /// `order=-1`: an OOM kill requested by hand (sysrq-f), not by an allocation.
     pub manual: bool,
+    /// The trigger's uid from a 6.11+ `CPU: N UID: U PID: P Comm: C` line (absent
+    /// when not printed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -147,6 +172,41 @@ pub struct Reaped {
     pub anon_rss_kb: Option<u64>,
     pub file_rss_kb: Option<u64>,
     pub shmem_rss_kb: Option<u64>,
+}
+
+/// A `memory.oom.group` kill: the group's cgroup and its other tasks.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct OomGroup {
+    pub cgroup: String,
+    /// The tasks killed with the victim, in print order (the victim is not one).
+    pub killed: Vec<GroupMember>,
+}
+
+/// One other task of a group kill, from its `Killed process` line.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct GroupMember {
+    pub pid: u64,
+    pub comm: String,
+    pub uid: Option<u64>,
+    pub total_vm_kb: Option<u64>,
+    pub anon_rss_kb: Option<u64>,
+    pub file_rss_kb: Option<u64>,
+    pub shmem_rss_kb: Option<u64>,
+    pub pgtables_kb: Option<u64>,
+    pub oom_score_adj: Option<i64>,
+    /// Its `oom_reaper:` line, matched by pid.
+    pub reaped: Option<Reaped>,
+}
+
+/// One line of a `Memory allocations:` section: `<size> <calls> <site>`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Allocation {
+    /// The bytes allocated as printed (`1.16 GiB`, `540 KiB`).
+    pub size: String,
+    /// The number of allocations live at that site.
+    pub calls: Option<u64>,
+    /// The site as printed (`mm/memory.c:1074 func:folio_prealloc`, with `[module]`).
+    pub site: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -306,6 +366,7 @@ diagnosis_codes! {
     ShmemDominant = "shmem_dominant",
     MemswLimitHit = "memsw_limit_hit",
     PodLimitFired = "pod_limit_fired",
+    NodeAllocatableLimit = "node_allocatable_limit",
     ChildProcessKilled = "child_process_killed",
     GuaranteedVictim = "guaranteed_victim",
     QosVictimExpected = "qos_victim_expected",

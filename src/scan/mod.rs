@@ -148,6 +148,26 @@ fn issues_warning(issues: &ScanIssues, out: &mut SourceScan) {
     }
 }
 
+/// Drift, made visible: one warning per kernel line variant whose lines in this
+/// source held text or fields it did not understand (the events' `parse_notes`), with
+/// the first line and a count. A warning only: it does not make the scan incomplete.
+fn drift_warnings(out: &mut SourceScan) {
+    let mut by: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
+    for e in &out.events {
+        let base = e.sources.first().map_or(0, |s| s.line);
+        for &(variant, delta) in &e.drift {
+            let at = by.entry(variant).or_insert((u64::MAX, 0));
+            at.0 = at.0.min(base + delta);
+            at.1 += 1;
+        }
+    }
+    for (variant, (first, n)) in by {
+        out.warnings.push(format!(
+            "{n} `{variant}` kernel line(s) held text or fields this version does not understand, the first at line {first} (see the events' parse_notes): the kernel's output may have changed"
+        ));
+    }
+}
+
 /// The end of the last complete record in `buf`.
 fn record_boundary(format: FileFormat, buf: &[u8]) -> usize {
     format.record_boundary(buf)
@@ -289,6 +309,7 @@ pub fn scan_body_parts(
         line_base += end.line_at_soft_end.unwrap_or(end.line) - 1;
     }
     issues_warning(&all_issues, &mut out);
+    drift_warnings(&mut out);
     (out, stats)
 }
 
@@ -386,6 +407,7 @@ pub fn scan_stream_opts(
     out.events = std::mem::take(&mut asm.events);
     out.deaths = std::mem::take(&mut asm.deaths);
     issues_warning(&issues, &mut out);
+    drift_warnings(&mut out);
     out
 }
 

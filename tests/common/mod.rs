@@ -65,6 +65,22 @@ pub fn analyze_json(args: &[&str]) -> (Value, Run) {
     (doc, r)
 }
 
+/// Like [`analyze_ok`], for logs of kernel uptimes alone: the one warning allowed is
+/// that their boot time is unknown (so their kills have no wall-clock time).
+#[allow(dead_code)]
+pub fn analyze_ok_uptimes(args: &[&str]) -> Value {
+    let (doc, r) = analyze_json(args);
+    assert_eq!(r.code, 0, "exit status; stderr:\n{}", r.stderr);
+    for line in r.stderr.lines() {
+        assert!(
+            line.contains("the node's boot time is unknown"),
+            "unexpected stderr line: {line}"
+        );
+    }
+    assert_eq!(doc["schema"], "oomsift/1");
+    doc
+}
+
 /// Like [`analyze_json`], asserting exit status 0 and an empty stderr.
 pub fn analyze_ok(args: &[&str]) -> Value {
     let (doc, r) = analyze_json(args);

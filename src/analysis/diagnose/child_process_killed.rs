@@ -8,7 +8,8 @@
 //! The task table lists the OOM memcg's tasks, so only a kill in a container's own
 //! memcg (`oom_memcg` = `task_memcg`) tells its main process. When a worker dies and
 //! the main process lives on, the container keeps running: the restart count may not
-//! move and no OOMKilled is reported.
+//! move and no OOMKilled is reported. Not when a `memory.oom.group` kill took the
+//! main process too (`oom_group.killed`): the container died as a whole.
 
 use super::{Entry, On, Rule, is_cgroup};
 use crate::model::{Diagnosis, DiagnosisCode, OomEvent, Severity};
@@ -36,7 +37,12 @@ fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
         .filter(|t| t.name != "pause")
         .map(|t| t.pid)
         .min()?;
-    (main != victim && e.tasks.iter().any(|t| t.pid == victim)).then(|| {
+    // A memory.oom.group kill that took the main process killed the container whole.
+    let group_took_main = e
+        .oom_group
+        .as_ref()
+        .is_some_and(|g| g.killed.iter().any(|m| m.pid == main));
+    (main != victim && !group_took_main && e.tasks.iter().any(|t| t.pid == victim)).then(|| {
         let main_name = e.tasks.iter().find(|t| t.pid == main).map(|t| t.name.clone());
         ENTRY.diagnosis(
             format!("the kernel killed pid {victim} ({}), not the container's main process {main} ({}): the container may keep running and Kubernetes may not report OOMKilled", e.victim.comm.as_deref().unwrap_or("?"), main_name.as_deref().unwrap_or("?")),

@@ -29,6 +29,7 @@ mod kills_suppressed;
 mod kmem_dominant;
 mod manual_oom;
 mod memsw_limit_hit;
+mod node_allocatable_limit;
 mod oom_score_adj_inconsistent;
 mod oomkilled_without_kernel_kill;
 mod page_cache_dominant;
@@ -44,6 +45,7 @@ pub const REGISTRY: &[Entry] = &[
     shmem_dominant::ENTRY,
     memsw_limit_hit::ENTRY,
     pod_limit_fired::ENTRY,
+    node_allocatable_limit::ENTRY,
     child_process_killed::ENTRY,
     guaranteed_victim::ENTRY,
     qos_victim_expected::ENTRY,

@@ -30,8 +30,8 @@ impl Variant for Cpuset {
     ];
 
     fn parse(msg: &[u8]) -> Option<Self> {
-        static RE: LazyLock<Regex> = LazyLock::new(|| re(r"^(.+?) cpuset=(\S*) mems_allowed="));
-        if !has(msg, b" mems_allowed=") {
+        static RE: LazyLock<Regex> = LazyLock::new(|| re(r"^(.+?) +cpuset=(\S*) +mems_allowed="));
+        if !has(msg, b"mems_allowed=") {
             return None;
         }
         let c = RE.captures(msg)?;

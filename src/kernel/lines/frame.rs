@@ -1,5 +1,6 @@
 //! A call-trace frame: `[<ffffffff8118475e>] ? oom_kill_process+0x24e/0x3c0`,
-//! ` ? out_of_memory+0x1cf/0x4d0`, ` dump_stack+0x6d/0x8b`, ` oom_kill_process.cold+0xb/0x10`.
+//! ` ? out_of_memory+0x1cf/0x4d0`, ` dump_stack+0x6d/0x8b`, ` oom_kill_process.cold+0xb/0x10`,
+//! old ARM `[<c00c4b1c>] (out_of_memory+0x2d8/0x330) from [<c00c8e44>] (__alloc_pages_nodemask+0x6f4/0x72c)`.
 //! The frames tell a memcg OOM from a global one when the block is cut before the
 //! lines that say so.
 
@@ -29,6 +30,15 @@ impl Variant for Frame {
             Frame(s("oom_kill_process")),
         ),
         (" dump_stack+0x6d/0x8b", Frame(s("dump_stack"))),
+        // old ARM: the function in parentheses, its caller after `from`
+        (
+            "[<c00c4b1c>] (out_of_memory+0x2d8/0x330) from [<c00c8e44>] (__alloc_pages_nodemask+0x6f4/0x72c)",
+            Frame(s("out_of_memory")),
+        ),
+        (
+            "[<c00c8e44>] (__alloc_pages_nodemask+0x6f4/0x72c) from [<c00f1f0c>] (do_wp_page+0x1cc/0x8a4)",
+            Frame(s("__alloc_pages_nodemask")),
+        ),
     ];
 
     fn parse(msg: &[u8]) -> Option<Self> {
@@ -38,6 +48,10 @@ impl Variant for Frame {
             t = after.trim_ascii_start();
         }
         if let Some(rest) = t.strip_prefix(b"? ") {
+            t = rest;
+        }
+        // Old ARM: `[<c0012345>] (func+0x1c/0x20) from [<c0045678>] (caller+0x…)`
+        if let Some(rest) = t.strip_prefix(b"(") {
             t = rest;
         }
         let (name, _) = split_once(t, b"+0x")?;

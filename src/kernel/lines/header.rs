@@ -13,6 +13,8 @@ pub struct Header {
     pub nodemask: Option<Text>,
     pub order: i64,
     pub oom_score_adj: i64,
+    /// Drift: text after the last field.
+    pub rest: Option<Text>,
 }
 
 impl Variant for Header {
@@ -27,6 +29,7 @@ impl Variant for Header {
                 nodemask: None,
                 order: 0,
                 oom_score_adj: 0,
+                rest: None,
             },
         ),
         // 4.19 with nodemask
@@ -38,6 +41,7 @@ impl Variant for Header {
                 nodemask: Some(s("(null)")),
                 order: 0,
                 oom_score_adj: 0,
+                rest: None,
             },
         ),
         // 2.6.32 with oom_adj
@@ -49,6 +53,7 @@ impl Variant for Header {
                 nodemask: None,
                 order: 0,
                 oom_score_adj: -1000,
+                rest: None,
             },
         ),
         // comm with a space
@@ -60,6 +65,7 @@ impl Variant for Header {
                 nodemask: None,
                 order: 0,
                 oom_score_adj: 952,
+                rest: None,
             },
         ),
         // sysrq-f: order=-1
@@ -71,6 +77,7 @@ impl Variant for Header {
                 nodemask: None,
                 order: -1,
                 oom_score_adj: 0,
+                rest: None,
             },
         ),
         // RHEL7
@@ -82,6 +89,7 @@ impl Variant for Header {
                 nodemask: None,
                 order: 0,
                 oom_score_adj: -998,
+                rest: None,
             },
         ),
         // 4.x with a numeric nodemask
@@ -93,6 +101,31 @@ impl Variant for Header {
                 nodemask: Some(s("0")),
                 order: 0,
                 oom_score_adj: 0,
+                rest: None,
+            },
+        ),
+        // 4.13-4.18: two spaces before `order=`
+        (
+            "stress invoked oom-killer: gfp_mask=0x14280ca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), nodemask=(null),  order=0, oom_score_adj=0",
+            Header {
+                comm: s("stress"),
+                gfp_mask: s("0x14280ca"),
+                nodemask: Some(s("(null)")),
+                order: 0,
+                oom_score_adj: 0,
+                rest: None,
+            },
+        ),
+        // text after the last field: noted
+        (
+            "python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0, oom_reason=2",
+            Header {
+                comm: s("python3"),
+                gfp_mask: s("0xcc0"),
+                nodemask: None,
+                order: 0,
+                oom_score_adj: 0,
+                rest: Some(s(", oom_reason=2")),
             },
         ),
     ];
@@ -100,10 +133,10 @@ impl Variant for Header {
     fn parse(msg: &[u8]) -> Option<Self> {
         static RE: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"^(.+?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\([^)]*\))?,(?: nodemask=([^,]*),)? order=(-?\d+),(?: oom_adj=-?\d+,)? oom_score_adj=(-?\d+)",
+                r"^(.+?) +invoked oom-killer: *gfp_mask=(0x[0-9a-fA-F]+)(?:\([^)]*\))?, *(?:nodemask=([^,]*?) *, *)?order=(-?\d+) *, *(?:oom_adj=-?\d+ *, *)?oom_score_adj=(-?\d+)(.*)$",
             )
         });
-        if !has(msg, b" invoked oom-killer: ") {
+        if !has(msg, b" invoked oom-killer:") {
             return None;
         }
         let c = RE.captures(msg)?;
@@ -113,10 +146,16 @@ impl Variant for Header {
             nodemask: c.get(3).map(|m| text(m.as_bytes())),
             order: num(c.get(4))?,
             oom_score_adj: num(c.get(5))?,
+            rest: c
+                .get(6)
+                .map(|m| m.as_bytes().trim_ascii())
+                .filter(|r| !r.is_empty())
+                .map(text),
         })
     }
 
     fn apply(self, ctx: &mut Ctx) -> Fed {
+        let rest = self.rest.clone();
         let b = ctx.start();
         b.has_header = true;
         let t = &mut b.ev.trigger;
@@ -126,6 +165,9 @@ impl Variant for Header {
         t.order = Some(self.order);
         t.oom_score_adj = Some(self.oom_score_adj);
         t.manual = self.order == -1;
+        if let Some(r) = rest {
+            ctx.note("invoked oom-killer", &format!("text not understood: `{r}`"));
+        }
         Fed::Block
     }
 }

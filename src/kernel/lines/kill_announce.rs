@@ -46,15 +46,25 @@ impl Variant for KillAnnounce {
                 score: 68,
             },
         ),
+        // spacing is not relied on
+        (
+            "Out of memory:  Kill process 27438 (R)  score 31 or sacrifice child",
+            KillAnnounce {
+                scope: Some(Scope::Global),
+                pid: 27438,
+                comm: s("R"),
+                score: 31,
+            },
+        ),
     ];
 
     fn parse(msg: &[u8]) -> Option<Self> {
         static RE: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"^(?:(Memory cgroup out of memory|Out of memory(?: \(oom_kill_allocating_task\))?): )?Kill process (\d+) \((.*)\) score (-?\d+)",
+                r"^(?:(Memory cgroup out of memory|Out of memory(?: +\(oom_kill_allocating_task\))?): *)?Kill process +(\d+) +\((.*)\) +score +(-?\d+)",
             )
         });
-        if !has(msg, b"Kill process ") {
+        if !has(msg, b"Kill process") {
             return None;
         }
         let c = RE.captures(msg)?;

@@ -1,8 +1,8 @@
 //! `memory+swap:`/`swap:`/`kmem:` `usage NkB, limit NkB, failcnt N`: the memcg's other
 //! counters, after its `memory:` line ([`super::usage`], which shares the parser).
 
-use super::Variant;
-use super::usage::{counter_line, saw_counter};
+use super::usage::{counter_line, note_rest, saw_counter};
+use super::{Text, Variant, s};
 use crate::kernel::assemble::{Ctx, Fed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct MemswCounter {
     pub usage: Option<u64>,
     pub limit: Option<u64>,
     pub failcnt: Option<u64>,
+    /// Drift: text after a complete line's `failcnt`.
+    pub rest: Option<Text>,
 }
 
 impl Variant for MemswCounter {
@@ -33,6 +35,7 @@ impl Variant for MemswCounter {
                 usage: Some(1_048_576),
                 limit: Some(2_097_152),
                 failcnt: Some(0),
+                rest: None,
             },
         ),
         // cut mid-number
@@ -43,6 +46,7 @@ impl Variant for MemswCounter {
                 usage: Some(0),
                 limit: None,
                 failcnt: None,
+                rest: None,
             },
         ),
         (
@@ -52,6 +56,18 @@ impl Variant for MemswCounter {
                 usage: Some(0),
                 limit: Some(9_007_199_254_740_988),
                 failcnt: Some(0),
+                rest: None,
+            },
+        ),
+        // a field this version does not know after failcnt: noted
+        (
+            "swap: usage 0kB, limit 0kB, failcnt 0, peak 0kB",
+            MemswCounter {
+                which: Counter::Swap,
+                usage: Some(0),
+                limit: Some(0),
+                failcnt: Some(0),
+                rest: Some(s(", peak 0kB")),
             },
         ),
     ];
@@ -69,10 +85,12 @@ impl Variant for MemswCounter {
             usage: c.usage,
             limit: c.limit,
             failcnt: c.failcnt,
+            rest: c.rest,
         })
     }
 
     fn apply(self, ctx: &mut Ctx) -> Fed {
+        let rest = self.rest.clone();
         let b = ctx.body();
         let m = &mut b.ev.memory;
         match self.which {
@@ -90,6 +108,7 @@ impl Variant for MemswCounter {
             }
         }
         saw_counter(b);
+        note_rest(ctx, rest);
         Fed::Block
     }
 }

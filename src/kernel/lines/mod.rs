@@ -11,6 +11,7 @@
 //! mid-number yields the fields before the cut). A line's layout is read from what
 //! the line (or the block's own header line) shows, never from a kernel version.
 
+pub mod allocations;
 pub mod cpu;
 pub mod cpuset;
 pub mod frame;
@@ -21,6 +22,7 @@ pub mod meminfo;
 pub mod meminfo_line;
 pub mod memsw_counters;
 pub mod noise;
+pub mod oom_group;
 pub mod oom_kill;
 pub mod panic;
 pub mod reaper;
@@ -115,6 +117,7 @@ registry! {
     KillAnnounce => kill_announce::KillAnnounce,
     OomKill => oom_kill::OomKill,
     Reaper => reaper::Reaper,
+    OomGroup => oom_group::OomGroup,
     TaskIn => task_in::TaskIn,
     Usage => usage::Usage,
     MemswCounter => memsw_counters::MemswCounter,
@@ -128,6 +131,8 @@ registry! {
     Panic => panic::Panic,
     Suppressed => suppressed::Suppressed,
     Frame => frame::Frame,
+    Allocations => allocations::Allocations,
+    Allocation => allocations::Allocation,
     MemInfoLine => meminfo_line::MemInfoLine,
     Noise => noise::Noise,
     StatLine => stat_line::StatLine,
@@ -136,9 +141,16 @@ registry! {
 impl KLine {
     /// Applies the line to the assembler's open block (or opens one).
     pub fn apply(self, ctx: &mut Ctx) -> Fed {
+        // The victim was reaped: the block ends here, unless a group kill follows.
+        if ctx.open().is_some_and(|b| b.close_pending) && !matches!(self, KLine::OomGroup(_)) {
+            ctx.close();
+        }
         // A v2 stats block is a run of stat lines: any other line ends it.
         if !matches!(self, KLine::StatLine(_)) {
             stat_line::end_run(ctx);
+        }
+        if !matches!(self, KLine::Allocation(_) | KLine::Allocations(_)) {
+            allocations::end_run(ctx);
         }
         self.dispatch(ctx)
     }
@@ -177,6 +189,35 @@ pub(crate) fn split_once<'a>(s: &'a [u8], sep: &[u8]) -> Option<(&'a [u8], &'a [
     let i = memchr::memmem::find(s, sep)?;
     let (a, b) = s.split_at_checked(i)?;
     Some((a, b.get(sep.len()..)?))
+}
+
+/// The `key:value` fields of a kill or reaper line (`total-vm:123kB, anon-rss:4kB`,
+/// `UID:0 pgtables:8kB`), separated by commas and any run of spaces; a word followed
+/// by a number (`UID 1000`, the RHEL backports) is a pair too. Anything else is a
+/// key with an empty value, for the caller to note.
+pub(crate) fn kv_fields(s: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut toks = s
+        .split(|&c| c == b',' || c.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+        .peekable();
+    let mut out = Vec::new();
+    while let Some(t) = toks.next() {
+        if let Some((k, v)) = split_once(t, b":") {
+            out.push((k, v));
+        } else if t.iter().all(|c| c.is_ascii_alphabetic() || *c == b'_')
+            && let Some(v) = toks.next_if(|n| n.iter().all(|c| c.is_ascii_digit() || *c == b'-'))
+        {
+            out.push((t, v));
+        } else {
+            out.push((t, &[][..]));
+        }
+    }
+    out
+}
+
+/// A `NkB` value (`None` when it is not one).
+pub(crate) fn kb(v: &[u8]) -> Option<u64> {
+    crate::clock::parse_u64(v.strip_suffix(b"kB")?)
 }
 
 /// Which OOM path a kill line names by its prefix.

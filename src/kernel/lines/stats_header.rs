@@ -12,6 +12,8 @@ pub struct StatsHeader {
     pub path: Option<Text>,
     /// v1's stats, in bytes (`KB` values multiplied); None on v2.
     pub inline: Option<Cow<'static, [(Text, u64)]>>,
+    /// Drift: tokens of the inline stats that are not `key:value`.
+    pub unparsed: Cow<'static, [Text]>,
 }
 
 impl Variant for StatsHeader {
@@ -27,6 +29,7 @@ impl Variant for StatsHeader {
                     (s("rss"), 980 * 1024),
                     (s("rss_huge"), 0),
                 ])),
+                unparsed: Cow::Borrowed(&[]),
             },
         ),
         (
@@ -34,6 +37,7 @@ impl Variant for StatsHeader {
             StatsHeader {
                 path: Some(s("/kubepods.slice/x.scope")),
                 inline: None,
+                unparsed: Cow::Borrowed(&[]),
             },
         ),
         // cut before the path ends
@@ -42,9 +46,10 @@ impl Variant for StatsHeader {
             StatsHeader {
                 path: None,
                 inline: None,
+                unparsed: Cow::Borrowed(&[]),
             },
         ),
-        // a token that is not `key:value` is skipped
+        // a token that is not `key:value` is skipped, and noted
         (
             "Memory cgroup stats for /docker/3f2a: cache:4KB rss:8KB mapped_file:0KB junk",
             StatsHeader {
@@ -54,17 +59,28 @@ impl Variant for StatsHeader {
                     (s("rss"), 8192),
                     (s("mapped_file"), 0),
                 ])),
+                unparsed: Cow::Borrowed(&[s("text not understood: `junk`")]),
             },
         ),
     ];
 
     fn parse(msg: &[u8]) -> Option<Self> {
-        let rest = msg.strip_prefix(b"Memory cgroup stats for ")?;
+        let rest = msg
+            .strip_prefix(b"Memory cgroup stats for ")?
+            .trim_ascii_start();
         if let Some((path, stats)) = split_once(rest, b": ") {
+            let mut unparsed = Vec::new();
             let inline = stats
-                .split(|&c| c == b' ')
+                .split(|c| c.is_ascii_whitespace())
+                .filter(|t| !t.is_empty())
                 .filter_map(|tok| {
-                    let (k, v) = split_once(tok, b":")?;
+                    let Some((k, v)) = split_once(tok, b":") else {
+                        unparsed.push(text(
+                            format!("text not understood: `{}`", String::from_utf8_lossy(tok))
+                                .as_bytes(),
+                        ));
+                        return None;
+                    };
                     let (digits, mult) =
                         match v.strip_suffix(b"KB").or_else(|| v.strip_suffix(b"kB")) {
                             Some(d) => (d, 1024),
@@ -77,15 +93,18 @@ impl Variant for StatsHeader {
             return Some(StatsHeader {
                 path: Some(text(path)),
                 inline: Some(Cow::Owned(inline)),
+                unparsed: Cow::Owned(unparsed),
             });
         }
         Some(StatsHeader {
             path: rest.strip_suffix(b":").map(text),
             inline: None,
+            unparsed: Cow::Borrowed(&[]),
         })
     }
 
     fn apply(self, ctx: &mut Ctx) -> Fed {
+        let notes = self.unparsed.clone();
         let b = ctx.body();
         b.set_kind(Evidence::Body, "cgroup");
         if let Some(path) = self.path {
@@ -107,6 +126,9 @@ impl Variant for StatsHeader {
                 }
                 None => b.v2_stats = Some(path),
             }
+        }
+        for n in notes.iter() {
+            ctx.note("Memory cgroup stats", n);
         }
         Fed::Block
     }

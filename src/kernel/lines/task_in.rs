@@ -28,14 +28,22 @@ impl Variant for TaskIn {
                 limit: s("/kubepods/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e"),
             },
         ),
+        // spacing is not relied on
+        (
+            "Task in  /0 killed as a result of limit of  /0",
+            TaskIn {
+                task: s("/0"),
+                limit: s("/0"),
+            },
+        ),
     ];
 
     fn parse(msg: &[u8]) -> Option<Self> {
         let rest = msg.strip_prefix(b"Task in ")?;
-        let (task, limit) = split_once(rest, b" killed as a result of limit of ")?;
+        let (task, limit) = split_once(rest, b" killed as a result of limit of")?;
         Some(TaskIn {
-            task: text(task),
-            limit: text(limit),
+            task: text(task.trim_ascii()),
+            limit: text(limit.trim_ascii()),
         })
     }
 

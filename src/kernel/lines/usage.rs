@@ -1,7 +1,7 @@
 //! `memory: usage NkB, limit NkB, failcnt N`: the OOM memcg's own counter (the
 //! `memory+swap:`/`swap:`/`kmem:` lines after it are [`super::memsw_counters`]).
 
-use super::{Variant, has, num, re};
+use super::{Text, Variant, has, num, re, text};
 use crate::kernel::assemble::{Block, Ctx, Evidence, Fed};
 use regex::bytes::Regex;
 use std::sync::LazyLock;
@@ -11,6 +11,8 @@ pub struct Usage {
     pub usage: Option<u64>,
     pub limit: Option<u64>,
     pub failcnt: Option<u64>,
+    /// Drift: text after a complete line's `failcnt`.
+    pub rest: Option<Text>,
 }
 
 /// A counter line cut short keeps the fields before the cut.
@@ -20,17 +22,18 @@ pub(super) struct CounterLine<'a> {
     pub usage: Option<u64>,
     pub limit: Option<u64>,
     pub failcnt: Option<u64>,
+    pub rest: Option<Text>,
 }
 
 /// `NAME: usage NkB[, limit NkB[, failcnt N]]` for the four memcg counters.
 pub(super) fn counter_line(msg: &[u8]) -> Option<CounterLine<'_>> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"^(memory|memory\+swap|swap|kmem): usage (\d+)kB(?:, limit (\d+)kB(?:, failcnt (\d+))?)?",
+            r"^(memory|memory\+swap|swap|kmem): *usage +(\d+)kB(?: *, *limit +(\d+)kB(?: *, *failcnt +(\d+))?)?",
         )
     });
-    let head = msg.get(..20).unwrap_or(msg);
-    if !has(head, b": usage ") {
+    let head = msg.get(..24).unwrap_or(msg);
+    if !has(head, b"usage ") {
         return None;
     }
     let c = RE.captures(msg)?;
@@ -39,7 +42,20 @@ pub(super) fn counter_line(msg: &[u8]) -> Option<CounterLine<'_>> {
         usage: num(c.get(2)),
         limit: num(c.get(3)),
         failcnt: num(c.get(4)),
+        rest: c
+            .get(4)
+            .and_then(|m| msg.get(m.end()..))
+            .map(<[u8]>::trim_ascii)
+            .filter(|r| !r.is_empty())
+            .map(text),
     })
+}
+
+/// Notes text after a complete counter line.
+pub(super) fn note_rest(ctx: &mut Ctx, rest: Option<Text>) {
+    if let Some(r) = rest {
+        ctx.note("memcg counter", &format!("text not understood: `{r}`"));
+    }
 }
 
 /// Any counter line says the OOM is a memcg's.
@@ -58,6 +74,7 @@ impl Variant for Usage {
                 usage: Some(524_092),
                 limit: Some(524_288),
                 failcnt: Some(164_324),
+                rest: None,
             },
         ),
         (
@@ -66,6 +83,17 @@ impl Variant for Usage {
                 usage: Some(262_144),
                 limit: Some(262_144),
                 failcnt: Some(3036),
+                rest: None,
+            },
+        ),
+        // spacing is not relied on
+        (
+            "memory: usage 524092kB,  limit 524288kB,  failcnt 164324",
+            Usage {
+                usage: Some(524_092),
+                limit: Some(524_288),
+                failcnt: Some(164_324),
+                rest: None,
             },
         ),
         // cut mid-number: the fields before the cut
@@ -75,6 +103,7 @@ impl Variant for Usage {
                 usage: Some(2_097_152),
                 limit: None,
                 failcnt: None,
+                rest: None,
             },
         ),
     ];
@@ -85,16 +114,19 @@ impl Variant for Usage {
             usage: c.usage,
             limit: c.limit,
             failcnt: c.failcnt,
+            rest: c.rest,
         })
     }
 
     fn apply(self, ctx: &mut Ctx) -> Fed {
+        let rest = self.rest.clone();
         let b = ctx.body();
         let m = &mut b.ev.memory;
         m.usage_kb = self.usage;
         m.limit_kb = self.limit;
         m.failcnt = self.failcnt;
         saw_counter(b);
+        note_rest(ctx, rest);
         Fed::Block
     }
 }
