@@ -20,6 +20,7 @@ pub mod dmesg;
 pub mod dmesg_t;
 pub mod fields;
 pub mod journal;
+pub mod journal_file;
 pub mod journal_short_full;
 pub mod kmsg;
 pub mod line;

@@ -3,6 +3,7 @@
 //! kubelet reader, and [`scan_body`] / [`scan_stream`] run it over a mapped file (in
 //! parallel parts) or a decompressing stream (in chunks).
 
+pub mod journal;
 pub mod prefilter;
 pub mod records;
 
