@@ -340,3 +340,102 @@ fn not_a_journal_is_a_warning() {
     )));
     assert!(JournalFile::parse(b"LPKSHHRH\0\0\0\0", "g").is_err());
 }
+
+/// systemd 252's writer compresses with zstd only, so xz and lz4 fields are made
+/// here: the long `Node 0 …` DATA object of the uncompressed regular file is
+/// recompressed in place (payload, flag, size) as systemd stores them (xz: an `.xz`
+/// stream; lz4: le64 size + raw block), and the entry reads the same.
+#[test]
+fn xz_and_lz4_fields_read_as_written() {
+    use std::io::Write;
+    let plain = load("plain-regular.journal.zst");
+    let needle = b"MESSAGE=Node 0 active_anon";
+    let at = plain
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap();
+    let obj = at - 64; // a regular DATA payload starts 64 bytes into the object
+    assert_eq!(plain[obj], 1, "a DATA object");
+    let size = u64::from_le_bytes(plain[obj + 8..obj + 16].try_into().unwrap()) as usize;
+    let payload = plain[at..obj + size].to_vec();
+    let read_node0 = |buf: &[u8]| {
+        let f = JournalFile::parse(buf, "x").unwrap();
+        let mut e = f.entries();
+        let m: Vec<Vec<u8>> = e
+            .by_ref()
+            .filter_map(|e| e.message.map(|m| m.into_owned()))
+            .filter(|m| m.starts_with(b"Node 0"))
+            .collect();
+        assert!(e.warnings().is_empty(), "{:?}", e.warnings());
+        m
+    };
+    let want = read_node0(&plain);
+    assert_eq!(want.len(), 1);
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    xz.write_all(&payload).unwrap();
+    let xz = xz.finish().unwrap();
+    let mut lz4 = (payload.len() as u64).to_le_bytes().to_vec();
+    lz4.extend_from_slice(&lz4_flex::block::compress(&payload));
+    for (flag, packed, bit) in [(1u8, xz, 1u32), (2u8, lz4, 2u32)] {
+        assert!(packed.len() < payload.len());
+        let mut buf = plain.clone();
+        buf[at..at + packed.len()].copy_from_slice(&packed);
+        buf[obj + 1] = flag;
+        buf[obj + 8..obj + 16].copy_from_slice(&(64 + packed.len() as u64).to_le_bytes());
+        let inc = u32::from_le_bytes(buf[12..16].try_into().unwrap()) | bit;
+        buf[12..16].copy_from_slice(&inc.to_le_bytes());
+        assert_eq!(read_node0(&buf), want, "flag {flag}");
+        // Damaged: the entry still reads, without that field, and a warning says so.
+        buf[at + 8] ^= 0xff;
+        buf[at + 20] ^= 0xff;
+        let f = JournalFile::parse(&buf, "x").unwrap();
+        let mut e = f.entries();
+        assert_eq!(e.by_ref().count(), 43);
+        assert_eq!(e.warnings().len(), 1, "{:?}", e.warnings());
+        assert!(e.warnings()[0].starts_with(&format!(
+            "x: 1 field(s) could not be read, the first at offset {obj}"
+        )));
+    }
+}
+
+/// A garbage offset in the entry array: the chain breaks there and the rest of the
+/// entries are found by walking the objects after the last good one.
+#[test]
+fn a_broken_entry_array_chain_is_recovered_by_walking_objects() {
+    for &(name, compact, _) in VARIANTS {
+        let mut buf = load(name);
+        let f = JournalFile::parse(&buf, name).unwrap();
+        let want: Vec<u64> = f.entries().map(|e| e.offset).collect();
+        let array = f.header().entry_array_offset as usize;
+        let item = array + 24 + if compact { 4 * 2 } else { 8 * 2 };
+        let old = if compact {
+            u64::from(u32::from_le_bytes(buf[item..item + 4].try_into().unwrap()))
+        } else {
+            u64::from_le_bytes(buf[item..item + 8].try_into().unwrap())
+        };
+        assert_eq!(old, want[2], "{name}: the third item of the first array");
+        if compact {
+            buf[item..item + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        } else {
+            buf[item..item + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        }
+        let f = JournalFile::parse(&buf, name).unwrap();
+        let mut e = f.entries();
+        let got: Vec<u64> = e.by_ref().map(|e| e.offset).collect();
+        assert_eq!(got, want, "{name}");
+        assert_eq!(e.warnings().len(), 1);
+        assert!(
+            e.warnings()[0].contains("the entry array chain broke at offset"),
+            "{:?}",
+            e.warnings()
+        );
+        // No chain at all: the objects alone give every entry.
+        buf[176..184].copy_from_slice(&0u64.to_le_bytes());
+        let got: Vec<u64> = JournalFile::parse(&buf, name)
+            .unwrap()
+            .entries()
+            .map(|e| e.offset)
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
