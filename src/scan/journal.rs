@@ -15,13 +15,19 @@ use std::path::Path;
 /// Could this entry start (or tell) anything while no block is open? The text path
 /// searches the whole export record for an anchor; an anchor in a field oomsift does
 /// not keep (`_CMDLINE=…`) would only feed a record that then does nothing.
-fn may_matter(e: &Entry) -> bool {
-    e.kept_values()
-        .any(|v| prefilter(FileFormat::Lines, v).is_some())
+/// The values are searched as the lines of one buffer (`scratch`, reused): one
+/// search per entry instead of one per field.
+fn may_matter(e: &Entry, scratch: &mut Vec<u8>) -> bool {
+    scratch.clear();
+    for v in e.kept_values() {
+        scratch.extend_from_slice(v);
+        scratch.push(b'\n');
+    }
+    prefilter(FileFormat::Lines, scratch).is_some()
 }
 
-fn feed_entry(feed: &mut Feed, e: &Entry, line: u64) {
-    if !feed.is_open() && !may_matter(e) {
+fn feed_entry(feed: &mut Feed, e: &Entry, line: u64, scratch: &mut Vec<u8>) {
+    if !feed.is_open() && !may_matter(e, scratch) {
         return;
     }
     feed.feed(&e.to_record().as_record(), line, e.offset);
@@ -56,9 +62,10 @@ pub fn scan_journal(buf: &[u8], display: &str) -> SourceScan {
     let mut feed = Feed::new(display);
     let mut entries = file.entries();
     let mut line = 0u64;
+    let mut scratch = Vec::new();
     for e in entries.by_ref() {
         line += 1;
-        feed_entry(&mut feed, &e, line);
+        feed_entry(&mut feed, &e, line, &mut scratch);
     }
     finish(feed, entries.warnings().to_vec())
 }
@@ -87,11 +94,12 @@ pub fn scan_journal_files(files: &[(&[u8], &str)], display: &str) -> SourceScan 
     let mut feed = Feed::new(display);
     let mut merged = merge(&parsed);
     let mut line = 0u64;
+    let mut scratch = Vec::new();
     for (_, e) in merged.by_ref() {
         line += 1;
         // Offsets must grow through the stream (deaths are sorted by them).
         let e = Entry { offset: line, ..e };
-        feed_entry(&mut feed, &e, line);
+        feed_entry(&mut feed, &e, line, &mut scratch);
     }
     warnings.extend(merged.warnings());
     finish(feed, warnings)
