@@ -24,6 +24,7 @@ pub mod dmesg_t;
 pub mod dmesg_x;
 pub mod fields;
 pub mod journal;
+pub mod journal_file;
 pub mod journal_json_pretty;
 pub mod journal_short_full;
 pub mod journal_short_monotonic;

@@ -9,6 +9,7 @@
     clippy::cast_possible_truncation
 )]
 
+pub mod journal;
 pub mod prefilter;
 pub mod records;
 
