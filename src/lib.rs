@@ -152,7 +152,13 @@ pub fn run_streaming(
             failed
                 .first()
                 .map(|w| format!("{}: {}", w.file, w.message))
-                .unwrap_or_default()
+                .unwrap_or_else(|| {
+                    // Never an empty message: say which inputs held nothing to read.
+                    format!(
+                        "{}: no log, fact, cgroup or pod file could be read",
+                        cfg.inputs.join(", ")
+                    )
+                })
         }));
     }
     Ok(analysis::analyze(analyzed, failed, cfg.time))

@@ -968,3 +968,36 @@ fn member_names_never_reach_the_file_system() {
         assert!(!src.contains(&outside), "{src}");
     }
 }
+
+/// A support bundle of Kubernetes objects alone (no host logs, as Replicated
+/// troubleshoot's published sample of a k3d cluster) is analyzed: its pods and events
+/// are read, the run says no kernel kill was found, exit 0 — not an empty error.
+#[test]
+fn support_bundle_of_cluster_resources_alone_is_analyzed() {
+    const TOP: &str = "support-bundle-2024-03-05T10_45_00";
+    let s = Scratch::new("supportbundle-objects");
+    let members: Vec<Member> = tree(&format!("testdata/support-bundle/{TOP}"), TOP)
+        .into_iter()
+        .filter(|(name, data)| data.is_some() && name.contains("/cluster-resources/"))
+        .collect();
+    assert!(!members.is_empty());
+    let path = s.write("objects-only.tar.gz", &gz(&tar(&members)));
+    let out = analyze(&[&path]);
+    assert_eq!(out.code, 0, "{}", out.dump());
+    assert!(out.events().is_empty(), "{}", out.dump());
+    assert_eq!(
+        out.doc["inputs"].as_array().unwrap().len(),
+        1,
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.doc["other_deaths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["kind"] == "k8s_oomkilled"),
+        "{}",
+        out.dump()
+    );
+}

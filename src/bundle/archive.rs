@@ -604,6 +604,34 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 }),
             }
         }
+        // An archive of Kubernetes objects alone (a support bundle without host logs)
+        // is still a bundle: its pods and reports are analyzed.
+        if out.is_empty()
+            && self.nested.is_empty()
+            && (!self.pod_files.is_empty() || !self.container_logs.is_empty())
+        {
+            out.push(Streamed {
+                bundle: Bundle {
+                    input: self.display.clone(),
+                    kind: BundleKind::Archive,
+                    layout: layouts
+                        .iter()
+                        .map(|(_, l)| *l)
+                        .max()
+                        .unwrap_or(Layout::Loose),
+                    root: None,
+                    sources: Vec::new(),
+                    facts: Default::default(),
+                    skipped: Vec::new(),
+                    errors: Vec::new(),
+                    pod_files: Vec::new(),
+                    container_logs: Vec::new(),
+                },
+                scans: Vec::new(),
+                tree: Some(tree.clone()),
+                base: String::new(),
+            });
+        }
         // Names are cluster-wide (pod UIDs are unique): they ride on the first bundle.
         out.append(&mut self.nested);
         if let Some(first) = out.first_mut() {
