@@ -614,11 +614,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 bundle: Bundle {
                     input: self.display.clone(),
                     kind: BundleKind::Archive,
-                    layout: layouts
-                        .iter()
-                        .map(|(_, l)| *l)
-                        .max()
-                        .unwrap_or(Layout::Loose),
+                    layout: layouts.values().copied().max().unwrap_or(Layout::Loose),
                     root: None,
                     sources: Vec::new(),
                     facts: Default::default(),
