@@ -241,3 +241,27 @@ fn a_loose_journal_file_is_read() {
     assert_eq!(victims(&doc), VICTIMS, "{doc:#}");
     no_skip_warnings(&doc);
 }
+
+/// A journal file on standard input (plain, then zstd-compressed) is read too.
+#[test]
+fn a_journal_on_standard_input_is_read() {
+    for bytes in [
+        journal("plain-regular.journal.zst"),
+        std::fs::read(Path::new(DIR).join("zstd-compact.journal.zst")).unwrap(),
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oomsift"))
+            .args(["analyze", "--format", "json", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&bytes).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let doc: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}; stderr: {stderr}"));
+        assert_eq!(victims(&doc), VICTIMS, "{doc:#}\n{stderr}");
+        no_skip_warnings(&doc);
+    }
+}

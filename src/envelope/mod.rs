@@ -176,6 +176,10 @@ mod tests {
             FileFormat::JournalJson
         );
         assert_eq!(
+            FileFormat::sniff(b"LPKSHHRH\x02\0\0\0\0\0\0\0"),
+            FileFormat::BinaryJournal
+        );
+        assert_eq!(
             FileFormat::sniff(b"__CURSOR=s=739a\n__REALTIME_TIMESTAMP=1\n"),
             FileFormat::JournalExport
         );
