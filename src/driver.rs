@@ -47,6 +47,9 @@ impl LogSink for ScanSink {
     type Scan = SourceScan;
 
     fn log(&mut self, src: &SourceFile, r: &mut dyn Read) -> SourceScan {
+        if src.format == FileFormat::BinaryJournal {
+            return crate::scan::journal::scan_journal_reader(r, &src.display);
+        }
         let kubelet = src.rel.contains("kubelet");
         let mut names = NameIndex::default();
         let mut scan = scan_stream_with(r, &src.display, src.format, |chunk| {

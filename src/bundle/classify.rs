@@ -29,7 +29,8 @@ pub trait Sniffer: Sync {
 /// What a path says a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// A log known by its name (`messages`, `dmesg`, `journalctl_…`).
+    /// A log known by its name (`messages`, `dmesg`, `journalctl_…`, `*.journal`,
+    /// `*.journal~`).
     Log,
     /// A log if its first bytes look like one.
     MaybeLog,
@@ -69,7 +70,6 @@ pub enum Verdict {
     Ignore,
 }
 
-pub const JOURNAL_SKIPPED: &str = "binary systemd journal skipped: export it with `journalctl --file FILE -o export` and analyze the export";
 pub const BINARY_SKIPPED: &str = "binary file skipped (not a text log)";
 
 /// Folders never walked for logs (facts and cgroups are still read from them by name).
@@ -91,31 +91,30 @@ pub fn by_path(rel: &str) -> Kind {
         Kind::Fact
     } else if skipped_dir(rel).is_some() {
         Kind::Ignored
-    } else if is_journal_file(name) {
-        Kind::Skipped(JOURNAL_SKIPPED)
-    } else if log_by_name(name) {
+    } else if is_journal_file(name) || log_by_name(name) {
         Kind::Log
     } else {
         Kind::MaybeLog
     }
 }
 
-/// A file given by itself (an input, standard input): a log unless it is a binary journal.
-pub fn loose_file(name: &str) -> Kind {
-    if is_journal_file(name) {
-        Kind::Skipped(JOURNAL_SKIPPED)
-    } else {
-        Kind::Log
-    }
+/// A file given by itself (an input, standard input): a log (a binary journal
+/// among them, told by its first bytes).
+pub fn loose_file(_name: &str) -> Kind {
+    Kind::Log
 }
 
 /// Decides a [`Kind::Log`] or [`Kind::MaybeLog`] by its decompressed head; `explicit`
-/// when the file was given by itself (always read unless binary).
+/// when the file was given by itself (always read unless binary). A binary systemd
+/// journal (its signature, whatever its name) is scanned, and so is a journal export
+/// (`journalctl -o export`, whose binary fields hold NUL bytes).
 pub fn by_content(kind: Kind, head: &[u8], explicit: bool, sniff: &dyn Sniffer) -> Verdict {
     match kind {
         Kind::Skipped(why) => Verdict::Skip(why),
         Kind::Log | Kind::MaybeLog => {
-            if crate::source::is_binary(head) {
+            if journal_format(head, sniff) {
+                Verdict::Scan
+            } else if crate::source::is_binary(head) {
                 if explicit || kind == Kind::Log {
                     Verdict::Skip(BINARY_SKIPPED)
                 } else {
@@ -129,6 +128,14 @@ pub fn by_content(kind: Kind, head: &[u8], explicit: bool, sniff: &dyn Sniffer) 
         }
         _ => Verdict::Ignore,
     }
+}
+
+/// Is this head a binary journal or a journal export (read even with NUL bytes)?
+pub fn journal_format(head: &[u8], sniff: &dyn Sniffer) -> bool {
+    matches!(
+        sniff.format(head),
+        FileFormat::BinaryJournal | FileFormat::JournalExport
+    )
 }
 
 /// A cgroup memory interface file (`memory.max`, `memory.limit_in_bytes`,
@@ -284,8 +291,12 @@ mod tests {
 
     struct Plain;
     impl Sniffer for Plain {
-        fn format(&self, _: &[u8]) -> FileFormat {
-            FileFormat::Lines
+        fn format(&self, head: &[u8]) -> FileFormat {
+            if head.starts_with(b"LPKSHHRH") {
+                FileFormat::BinaryJournal
+            } else {
+                FileFormat::Lines
+            }
         }
         fn looks_like_log(&self, head: &[u8]) -> bool {
             head.starts_with(b"Mar ")
@@ -316,10 +327,9 @@ mod tests {
             ("sys/fs/cgroup/kubepods.slice/memory.max", Kind::Cgroup),
             ("sys/fs/cgroup/kubepods.slice/cgroup.procs", Kind::Ignored),
             ("var/log/messages", Kind::Log),
-            (
-                "var/log/journal/abc/system.journal",
-                Kind::Skipped(JOURNAL_SKIPPED),
-            ),
+            ("var/log/journal/abc/system.journal", Kind::Log),
+            ("var/log/journal/abc/system@0001-0002.journal~", Kind::Log),
+            ("run/log/journal/abc/user-1000.journal", Kind::Log),
             (
                 "var/log/pods/shop_cart-1_uid/cart/0.log",
                 Kind::ContainerLog,
@@ -503,9 +513,34 @@ mod tests {
             by_content(Kind::Log, b"\0\0\0\x01", false, s),
             Verdict::Skip(BINARY_SKIPPED)
         );
+        // Binary journals are read, by name or by their signature alone.
+        let journal = b"LPKSHHRH\0\0\0\x01\0\0\0\0";
         assert_eq!(
-            by_content(loose_file("system.journal"), b"LPKSHHRH", true, s),
-            Verdict::Skip(JOURNAL_SKIPPED)
+            by_content(loose_file("system.journal"), journal, true, s),
+            Verdict::Scan
+        );
+        assert_eq!(
+            by_content(
+                by_path("var/log/journal/m/system.journal~"),
+                journal,
+                false,
+                s
+            ),
+            Verdict::Scan
+        );
+        assert_eq!(
+            by_content(by_path("copies/node7.bin"), journal, false, s),
+            Verdict::Scan
+        );
+        // A file named like a journal that is not one is still judged as binary.
+        assert_eq!(
+            by_content(
+                by_path("var/log/journal/m/system.journal"),
+                b"\0\0\0\x01",
+                false,
+                s
+            ),
+            Verdict::Skip(BINARY_SKIPPED)
         );
     }
 }

@@ -1,6 +1,7 @@
 //! `-`: standard input. An archive (tar, compressed tar, zip) is told by its first
 //! bytes and read as it would be from a file (a zip, which needs random access, is
-//! read into memory first, up to 1 GiB); anything else is one loose log, its
+//! read into memory first, up to 1 GiB); a binary systemd journal is read into memory
+//! (up to `scan::journal::MAX_JOURNAL_BYTES`); anything else is one loose log, its
 //! compression and format told by its first bytes, scanned as a stream in bounded
 //! memory. It has no file time: a syslog year comes from `--reference-date` or the
 //! records themselves.
@@ -57,7 +58,7 @@ pub fn read_from<S: LogSink>(
         let r = Box::new(Cursor::new(head).chain(rest));
         return Ok(archive::read_tar_stream(r, path, "-", sink, sniff));
     }
-    if source::is_binary(&head) {
+    if source::is_binary(&head) && !super::classify::journal_format(&head, sniff) {
         return Err("-: binary input (not a text log)".into());
     }
     let src = SourceFile::new("-".into(), "-".into(), "-", compression, &head, None, sniff);

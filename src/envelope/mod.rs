@@ -90,6 +90,9 @@ impl FileFormat {
     /// Decides the layout from the start of a file (journalctl's `-- Logs begin at
     /// … --` and `-- Boot … --` lines before the first record are passed over).
     pub fn sniff(head: &[u8]) -> FileFormat {
+        if journal_file::is_journal_file(head) {
+            return FileFormat::BinaryJournal;
+        }
         let first = head
             .split(|&b| b == b'\n')
             .find(|l| !l.iter().all(u8::is_ascii_whitespace) && !l.starts_with(b"-- "))
@@ -134,7 +137,10 @@ impl FileFormat {
             FileFormat::JournalExport => journal::export_record_start(buf, hit),
             FileFormat::JournalJsonPretty => journal_json_pretty::record_start(buf, hit),
             FileFormat::JournalVerbose => journal_verbose::record_start(buf, hit),
-            FileFormat::Lines | FileFormat::JournalJson | FileFormat::JournalJsonSeq => buf
+            FileFormat::Lines
+            | FileFormat::JournalJson
+            | FileFormat::JournalJsonSeq
+            | FileFormat::BinaryJournal => buf
                 .get(..hit)
                 .and_then(|b| memchr::memrchr(b'\n', b))
                 .map_or(0, |i| i + 1),
@@ -147,9 +153,10 @@ impl FileFormat {
             FileFormat::JournalExport => memchr::memmem::rfind(buf, b"\n\n").map_or(0, |p| p + 2),
             FileFormat::JournalJsonPretty => journal_json_pretty::record_boundary(buf),
             FileFormat::JournalVerbose => journal_verbose::record_boundary(buf),
-            FileFormat::Lines | FileFormat::JournalJson | FileFormat::JournalJsonSeq => {
-                memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1)
-            }
+            FileFormat::Lines
+            | FileFormat::JournalJson
+            | FileFormat::JournalJsonSeq
+            | FileFormat::BinaryJournal => memchr::memrchr(b'\n', buf).map_or(0, |p| p + 1),
         }
     }
 }
@@ -167,6 +174,10 @@ mod tests {
         assert_eq!(
             FileFormat::sniff(b"{\"__CURSOR\":\"s=1\",\"MESSAGE\":\"x\"}\n"),
             FileFormat::JournalJson
+        );
+        assert_eq!(
+            FileFormat::sniff(b"LPKSHHRH\x02\0\0\0\0\0\0\0"),
+            FileFormat::BinaryJournal
         );
         assert_eq!(
             FileFormat::sniff(b"__CURSOR=s=739a\n__REALTIME_TIMESTAMP=1\n"),

@@ -10,7 +10,12 @@ use crate::envelope::FileFormat;
 use crate::envelope::journal_file::{Entry, JournalFile, merge};
 use crate::scan::prefilter::prefilter;
 use crate::source::Body;
+use std::io::Read;
 use std::path::Path;
+
+/// A journal file that is not mapped (an archive member, a compressed file, standard
+/// input) is read into memory up to this size; a larger one is skipped with a warning.
+pub const MAX_JOURNAL_BYTES: u64 = 512 << 20;
 
 /// Could this entry start (or tell) anything while no block is open? The text path
 /// searches the whole export record for an anchor; an anchor in a field oomsift does
@@ -76,6 +81,44 @@ pub fn scan_journal_path(path: &Path, display: &str) -> SourceScan {
         Ok(body) => scan_journal(&body, display),
         Err(e) => unreadable(format!("cannot read: {}", crate::util::io_reason(&e))),
     }
+}
+
+/// Reads a journal file from a stream (an archive member, a decompressing reader)
+/// into memory, up to [`MAX_JOURNAL_BYTES`], and scans it ([`scan_journal`]). A
+/// larger file is skipped with a warning; a read error keeps what was read before it
+/// (a torn file is read as far as it goes) with a warning.
+pub fn scan_journal_reader(r: &mut dyn Read, display: &str) -> SourceScan {
+    scan_journal_reader_with(r, display, |_| {})
+}
+
+/// [`scan_journal_reader`], handing the bytes read to `tap` as well (as the text
+/// stream scan does).
+pub fn scan_journal_reader_with(
+    r: &mut dyn Read,
+    display: &str,
+    mut tap: impl FnMut(&[u8]),
+) -> SourceScan {
+    let mut buf = Vec::new();
+    let err = r
+        .take(MAX_JOURNAL_BYTES + 1)
+        .read_to_end(&mut buf)
+        .err()
+        .map(|e| format!("cannot read: {}", crate::util::io_reason(&e)));
+    if buf.len() as u64 > MAX_JOURNAL_BYTES {
+        // The rest is passed over, so an archive reader finds the next member.
+        let _ = std::io::copy(r, &mut std::io::sink());
+        return unreadable(format!(
+            "journal file larger than {} MiB skipped",
+            MAX_JOURNAL_BYTES >> 20
+        ));
+    }
+    tap(&buf);
+    let mut scan = scan_journal(&Body::Buf(buf), display);
+    if let Some(e) = err {
+        scan.warnings.push(e);
+        scan.incomplete = true;
+    }
+    scan
 }
 
 /// Scans several journal files of one machine as one stream, interleaved

@@ -88,6 +88,18 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
         incomplete: true,
         ..SourceScan::default()
     };
+    if src.format == FileFormat::BinaryJournal {
+        return match src.compression {
+            Compression::None => journal::scan_journal_path(&src.path, &src.display),
+            comp => crate::source::read_ahead(
+                || crate::source::stream(&src.path, comp),
+                |r| match r {
+                    Ok(r) => journal::scan_journal_reader(r, &src.display),
+                    Err(e) => failed(e),
+                },
+            ),
+        };
+    }
     let kubelet = src.rel.contains("kubelet");
     match src.compression {
         Compression::None => match Body::open(&src.path) {
@@ -212,6 +224,10 @@ pub fn scan_body_parts(
     part_bytes: usize,
 ) -> (SourceScan, PartStats) {
     let buf: &[u8] = body;
+    if format == FileFormat::BinaryJournal {
+        // Never the text scanner: a binary journal is read by its own reader.
+        return (journal::scan_journal(buf, file), PartStats::default());
+    }
     let part_bytes = part_bytes.max(1);
     // Parts start at the first line start at or after each multiple of `part_bytes`;
     // each worker finds its own bounds, so only parts in flight have pages mapped.
@@ -339,6 +355,10 @@ pub fn scan_stream_opts(
     chunk_bytes: usize,
     mut tap: impl FnMut(&[u8]),
 ) -> SourceScan {
+    if format == FileFormat::BinaryJournal {
+        // Never the text scanner: a binary journal is read whole by its own reader.
+        return journal::scan_journal_reader_with(reader, file, tap);
+    }
     let chunk_bytes = chunk_bytes.max(1);
     let mut out = SourceScan::default();
     let mut asm = Feed::new(file);

@@ -38,6 +38,9 @@ pub enum FileFormat {
     JournalJsonPretty,
     /// `journalctl -o verbose`: a header line, then indented `FIELD=value` lines.
     JournalVerbose,
+    /// A binary systemd journal file (signature `LPKSHHRH`): read whole by
+    /// `scan::journal`, never by the text scanner.
+    BinaryJournal,
 }
 
 /// How a stream is compressed, by its magic bytes.
