@@ -19,6 +19,12 @@
 //! FQDN has it). A node is shown by the most qualified name it gives itself (bundle
 //! facts, log records), else by its Kubernetes name.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use crate::envelope::Wall;
 use crate::model::{OomEvent, OtherDeath};
 use std::collections::{BTreeMap, HashMap};
@@ -194,9 +200,15 @@ impl Group {
         match wall_slot(e.stamp.wall) {
             Some(slot) => {
                 self.by_wall.entry(slot).or_default().push(i);
-                self.by_kind[usize::from(slot.0)].push(i);
+                if let Some(list) = self.by_kind.get_mut(usize::from(slot.0)) {
+                    list.push(i);
+                }
             }
-            None => self.by_kind[0].push(i),
+            None => {
+                if let Some(list) = self.by_kind.first_mut() {
+                    list.push(i);
+                }
+            }
         }
     }
 
@@ -237,23 +249,31 @@ impl Group {
         let mut c = self.candidates(e);
         c.sort_unstable();
         c.dedup();
-        c.retain(|&i| stamps_agree(&out[i], e));
+        c.retain(|&i| out.get(i).is_some_and(|o| stamps_agree(o, e)));
         c
     }
 }
 
 /// Folds `e` into `out[i]`, keeping the richer copy as the base.
 fn absorb(out: &mut [OomEvent], i: usize, e: OomEvent) {
-    if richness(&e) > richness(&out[i]) {
-        let old = std::mem::replace(&mut out[i], e);
-        merge(&mut out[i], old);
+    // Callers pass an index into `out`; were it not, `e` would be dropped, not panic.
+    let Some(base) = out.get_mut(i) else {
+        debug_assert!(false, "absorb: index {i} out of range");
+        return;
+    };
+    if richness(&e) > richness(base) {
+        let old = std::mem::replace(base, e);
+        merge(base, old);
     } else {
-        merge(&mut out[i], e);
+        merge(base, e);
     }
 }
 
 /// Dedups events (of one bundle or of many), keeping first-seen order. `map[i]` is
 /// the index in the result of input event `i`. Sources are sorted and unique.
+// Every index used is one this function made: `i` below `out.len()` (groups and
+// `agreeing` only hold pushed indices), `into`/`renumber` have `out.len()` entries.
+#[allow(clippy::indexing_slicing)]
 pub fn dedup_indexed(events: Vec<OomEvent>) -> (Vec<OomEvent>, Vec<usize>) {
     let mut out: Vec<OomEvent> = Vec::with_capacity(events.len());
     let mut map = Vec::with_capacity(events.len());
@@ -348,8 +368,10 @@ pub fn dedup_deaths(deaths: Vec<OtherDeath>) -> Vec<OtherDeath> {
         let k = v.to_string();
         match index.get(&k) {
             Some(&i) => {
-                out[i].sources.extend(d.sources);
-                merged.push(i);
+                if let Some(o) = out.get_mut(i) {
+                    o.sources.extend(d.sources);
+                    merged.push(i);
+                }
             }
             None => {
                 index.insert(k, out.len());
@@ -358,8 +380,10 @@ pub fn dedup_deaths(deaths: Vec<OtherDeath>) -> Vec<OtherDeath> {
         }
     }
     for i in merged {
-        out[i].sources.sort();
-        out[i].sources.dedup();
+        if let Some(o) = out.get_mut(i) {
+            o.sources.sort();
+            o.sources.dedup();
+        }
     }
     out
 }
@@ -397,15 +421,17 @@ impl NodeNames {
         }
         let mut identity: HashMap<&str, &str> = HashMap::new();
         for l in seen.keys() {
-            let id = match fqdns.get(l.as_str()) {
-                Some(f) if f.len() == 1 && !l.contains('.') => f[0],
+            let id = match fqdns.get(l.as_str()).map(Vec::as_slice) {
+                Some(&[f]) if !l.contains('.') => f,
                 _ => l.as_str(),
             };
             identity.insert(l, id);
         }
         let mut best: HashMap<&str, (bool, usize, &str)> = HashMap::new();
         for (l, spellings) in &seen {
-            let id = identity[l.as_str()];
+            let Some(&id) = identity.get(l.as_str()) else {
+                continue;
+            };
             for &(is_own, n) in spellings {
                 let rank = (is_own, n.len(), n);
                 let b = best.entry(id).or_insert(rank);
@@ -418,7 +444,9 @@ impl NodeNames {
         }
         let mut shown = HashMap::new();
         for (l, spellings) in &seen {
-            let name = best[identity[l.as_str()]].2;
+            let Some(&(_, _, name)) = identity.get(l.as_str()).and_then(|id| best.get(id)) else {
+                continue;
+            };
             for &(_, n) in spellings {
                 if n != name {
                     shown.insert(n.to_string(), name.to_string());
@@ -437,6 +465,7 @@ impl NodeNames {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
     use crate::model::SourceRef;

@@ -3,6 +3,12 @@
 //! cgroup, and per node for host OOMs — with counts, times, usage against the limit
 //! and the trend across repeats.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::diagnose;
 use crate::k8s::names::NameIndex;
 pub use crate::model::Incident;
@@ -56,19 +62,23 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
         .enumerate()
         .map(|(n, k)| {
             let idx = groups.remove(&k).unwrap_or_default();
-            let evs: Vec<&OomEvent> = idx.iter().map(|&i| &events[i]).collect();
-            let first = evs[0];
-            let restarts = first.pod.as_ref().and_then(|p| {
+            let evs: Vec<&OomEvent> = idx.iter().filter_map(|&i| events.get(i)).collect();
+            let first = evs.first().copied();
+            let restarts = first.and_then(|f| f.pod.as_ref()).and_then(|p| {
                 let info = names.pods.get(&p.uid)?;
-                let cname = first.container.as_ref()?.name.as_ref()?;
+                let cname = first?.container.as_ref()?.name.as_ref()?;
                 info.containers.get(cname)?.restart_count
             });
             let mut inc = Incident {
                 id: format!("i{}", n + 1),
                 scope: k.1,
                 node: k.0.clone(),
-                pod: first.pod.clone().filter(|_| k.1 != Scope::Host),
-                container: first.container.clone().filter(|_| k.1 == Scope::Container),
+                pod: first
+                    .and_then(|f| f.pod.clone())
+                    .filter(|_| k.1 != Scope::Host),
+                container: first
+                    .and_then(|f| f.container.clone())
+                    .filter(|_| k.1 == Scope::Container),
                 cgroup: (k.1 == Scope::Cgroup)
                     .then(|| k.2.clone())
                     .filter(|c| !c.is_empty()),
@@ -90,6 +100,7 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
     use crate::model::{Container, Pod};

@@ -16,6 +16,12 @@
 //! pod of one shard's kill from a pod listing in another shard, or match a Kubernetes
 //! report of one shard to a kill in another.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::{Analysis, cgroup_order, death_order, dedup, incidents, order_key, snapshot_of};
 use crate::model::{OomEvent, Stamp, TimeSource, Wall};
 use std::collections::BTreeMap;
@@ -77,21 +83,26 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
     let (keys, evs): (Vec<(usize, usize)>, Vec<OomEvent>) = events.into_iter().unzip();
     let (evs, map) = dedup::dedup_indexed(evs);
     let mut order: Vec<usize> = (0..evs.len()).collect();
-    order.sort_by_key(|&i| order_key(&evs[i]));
+    order.sort_by_key(|&i| evs.get(i).map(order_key));
+    // `order` is a permutation of `0..evs.len()`, so every `rank` entry is set.
     let mut rank = vec![0; evs.len()];
     for (n, &i) in order.iter().enumerate() {
-        rank[i] = n;
+        if let Some(r) = rank.get_mut(i) {
+            *r = n;
+        }
     }
     let ev_index: BTreeMap<(usize, usize), usize> = keys
         .into_iter()
         .zip(map)
-        .map(|(k, i)| (k, rank[i]))
+        .map(|(k, i)| (k, rank.get(i).copied().unwrap_or_default()))
         .collect();
     let mut sorted: Vec<Option<OomEvent>> = (0..evs.len()).map(|_| None).collect();
-    for (i, mut e) in evs.into_iter().enumerate() {
-        e.id = format!("e{}", rank[i] + 1);
+    for (&r, mut e) in rank.iter().zip(evs) {
+        e.id = format!("e{}", r + 1);
         e.cgroup_snapshot = snapshot_of(&e, &out.cgroups);
-        sorted[rank[i]] = Some(e);
+        if let Some(slot) = sorted.get_mut(r) {
+            *slot = Some(e);
+        }
     }
     out.events = sorted.into_iter().flatten().collect();
     // Incidents as one run builds them; restart counts (from pod listings) carried over.

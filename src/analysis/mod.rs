@@ -11,6 +11,12 @@
 //! file is dated backwards from its last record so its times never run backwards
 //! across a new year. The analyzing machine's clock is never read.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 pub mod dedup;
 pub mod diagnose;
 pub mod incidents;
@@ -289,6 +295,17 @@ pub fn analyze(
 }
 
 /// Kubernetes names, snapshots and node memory onto the events and nodes.
+/// Mem-Info's "pages RAM" (4 KiB pages) of a host OOM on `node`, in KiB; a page count
+/// too large to be real (it comes from the log) saturates rather than overflows.
+fn meminfo_ram_kb(events: &[OomEvent], node: &Option<String>) -> Option<u64> {
+    events.iter().filter(|e| e.node == *node).find_map(|e| {
+        e.meminfo
+            .as_ref()?
+            .get("ram_pages")
+            .map(|p| p.saturating_mul(4))
+    })
+}
+
 fn enrich(
     events: &mut [OomEvent],
     nodes: &mut [NodeInfo],
@@ -312,11 +329,7 @@ fn enrich(
         n.pod_memory_limits_kb = sum(|c| c.limit_bytes);
         n.pod_memory_requests_kb = sum(|c| c.request_bytes);
         if n.mem_total_kb.is_none() {
-            // Mem-Info's "pages RAM" (4 KiB pages) of a host OOM on this node.
-            n.mem_total_kb = events
-                .iter()
-                .filter(|e| e.node == n.name)
-                .find_map(|e| e.meminfo.as_ref()?.get("ram_pages").map(|p| p * 4));
+            n.mem_total_kb = meminfo_ram_kb(events, &n.name);
         }
     }
     for e in events.iter_mut() {
@@ -433,20 +446,23 @@ fn yearless_years(
     let Some(((ry, rm, rd), source)) = reference else {
         return out;
     };
-    let mut order: Vec<usize> = (0..stamps.len())
-        .filter(|&i| matches!(stamps[i].1.wall, Wall::Yearless { .. }))
+    let mut order: Vec<usize> = stamps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s.1.wall, Wall::Yearless { .. }))
+        .map(|(i, _)| i)
         .collect();
-    order.sort_by_key(|&i| stamps[i].0);
+    order.sort_by_key(|&i| stamps.get(i).map(|s| s.0));
     let mut next: Option<i64> = None;
     for &i in order.iter().rev() {
-        let Wall::Yearless {
+        let Some(&Wall::Yearless {
             month,
             day,
             hour,
             minute,
             second,
             micros,
-        } = stamps[i].1.wall
+        }) = stamps.get(i).map(|s| &s.1.wall)
         else {
             continue;
         };
@@ -473,7 +489,9 @@ fn yearless_years(
             }
         };
         next = Some(at(year).as_utc_seconds() * 1_000_000);
-        out[i] = Some((year, source));
+        if let Some(o) = out.get_mut(i) {
+            *o = Some((year, source));
+        }
     }
     out
 }
@@ -548,9 +566,10 @@ fn resolve(
 fn node_from_path(display: &str) -> Option<String> {
     let comps: Vec<&str> = display.split('/').collect();
     let i = comps.iter().rposition(|c| *c == "nodes")?;
-    (i + 2 < comps.len())
-        .then(|| comps[i + 1].to_string())
-        .filter(|n| !n.is_empty())
+    match comps.get(i + 1..)? {
+        [name, _, ..] if !name.is_empty() => Some(name.to_string()),
+        _ => None,
+    }
 }
 
 fn local(c: Civil, offset: Option<i32>) -> Timestamp {
@@ -622,4 +641,27 @@ pub(crate) fn order_key(
         e.uptime_us.unwrap_or(u64::MAX),
         e.sources.first().cloned(),
     )
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_ram_pages_saturate() {
+        let node = Some("n1".to_string());
+        let e = OomEvent {
+            node: node.clone(),
+            meminfo: Some([("ram_pages".to_string(), 4_611_686_018_427_387_904)].into()),
+            ..OomEvent::default()
+        };
+        assert_eq!(meminfo_ram_kb(&[e], &node), Some(u64::MAX));
+        let e = OomEvent {
+            node: node.clone(),
+            meminfo: Some([("ram_pages".to_string(), 262_045)].into()),
+            ..OomEvent::default()
+        };
+        assert_eq!(meminfo_ram_kb(&[e], &node), Some(1_048_180));
+    }
 }

@@ -15,6 +15,12 @@
 //! A damaged archive yields every event read before the damage and a warning naming
 //! the member and the offset.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::classify::{Kind, Sniffer, Verdict, as_listed, by_content, by_path};
 use super::facts;
 use super::tree::{MemTree, join};
@@ -136,8 +142,8 @@ pub fn read<S: LogSink>(
             &mut magic,
         )
         .unwrap_or(0);
-        let comp = Compression::detect(&magic[..n]);
-        if comp == Compression::None && !is_tar(&magic[..n]) {
+        let comp = Compression::detect(magic.get(..n).unwrap_or_default());
+        if comp == Compression::None && !is_tar(magic.get(..n).unwrap_or_default()) {
             return Err(format!(
                 "{display}: not an archive (no tar, gzip, xz, zstd or zip header)"
             ));
@@ -356,7 +362,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
         match kind {
             Kind::ContainerLog => self.container_logs.push(rel.to_string()),
             Kind::Pod(kind) if size <= MAX_NAMES_FILE => {
-                let mut bytes = Vec::with_capacity(size as usize);
+                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
                 r.take(MAX_NAMES_FILE).read_to_end(&mut bytes)?;
                 let display = self.member_display(rel);
                 self.pod_files.push(PodFile {
@@ -486,7 +492,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 "a nested zip over {MAX_NESTED_ZIP} bytes is not read"
             )));
         }
-        let mut buf = Vec::with_capacity(size as usize);
+        let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         (&mut r).take(MAX_NESTED_ZIP).read_to_end(&mut buf)?;
         let display = self.member_display(rel);
         let mut sub = Reader::new(
@@ -647,6 +653,7 @@ pub fn sanitize(name: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

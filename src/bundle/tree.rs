@@ -1,6 +1,12 @@
 //! A read-only view of a bundle's small files, on disk or buffered from an archive
 //! stream, so facts and cgroup snapshots are read the same way from both.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -83,7 +89,7 @@ impl Tree for MemTree {
             .map(|(k, _)| k)
             .take_while(|k| k.starts_with(&prefix))
         {
-            let rest = &k[prefix.len()..];
+            let rest = k.get(prefix.len()..).unwrap_or_default();
             if let Some((dir, _)) = rest.split_once('/')
                 && out.last().is_none_or(|l| l != dir)
             {
@@ -96,6 +102,7 @@ impl Tree for MemTree {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

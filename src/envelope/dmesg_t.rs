@@ -1,6 +1,12 @@
 //! `dmesg -T`: `[Thu May 14 23:17:24 2020] msg` — a local time with any (localized)
 //! day name and month name.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::fields::{after_stamp, as_str, from};
 use super::{Origin, Record, Wall};
 use crate::clock::{Civil, month_from_name, parse_hms, parse_u64};
@@ -16,9 +22,9 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     let mut parts = inner.split(|&c| c == b' ').filter(|p| !p.is_empty());
     let _day_name = parts.next()?;
     let month = month_from_name(parts.next()?)?;
-    let day = parse_u64(parts.next()?)? as u8;
+    let day = u8::try_from(parse_u64(parts.next()?)?).ok()?;
     let ((hour, minute, second, micros), _) = parse_hms(parts.next()?)?;
-    let year = parse_u64(parts.next()?)? as i32;
+    let year = i32::try_from(parse_u64(parts.next()?)?).ok()?;
     if parts.next().is_some() {
         return None;
     }
@@ -86,6 +92,7 @@ pub(crate) const CASES: &[super::line::Case] = {
 };
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     #[test]
     fn cases() {

@@ -8,6 +8,12 @@
 //! The time is `__REALTIME_TIMESTAMP` (microseconds since the epoch, UTC); the kernel
 //! uptime is `__MONOTONIC_TIMESTAMP`.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::{Origin, Record, Wall};
 use crate::clock::{Civil, parse_u64};
 use serde::Deserialize;
@@ -108,27 +114,29 @@ pub fn parse_export_record(buf: &[u8], mut pos: usize) -> (OwnedRecord, usize) {
         message: Vec::new(),
         time_raw: String::new(),
     };
-    while pos < buf.len() {
-        let end = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |p| pos + p);
-        let line = &buf[pos..end];
-        pos = (end + 1).min(buf.len());
+    while let Some(rest) = buf.get(pos..).filter(|r| !r.is_empty()) {
+        let n = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = rest.get(..n).unwrap_or_default();
+        pos = pos.saturating_add(n).saturating_add(1).min(buf.len());
         if line.is_empty() {
             break;
         }
-        let (key, value): (&[u8], Cow<[u8]>) = match memchr::memchr(b'=', line) {
-            Some(eq) => (&line[..eq], Cow::Borrowed(&line[eq + 1..])),
+        let field = memchr::memchr(b'=', line).and_then(|eq| line.split_at_checked(eq));
+        let (key, value): (&[u8], Cow<[u8]>) = match field {
+            Some((k, v)) => (k, Cow::Borrowed(v.get(1..).unwrap_or_default())),
             None => {
                 // Binary field: KEY\n<le64 size><data>\n
-                if pos + 8 > buf.len() {
+                let Some(len_bytes) = buf.get(pos..).and_then(|r| r.first_chunk::<8>()) else {
                     break;
-                }
-                let mut len_bytes = [0u8; 8];
-                len_bytes.copy_from_slice(&buf[pos..pos + 8]);
-                let len = u64::from_le_bytes(len_bytes) as usize;
+                };
+                let len = usize::try_from(u64::from_le_bytes(*len_bytes)).unwrap_or(usize::MAX);
                 let start = pos + 8;
                 let stop = start.saturating_add(len).min(buf.len());
-                pos = (stop + 1).min(buf.len());
-                (line, Cow::Borrowed(&buf[start..stop]))
+                pos = stop.saturating_add(1).min(buf.len());
+                (
+                    line,
+                    Cow::Borrowed(buf.get(start..stop).unwrap_or_default()),
+                )
             }
         };
         match key {
@@ -152,10 +160,11 @@ pub fn parse_export_record(buf: &[u8], mut pos: usize) -> (OwnedRecord, usize) {
 
 /// The start of the export record that contains `buf[hit]`.
 pub fn export_record_start(buf: &[u8], hit: usize) -> usize {
-    memchr::memmem::rfind(&buf[..hit], b"\n\n").map_or(0, |p| p + 2)
+    memchr::memmem::rfind(buf.get(..hit).unwrap_or(buf), b"\n\n").map_or(0, |p| p + 2)
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

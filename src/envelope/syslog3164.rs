@@ -3,6 +3,12 @@
 //! precede the program, `kernel:` may be glued to the kernel's `[uptime]`, and month
 //! names may be localized (`avril`, `Mär`, …).
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::fields::{as_str, host_and_program, skip_spaces, starts_with_letter, token_end};
 use super::{Record, Wall};
 use crate::clock::{month_from_name, parse_hms, parse_u64};
@@ -23,7 +29,7 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     if d_len == 0 || d_len > 2 || line.get(d_at + d_len) != Some(&b' ') {
         return None;
     }
-    let day = parse_u64(line.get(d_at..d_at + d_len)?)? as u8;
+    let day = u8::try_from(parse_u64(line.get(d_at..d_at + d_len)?)?).ok()?;
     let t_at = d_at + d_len + 1;
     let ((hour, minute, second, micros), used) = parse_hms(line.get(t_at..)?)?;
     if !(1..=31).contains(&day) {
@@ -177,6 +183,7 @@ pub(crate) const CASES: &[super::line::Case] = {
 };
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     #[test]
     fn cases() {

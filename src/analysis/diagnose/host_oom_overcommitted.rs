@@ -36,6 +36,7 @@ fn check(e: &OomEvent, ctx: &Context) -> Option<Diagnosis> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::super::test_util::*;
     use super::*;

@@ -42,6 +42,7 @@ fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::super::test_util::*;
     use super::*;

@@ -254,6 +254,7 @@ mod test_util {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::test_util::*;
     use super::*;

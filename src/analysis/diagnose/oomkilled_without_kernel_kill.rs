@@ -33,6 +33,7 @@ fn check(d: &OtherDeath) -> Option<Diagnosis> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
 

@@ -37,6 +37,7 @@ fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::super::test_util::*;
 

@@ -11,6 +11,12 @@
 //! Host incidents (all the host OOMs of a node) are not one workload and never fire.
 //! `restarts` is the container's restart count from its pod listing, when known.
 
+#![deny(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
 use super::{Entry, On, Rule};
 use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, Scope, Severity};
 use serde_json::json;
@@ -38,8 +44,8 @@ fn repeated_kills(events: &[&OomEvent], restarts: Option<u64>) -> Option<Diagnos
     let usage: Vec<u64> = events.iter().filter_map(|e| e.memory.usage_kb).collect();
     let limits: Vec<u64> = events.iter().filter_map(|e| e.memory.limit_kb).collect();
     let growing = rss.len() >= 2
-        && rss.windows(2).all(|w| w[1] >= w[0])
-        && *rss.last()? as f64 > rss[0] as f64 * 1.1;
+        && rss.windows(2).all(|w| matches!(w, [a, b] if b >= a))
+        && *rss.last()? as f64 > *rss.first()? as f64 * 1.1;
     let at_limit = !usage.is_empty()
         && usage
             .iter()
@@ -79,6 +85,7 @@ fn repeated_kills(events: &[&OomEvent], restarts: Option<u64>) -> Option<Diagnos
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::super::test_util::*;
     use super::*;
