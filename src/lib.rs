@@ -16,6 +16,17 @@
 //! [`run`] drives the stages (the glue between bundle and the scan, k8s and analysis
 //! stages is in `driver`); `main.rs` only maps its outcome to an exit status.
 
+// Hostile input must never panic the analyzer: no unchecked index or slice, no cast
+// that silently truncates, in library code (tests index freely).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::string_slice,
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation
+    )
+)]
+
 pub mod analysis;
 pub mod bundle;
 pub mod cli;
@@ -122,7 +133,8 @@ pub fn run_streaming(
     }
     // With as many units as threads, the units are the parallelism: a threaded xz
     // decoder per archive would only oversubscribe the cores.
-    source::set_xz_threads(if work.len() >= threads { 1 } else { threads } as u32);
+    let xz_threads = if work.len() >= threads { 1 } else { threads };
+    source::set_xz_threads(u32::try_from(xz_threads).unwrap_or(u32::MAX));
     source::set_read_ahead(work.len() < threads);
     let total_bytes: u64 = work.iter().map(Work::bytes).sum();
     let meter = progress::Meter::start(cfg.progress, work.len(), total_bytes);
@@ -201,7 +213,7 @@ fn plan(cfg: &Config) -> (Vec<Work>, Vec<Warning>, Option<String>) {
     }
     if let Some((k, n)) = cfg.shard {
         let mut order: Vec<usize> = (0..work.len()).collect();
-        order.sort_by(|&a, &b| work[a].name().cmp(work[b].name()));
+        order.sort_by_cached_key(|&i| work.get(i).map(|w| w.name().to_string()));
         let keep: std::collections::BTreeSet<usize> = order
             .into_iter()
             .enumerate()
@@ -306,9 +318,13 @@ fn analyze_in_order(
                     },
                 );
             }
-            results[i] = Some(r);
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(r);
+            }
             while next < n {
-                let Some(r) = &mut results[next] else { break };
+                let Some(Some(r)) = results.get_mut(next) else {
+                    break;
+                };
                 if let Ok(units) = r {
                     if let Some(sink) = sink.as_mut()
                         && !stopped

@@ -242,12 +242,10 @@ pub fn as_listed(rel: &str) -> &str {
 /// file at its top.
 pub fn node_root(rel: &str) -> String {
     let comps: Vec<&str> = rel.split('/').collect();
-    match comps[..comps.len().saturating_sub(1)]
-        .iter()
-        .position(|c| ROOT_MARKERS.contains(c))
-    {
+    let dirs = comps.split_last().map_or(&[][..], |(_, dirs)| dirs);
+    match dirs.iter().position(|c| ROOT_MARKERS.contains(c)) {
         Some(0) => String::new(),
-        Some(i) => format!("{}/", comps[..i].join("/")),
+        Some(i) => format!("{}/", dirs.get(..i).unwrap_or_default().join("/")),
         None => match fact_suffix(rel) {
             Some(i) => rel.get(..i).unwrap_or_default().to_string(),
             None => String::new(),

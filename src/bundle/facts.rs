@@ -64,7 +64,7 @@ pub struct NodeFacts {
 fn first_text(root: &Root, candidates: &[&str]) -> Option<String> {
     candidates.iter().find_map(|c| {
         let s = root.0.read(&join(root.1, c))?;
-        let s = String::from_utf8_lossy(&s[..s.len().min(64 * 1024)]).into_owned();
+        let s = String::from_utf8_lossy(s.get(..64 * 1024).unwrap_or(&s)).into_owned();
         (!s.trim().is_empty()).then_some(s)
     })
 }
@@ -167,10 +167,10 @@ pub fn parse_date_output(s: &str) -> Option<Collected> {
     let mi = toks
         .iter()
         .position(|t| month_from_name(t.as_bytes()).is_some())?;
-    let month = month_from_name(toks[mi].as_bytes())?;
-    let day = parse_u64(toks.get(mi + 1)?.as_bytes())? as u8;
+    let month = month_from_name(toks.get(mi)?.as_bytes())?;
+    let day = u8::try_from(parse_u64(toks.get(mi + 1)?.as_bytes())?).ok()?;
     let ((hour, minute, second, _), _) = parse_hms(toks.get(mi + 2)?.as_bytes())?;
-    let rest = &toks[mi + 3..];
+    let rest = toks.get(mi + 3..).unwrap_or_default();
     let year = rest
         .iter()
         .find_map(|t| (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten())?;
@@ -184,8 +184,8 @@ pub fn parse_date_output(s: &str) -> Option<Collected> {
                 _ => return None,
             };
             let [h1, h2, m1, m2] = *hhmm else { return None };
-            let h = parse_u64(&[h1, h2])? as i32;
-            let m = parse_u64(&[m1, m2])? as i32;
+            let h = i32::try_from(parse_u64(&[h1, h2])?).ok()?;
+            let m = i32::try_from(parse_u64(&[m1, m2])?).ok()?;
             Some(sign * (h * 3600 + m * 60))
         }
     });
@@ -214,8 +214,9 @@ fn btime(s: &str) -> Option<i64> {
 
 fn proc_uptime(s: &str) -> Option<i64> {
     let first = s.split_whitespace().next()?;
-    let secs: f64 = first.parse().ok()?;
-    Some(secs as i64)
+    // `12345.67 …`: the whole seconds, read as an integer (no float cast).
+    let whole = first.split('.').next()?;
+    whole.parse().ok()
 }
 
 /// `uptime` output: ` 10:11:12 up 3 days,  4:05,  2 users, …` / `up 17 min,` / `up 1 day, 10 min,`.

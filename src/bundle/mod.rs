@@ -148,7 +148,7 @@ pub fn journal_header_date(head: &[u8]) -> Option<(i32, u8, u8)> {
     }
     let b = line.as_bytes();
     (0..b.len().saturating_sub(9)).rev().find_map(|i| {
-        let (c, _, _) = crate::clock::parse_iso(&[&b[i..i + 10], b"T00:00:00"].concat())?;
+        let (c, _, _) = crate::clock::parse_iso(&[b.get(i..i + 10)?, b"T00:00:00"].concat())?;
         Some((c.year, c.month, c.day))
     })
 }
@@ -530,7 +530,9 @@ fn walk(
 pub(crate) fn rotation_date(rel: &str) -> Option<(i32, u8, u8)> {
     let name = rel.rsplit('/').next()?;
     let i = name.rfind('-')?;
-    let digits: Vec<u8> = name.as_bytes()[i + 1..]
+    let digits: Vec<u8> = name
+        .as_bytes()
+        .get(i + 1..)?
         .iter()
         .copied()
         .take_while(u8::is_ascii_digit)
@@ -538,7 +540,7 @@ pub(crate) fn rotation_date(rel: &str) -> Option<(i32, u8, u8)> {
     if digits.len() != 8 {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| crate::clock::parse_u64(&digits[r]);
+    let num = |r: std::ops::Range<usize>| crate::clock::parse_u64(digits.get(r)?);
     let y = i32::try_from(num(0..4)?).ok()?;
     let m = u8::try_from(num(4..6)?).ok()?;
     let d = u8::try_from(num(6..8)?).ok()?;
