@@ -40,15 +40,122 @@ impl Sniffer for Sniff {
     }
 }
 
-/// Scans each streamed log as it passes (kubelet logs also for pod names).
-pub struct ScanSink;
+/// Binary journal members of a stream are held, up to this many bytes in all, so the
+/// files of one journald merge into one stream as on disk; past it they are scanned
+/// file by file, with a warning.
+pub const MAX_HELD_JOURNAL_BYTES: u64 = 1 << 30;
+
+/// Scans each streamed log as it passes (kubelet logs also for pod names). Binary
+/// journal files are held (see [`MAX_HELD_JOURNAL_BYTES`]) and scanned by
+/// [`ScanSink::finish`] once the stream has ended.
+#[derive(Default)]
+pub struct ScanSink {
+    held: std::collections::HashMap<String, Vec<u8>>,
+    held_bytes: u64,
+}
+
+impl ScanSink {
+    /// The scans of the held journal files of `s`, merged per directory and
+    /// `seqnum_id` as [`scan_sources`] does on disk.
+    fn finish(&mut self, s: &mut Streamed<SourceScan>) {
+        let mut sets: std::collections::BTreeMap<(String, [u8; 16]), Vec<usize>> =
+            Default::default();
+        let mut singles = Vec::new();
+        for (i, src) in s.bundle.sources.iter().enumerate() {
+            let Some(buf) = self.held.get(&src.display) else {
+                continue;
+            };
+            let id: Option<[u8; 16]> = buf.get(72..88).and_then(|b| b.try_into().ok());
+            match id {
+                Some(id) => sets.entry((dir_of(&src.rel), id)).or_default().push(i),
+                None => singles.push(i),
+            }
+        }
+        for set in sets.into_values() {
+            if set.len() == 1 {
+                singles.extend(set);
+                continue;
+            }
+            let (Some(&first), Some(src)) = (
+                set.first(),
+                set.first().and_then(|&i| s.bundle.sources.get(i)),
+            ) else {
+                continue;
+            };
+            let display = set_display(&src.display);
+            let files: Vec<(&[u8], &str)> = set
+                .iter()
+                .filter_map(|&i| {
+                    let d = s.bundle.sources.get(i)?.display.as_str();
+                    Some((self.held.get(d)?.as_slice(), d))
+                })
+                .collect();
+            let scan = crate::scan::journal::scan_journal_files(&files, &display);
+            if let Some(slot) = s.scans.get_mut(first) {
+                *slot = scan;
+            }
+        }
+        for i in singles {
+            if let (Some(src), Some(slot)) = (s.bundle.sources.get(i), s.scans.get_mut(i))
+                && let Some(buf) = self.held.get(&src.display)
+            {
+                *slot = crate::scan::journal::scan_journal(buf, &src.display);
+            }
+        }
+        for src in &s.bundle.sources {
+            if let Some(buf) = self.held.remove(&src.display) {
+                self.held_bytes = self.held_bytes.saturating_sub(buf.len() as u64);
+            }
+        }
+    }
+}
+
+/// The folder of a path relative to its node root.
+fn dir_of(rel: &str) -> String {
+    rel.rsplit_once('/').map_or("", |(d, _)| d).to_string()
+}
+
+/// How a set of journal files is named in the sources: their folder.
+fn set_display(file: &str) -> String {
+    file.rsplit_once('/')
+        .map_or(file.to_string(), |(d, _)| format!("{d}/"))
+}
 
 impl LogSink for ScanSink {
     type Scan = SourceScan;
 
     fn log(&mut self, src: &SourceFile, r: &mut dyn Read) -> SourceScan {
         if src.format == FileFormat::BinaryJournal {
-            return crate::scan::journal::scan_journal_reader(r, &src.display);
+            use crate::scan::journal::{MAX_JOURNAL_BYTES, scan_journal_reader};
+            if self.held_bytes >= MAX_HELD_JOURNAL_BYTES {
+                let mut scan = scan_journal_reader(r, &src.display);
+                scan.warnings.push(format!(
+                    "more than {} MiB of journal files in one stream: this one is read on \
+                     its own (a block cut by a rotation may be split)",
+                    MAX_HELD_JOURNAL_BYTES >> 20
+                ));
+                return scan;
+            }
+            let mut buf = Vec::new();
+            let read = r.take(MAX_JOURNAL_BYTES + 1).read_to_end(&mut buf);
+            if read.is_ok() && buf.len() as u64 <= MAX_JOURNAL_BYTES {
+                self.held_bytes += buf.len() as u64;
+                self.held.insert(src.display.clone(), buf);
+                return SourceScan::default();
+            }
+            // Too large or torn: read as a lone file, with its warnings.
+            let mut again = std::io::Cursor::new(buf).chain(r);
+            return match read {
+                Ok(_) => scan_journal_reader(&mut again, &src.display),
+                Err(e) => {
+                    let bytes = again.into_inner().0.into_inner();
+                    let mut scan = crate::scan::journal::scan_journal(&bytes, &src.display);
+                    scan.warnings
+                        .push(format!("cannot read: {}", crate::util::io_reason(&e)));
+                    scan.incomplete = true;
+                    scan
+                }
+            };
         }
         let kubelet = src.rel.contains("kubelet");
         let mut names = NameIndex::default();
@@ -127,17 +234,21 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
             Ok(vec![on_disk(b)])
         }
         Work::Archive { path, display } => {
-            bundle::archive::read(&path, &display, &mut ScanSink, &Sniff)
-                .map(|v| v.into_iter().map(streamed).collect())
+            let mut sink = ScanSink::default();
+            bundle::archive::read(&path, &display, &mut sink, &Sniff)
+                .map(|v| v.into_iter().map(|s| streamed(s, &mut sink)).collect())
         }
-        Work::Stdin => bundle::stdin::read(&mut ScanSink, &Sniff)
-            .map(|v| v.into_iter().map(streamed).collect()),
+        Work::Stdin => {
+            let mut sink = ScanSink::default();
+            bundle::stdin::read(&mut sink, &Sniff)
+                .map(|v| v.into_iter().map(|s| streamed(s, &mut sink)).collect())
+        }
     }
 }
 
 /// A bundle on disk: its sources scanned (in parallel), its cgroups and names read.
 fn on_disk(mut b: Bundle) -> Analyzed {
-    let scans: Vec<SourceScan> = b.sources.par_iter().map(scan_source).collect();
+    let scans = scan_sources(&b.sources);
     let snapshots = match &b.root {
         Some(root) => cgroup_snapshot::discover(&DiskTree(root.clone()), "", &b.input),
         None => Vec::new(),
@@ -151,8 +262,48 @@ fn on_disk(mut b: Bundle) -> Analyzed {
     }
 }
 
+/// The scans of a bundle's sources, in their order, in parallel. The binary journal
+/// files of one directory written by one journald (one `seqnum_id`: a machine's
+/// active, archived and `~` files) are scanned as one stream, so a block cut by a
+/// rotation is assembled whole: the set's scan is the first file's, the others' are
+/// empty.
+fn scan_sources(sources: &[SourceFile]) -> Vec<SourceScan> {
+    let mut sets: std::collections::BTreeMap<(String, [u8; 16]), Vec<usize>> = Default::default();
+    for (i, s) in sources.iter().enumerate() {
+        if s.format == FileFormat::BinaryJournal
+            && let Some(id) = crate::scan::journal::seqnum_id(s)
+        {
+            sets.entry((dir_of(&s.rel), id)).or_default().push(i);
+        }
+    }
+    sets.retain(|_, v| v.len() > 1);
+    let first_of: std::collections::HashMap<usize, &Vec<usize>> = sets
+        .values()
+        .filter_map(|v| Some((*v.first()?, v)))
+        .collect();
+    let merged: std::collections::HashSet<usize> = sets.values().flatten().copied().collect();
+    (0..sources.len())
+        .into_par_iter()
+        .map(|i| {
+            let Some(src) = sources.get(i) else {
+                return SourceScan::default();
+            };
+            match first_of.get(&i) {
+                Some(set) => {
+                    let files: Vec<&SourceFile> =
+                        set.iter().filter_map(|&j| sources.get(j)).collect();
+                    crate::scan::journal::scan_journal_set(&files, &set_display(&src.display))
+                }
+                None if merged.contains(&i) => SourceScan::default(),
+                None => scan_source(src),
+            }
+        })
+        .collect()
+}
+
 /// A node read from a stream: its cgroups (from the buffered files) and names read.
-fn streamed(s: Streamed<SourceScan>) -> Analyzed {
+fn streamed(mut s: Streamed<SourceScan>, sink: &mut ScanSink) -> Analyzed {
+    sink.finish(&mut s);
     let Streamed {
         mut bundle,
         scans,

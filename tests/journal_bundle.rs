@@ -265,3 +265,66 @@ fn a_journal_on_standard_input_is_read() {
         no_skip_warnings(&doc);
     }
 }
+
+/// The writer rotated a full file inside boot 2's kill (its first two lines end the
+/// archived `system@….journal`, the rest are in the active file): the journal files of
+/// one journald in one folder are read as one stream, so the block is one whole
+/// event, not a header-only event plus a kill without its header; on disk and in a
+/// `.tar.xz` sosreport alike.
+#[test]
+fn a_block_cut_by_a_rotation_is_one_event() {
+    let s = Scratch::new("cut");
+    let dir = format!("sosreport-node-j/var/log/journal/{MACHINE}");
+    let mut members = vec![(
+        "sosreport-node-j/sos_commands/host/hostname".to_string(),
+        b"node-j\n".to_vec(),
+    )];
+    let mut names: Vec<String> = std::fs::read_dir(Path::new(DIR).join("cut"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for n in &names {
+        let bytes = journal(&format!("cut/{n}"));
+        // Each file alone holds part of the host kill.
+        let alone = oomsift::scan::journal::scan_journal(&bytes, n);
+        assert!(
+            alone
+                .events
+                .iter()
+                .any(|e| e.victim.pid.is_none() || e.trigger.pid.is_none()),
+            "{n}: expected a part of a cut block"
+        );
+        members.push((format!("{dir}/{}", n.trim_end_matches(".zst")), bytes));
+    }
+    let mut b = tar::Builder::new(Vec::new());
+    // The active file first: the order of members does not matter.
+    for (name, data) in members.iter().rev() {
+        s.write(name, data);
+        let mut h = tar::Header::new_gnu();
+        h.set_mtime(1_717_990_000);
+        h.set_mode(0o644);
+        h.set_size(data.len() as u64);
+        h.set_entry_type(tar::EntryType::Regular);
+        b.append_data(&mut h, name, data.as_slice()).unwrap();
+    }
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
+    xz.write_all(&b.into_inner().unwrap()).unwrap();
+    s.write("sosreport-node-j.tar.xz", &xz.finish().unwrap());
+
+    let from_dir = analyze(&s.path("sosreport-node-j"));
+    let from_tar = analyze(&s.path("sosreport-node-j.tar.xz"));
+    for doc in [&from_dir, &from_tar] {
+        assert_eq!(victims(doc), VICTIMS, "{doc:#}");
+        no_skip_warnings(doc);
+        let host = events(doc)
+            .iter()
+            .find(|e| e["victim"]["pid"] == 2210)
+            .unwrap();
+        assert_eq!(host["trigger"]["comm"], "stress", "{host:#}");
+        assert_eq!(host["complete"], true, "{host:#}");
+        assert!(files(host)[0].ends_with(&format!("{MACHINE}/")), "{host:#}");
+    }
+    assert_eq!(what(&from_tar), what(&from_dir));
+}

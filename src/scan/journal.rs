@@ -147,3 +147,76 @@ pub fn scan_journal_files(files: &[(&[u8], &str)], display: &str) -> SourceScan 
     warnings.extend(merged.warnings());
     finish(feed, warnings)
 }
+
+/// One journal file of a set: mapped, or read into memory when compressed.
+fn load(src: &crate::bundle::SourceFile) -> Result<Body, String> {
+    use crate::source::Compression;
+    let why = |e: &std::io::Error| {
+        format!(
+            "{}: cannot read: {}",
+            src.display,
+            crate::util::io_reason(e)
+        )
+    };
+    match src.compression {
+        Compression::None => Body::open(&src.path).map_err(|e| why(&e)),
+        comp => {
+            let mut r = crate::source::stream(&src.path, comp).map_err(|e| why(&e))?;
+            let mut buf = Vec::new();
+            r.by_ref()
+                .take(MAX_JOURNAL_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| why(&e))?;
+            if buf.len() as u64 > MAX_JOURNAL_BYTES {
+                return Err(format!(
+                    "{}: journal file larger than {} MiB skipped",
+                    src.display,
+                    MAX_JOURNAL_BYTES >> 20
+                ));
+            }
+            Ok(Body::Buf(buf))
+        }
+    }
+}
+
+/// Scans the journal files of one directory (one machine's `system.journal`, its
+/// archived `system@….journal` and `….journal~` files) as one stream
+/// ([`scan_journal_files`]), so a block cut by a rotation is one event. `display`
+/// names the set. A file that cannot be read is a warning; the others are scanned.
+pub fn scan_journal_set(srcs: &[&crate::bundle::SourceFile], display: &str) -> SourceScan {
+    let mut warnings = Vec::new();
+    let bodies: Vec<(Body, &str)> = srcs
+        .iter()
+        .filter_map(|s| {
+            load(s)
+                .map_err(|e| warnings.push(e))
+                .ok()
+                .map(|b| (b, s.display.as_str()))
+        })
+        .collect();
+    let files: Vec<(&[u8], &str)> = bodies.iter().map(|(b, d)| (&**b, *d)).collect();
+    let mut scan = scan_journal_files(&files, display);
+    if !warnings.is_empty() {
+        scan.incomplete = true;
+        warnings.append(&mut scan.warnings);
+        scan.warnings = warnings;
+    }
+    scan
+}
+
+/// The `seqnum_id` of the journal file `src` (its header's bytes 72..88), read
+/// without loading the file: files sharing one were written by one journald, one
+/// after the other (rotation passes the id on), and so merge into one stream.
+pub fn seqnum_id(src: &crate::bundle::SourceFile) -> Option<[u8; 16]> {
+    use crate::source::Compression;
+    let mut head = [0u8; 88];
+    let mut r: Box<dyn Read> = match src.compression {
+        Compression::None => Box::new(std::fs::File::open(&src.path).ok()?),
+        comp => crate::source::stream(&src.path, comp).ok()?,
+    };
+    r.read_exact(&mut head).ok()?;
+    if head.get(..8)? != b"LPKSHHRH" {
+        return None;
+    }
+    head.get(72..88)?.try_into().ok()
+}

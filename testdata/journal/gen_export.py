@@ -3,13 +3,16 @@
 into binary journal files with systemd-journal-remote: two boots of node-j, each with
 a kernel OOM kill among systemd, kubelet, containerd and systemd-oomd lines.
 
-usage: gen_export.py [FILLER]   (FILLER: extra filler entries per boot, default 0; the OOM
-                           entries have the same times whatever FILLER is)
+usage: gen_export.py [FILLER [BEFORE]]   (FILLER: extra filler entries per boot, default 0;
+    the OOM entries have the same times whatever FILLER is. BEFORE: how many of boot 2's
+    filler entries come before its kill, default all; the others follow it, so the
+    writer's rotation can be made to fall inside the kill's block)
 """
 import struct
 import sys
 
 FILLER = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+BEFORE = int(sys.argv[2]) if len(sys.argv) > 2 else FILLER
 out = sys.stdout.buffer
 HOST = "node-j"
 MACHINE = "4a1f9e2c7b3d4e5f8a6b1c0d9e8f7a6b"
@@ -138,8 +141,9 @@ daemon(B1, 1717984900100000, 3760100000, "systemd", 1, "init.scope",
 # Boot 2: 2024-06-10 03:00:00 UTC, up 30 s.
 r, m = 1717988400000000, 30000000
 kernel(B2, r, m, "Linux version 6.1.0-21-cloud-amd64 (debian-kernel@lists.debian.org)", prio=5)
-r, m = filler(B2, r + 10000, m + 10000, FILLER)
+r, m = filler(B2, r + 10000, m + 10000, BEFORE)
 global_kill(B2, 1717992000000000, 3630000000)
+filler(B2, 1717992000100000, 3630100000, FILLER - BEFORE)
 daemon(B2, 1717992060000000, 3690000000, "kubelet", 1344, "kubelet.service",
        'E0610 04:01:00.000000    1344 eviction_manager.go:366] "Eviction manager: pods ranked '
        'for eviction" pods=["shop/cart-7d9c5b6f4-x2k9q"]', prio=3)

@@ -42,6 +42,17 @@ for f in "$mnt"/*.journal; do
     zstd -q -19 -f "$f" -o "$here/rotated/$(basename "$f").zst"
 done
 
+# The same rotation with boot 2's kill moved so that the writer's rotation falls
+# inside its block (its first two lines end the archived file): only a merged
+# reading assembles it whole.
+rm -rf "$mnt"/* "$here/cut"
+mkdir "$here/cut"
+python3 "$here/gen_export.py" 1200 254 > "$tmp/cut.export"
+"$remote" --output="$mnt/system.journal" - < "$tmp/cut.export"
+for f in "$mnt"/*.journal; do
+    zstd -q -19 -f "$f" -o "$here/cut/$(basename "$f").zst"
+done
+
 # A file left "online" (as a crash leaves it: state byte 1) is renamed by the next
 # writer to system@….journal~ and replaced: a real `~` file, plus the new active one.
 rm -rf "$mnt"/* "$here/dirty"
