@@ -6,6 +6,11 @@
 //!   what `oomsift analyze --html` does, throughput in bytes of log read.
 //!
 //! `cargo bench --bench report` takes about a minute.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 #[path = "../tests/gen_oom/mod.rs"]
 mod gen_oom;

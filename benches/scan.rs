@@ -8,6 +8,11 @@
 //!
 //! Sample sizes and times are kept small so `cargo bench --bench scan` takes a couple
 //! of minutes. The 1 GiB end-to-end comparison with ripgrep is `benches/compare.sh`.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 #[path = "gen/mod.rs"]
 mod generator;

@@ -16,11 +16,11 @@
 //! [`run`] drives the stages (the glue between bundle and the scan, k8s and analysis
 //! stages is in `driver`); `main.rs` only maps its outcome to an exit status.
 
-// Hostile input must never panic the analyzer: no unchecked index or slice, no cast
-// that silently truncates, in library code (tests index freely).
+// Library code is held to `[lints.clippy]` in Cargo.toml (no unchecked index or
+// slice, no truncating cast); its unit tests index freely.
 #![cfg_attr(
-    not(test),
-    deny(
+    test,
+    allow(
         clippy::string_slice,
         clippy::indexing_slicing,
         clippy::cast_possible_truncation

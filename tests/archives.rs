@@ -5,6 +5,11 @@
 //!
 //! Archives are built here, in memory, from `testdata/` trees or from a few generated
 //! lines, into a scratch directory that is removed afterwards.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use serde_json::Value;
 use std::io::{Cursor, Write};

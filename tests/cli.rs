@@ -1,6 +1,11 @@
 //! End-to-end tests of the `oomsift` binary: bundles, node facts, dedup across
 //! sources, determinism across thread counts, the text summary, panics, look-alike
 //! lines, and exit statuses.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 

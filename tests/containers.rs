@@ -8,6 +8,11 @@
 //!
 //! Archives are built in memory and written to a scratch directory; the analysis runs
 //! in process.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use oomsift::report::Render;
 use serde_json::Value;

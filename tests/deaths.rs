@@ -3,6 +3,11 @@
 //! kernel kill of a child process it did not report, an exit code 137 that was no OOM,
 //! a kubelet eviction, a systemd-oomd kill, a unit that failed with `oom-kill`, and an
 //! earlier boot's `panic_on_oom` panic in `var/crash`.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 

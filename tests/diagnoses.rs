@@ -3,6 +3,11 @@
 //! reference date, the diagnoses found on its events, incidents and other deaths are
 //! snapshotted (`tests/snapshots/diagnoses__<code>.snap`), and the fixture's own code
 //! must be among them. A merge of the document read back from its JSON keeps them.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use oomsift::analysis::{Analysis, TimeOptions};
 use oomsift::model::DiagnosisCode;

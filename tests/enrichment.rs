@@ -3,6 +3,11 @@
 //! one container was OOM-killed twice with kernel memory most of its usage; kubelet's
 //! journal names the pod and both container ids; `/var/log/pods` names the pod; the
 //! cgroup snapshot of the restarted container is in `sys/fs/cgroup/memory`.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 

@@ -4,6 +4,11 @@
 //! `--output-fields=MESSAGE`), `json-pretty` and `json-seq`, and kills pasted in
 //! mail quotes and Markdown code blocks. Each fixture in `testdata/formats/` holds a
 //! complete kernel OOM report in one of them.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 

@@ -1,4 +1,9 @@
 //! Fleet options: `--format ndjson` and `--shard K/N` over several bundles.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 

@@ -1,6 +1,11 @@
 //! The HTML report: a snapshot of a real bundle's page, determinism, escaping of
 //! everything taken from logs, self-containment, the plots, the `--html` and `-o`
 //! options with their errors, and a bounded page for a large input.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 mod gen_oom;

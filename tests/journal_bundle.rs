@@ -1,6 +1,11 @@
 //! Binary systemd journal files inside bundles (`var/log/journal/<machine-id>/…`): read
 //! natively as log sources, from a directory, an archive or compressed, and merged
 //! with a text export of the same entries into one event per kill.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use oomsift::report::Render;
 use serde_json::Value;

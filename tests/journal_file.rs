@@ -1,6 +1,11 @@
 //! Binary journal files written by systemd's own writer (systemd-journal-remote 252,
 //! see testdata/journal/make.sh) from testdata/journal/two-boots.export: read
 //! natively, they give the entries and the events the export text gives.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use oomsift::envelope::FileFormat;
 use oomsift::envelope::journal::parse_export_record;

@@ -3,6 +3,11 @@
 //! scan in tiny parts, the stream scan in tiny chunks, gzip, xz and zstd streams
 //! through the production decoders (directly and with read-ahead) — and each must
 //! give the events, deaths and warnings of the whole-file scan.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use oomsift::bundle::{Planned, plan, read_file};
 use oomsift::driver::Sniff;

@@ -1,5 +1,10 @@
 //! Trust: where every time came from (`time_source`, with a warning when the year or
 //! the boot time is a guess), and one kill being one event however many inputs show it.
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod common;
 
