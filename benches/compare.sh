@@ -11,6 +11,8 @@
 #   RUNS=7 benches/compare.sh     # more runs per measurement (default 5, median shown)
 #   ARCH_RUNS=5 benches/compare.sh archives   # quiet runs per archive measurement (default 3, best shown)
 #   WAIT_IDLE=0 benches/compare.sh            # do not wait for idle cores before measuring
+#   benches/compare.sh journal    # binary journals: benches/journal.sh (oomsift on a
+#                                 # ~1 GiB journal directory vs journalctl | oomsift -)
 #
 # ripgrep counts lines holding any of the kernel anchors of oomsift's prefilter
 # (frozen below as they were at 82c1768): the byte-level work oomsift must do before
@@ -45,8 +47,11 @@ ARCH_KINDS=(tar.gz tar.xz tar.xz-mt3M tar.xz-mt64M)
 
 SECTIONS=("$@")
 [ "${#SECTIONS[@]}" -gt 0 ] || SECTIONS=(plain gz zst archives)
+if [ "${SECTIONS[*]}" = journal ]; then
+    exec "$ROOT/benches/journal.sh"
+fi
 for s in "${SECTIONS[@]}"; do
-    case $s in plain | gz | zst | archives) ;; *)
+    case $s in plain | gz | zst | archives | journal) ;; *)
         echo "usage: benches/compare.sh [plain] [gz] [zst] [archives]  (default: all four)" >&2
         exit 2
         ;;
