@@ -76,13 +76,20 @@ pub(crate) enum Work {
     },
     /// `-`: a log (plain or compressed) or an archive piped in.
     Stdin,
+    /// A FIFO or other special file given as a path: read once, as `-` is.
+    Stream {
+        path: PathBuf,
+        display: String,
+    },
 }
 
 impl Work {
     pub(crate) fn name(&self) -> &str {
         match self {
             Work::Node(n) => &n.input,
-            Work::File { display, .. } | Work::Archive { display, .. } => display,
+            Work::File { display, .. }
+            | Work::Archive { display, .. }
+            | Work::Stream { display, .. } => display,
             Work::Stdin => "-",
         }
     }
@@ -93,7 +100,7 @@ impl Work {
         match self {
             Work::Node(n) => n.bytes(),
             Work::File { path, .. } | Work::Archive { path, .. } => size(path),
-            Work::Stdin => 0,
+            Work::Stdin | Work::Stream { .. } => 0,
         }
     }
 }
@@ -104,6 +111,7 @@ impl From<bundle::Planned> for Work {
             bundle::Planned::Node(n) => Work::Node(n),
             bundle::Planned::File { path, display } => Work::File { path, display },
             bundle::Planned::Archive { path, display } => Work::Archive { path, display },
+            bundle::Planned::Stream { path, display } => Work::Stream { path, display },
         }
     }
 }
@@ -132,6 +140,10 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
         }
         Work::Stdin => bundle::stdin::read(&mut ScanSink, &Sniff)
             .map(|v| v.into_iter().map(streamed).collect()),
+        Work::Stream { path, display } => {
+            bundle::stdin::read_path(&path, &display, &mut ScanSink, &Sniff)
+                .map(|v| v.into_iter().map(streamed).collect())
+        }
     }
 }
 
@@ -139,7 +151,12 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
 fn on_disk(mut b: Bundle) -> Analyzed {
     let scans: Vec<SourceScan> = b.sources.par_iter().map(scan_source).collect();
     let snapshots = match &b.root {
-        Some(root) => cgroup_snapshot::discover(&DiskTree(root.clone()), "", &b.input),
+        Some(root) => {
+            let tree = DiskTree::new(root.clone());
+            let snaps = cgroup_snapshot::discover(&tree, "", &b.input);
+            b.note_skipped(tree.refused(&b.input));
+            snaps
+        }
         None => Vec::new(),
     };
     let names = names(&mut b);

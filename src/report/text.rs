@@ -103,7 +103,18 @@ pub fn workload(pod: Option<&Pod>, container: Option<&Container>) -> Option<Stri
 }
 
 impl Render for Text {
+    /// The summary for a terminal: rendered, then control and bidi characters from
+    /// names and paths escaped visibly (`crate::util::terminal`).
     fn render(&self, a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+        let mut text = Vec::new();
+        summary(a, &mut text)?;
+        let text = String::from_utf8_lossy(&text);
+        out.write_all(crate::util::terminal(&text, true).as_bytes())
+    }
+}
+
+fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    {
         if a.events.is_empty() {
             writeln!(
                 out,
