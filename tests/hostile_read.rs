@@ -470,3 +470,33 @@ fn a_process_named_with_012_keeps_its_victim() {
     assert_eq!(victims(&doc), [v(5150, "ev#012il")]);
     assert_eq!(events(&doc)[0]["trigger"]["comm"], "ev#012il");
 }
+
+// ------------------------------------------------------------------ mapped files
+
+/// A log truncated after it was mapped: the scan reads what is left, reports the
+/// shrink and the NUL bytes past the new end, and the process lives (no SIGBUS).
+#[cfg(unix)]
+#[test]
+fn a_log_truncated_while_mapped_is_a_warning_not_a_dead_process() {
+    use oomsift::source::{Body, FileFormat};
+    let dir = scratch_dir("hostile-sigbus");
+    let p = dir.join("messages");
+    let head = kill(1, "kept");
+    let text = format!("{head}{}{}", noise(3000), kill(2, "gone"));
+    std::fs::write(&p, &text).unwrap();
+    let body = Body::open(&p).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_len(head.len() as u64)
+        .unwrap();
+    let mut scan = oomsift::scan::scan_body(&body, "messages", FileFormat::Lines);
+    oomsift::scan::shrunk_warning(&body, &mut scan);
+    assert_eq!(scan.events.len(), 1);
+    assert_eq!(scan.events[0].victim.pid, Some(1));
+    assert!(body.shrunk() && scan.incomplete);
+    assert_eq!(scan.warnings.len(), 2, "{:?}", scan.warnings);
+    assert!(scan.warnings[0].starts_with("damaged: 1 run(s) of NUL bytes"));
+    assert!(scan.warnings[1].starts_with("the file shrank while it was read"));
+}

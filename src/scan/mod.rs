@@ -108,6 +108,7 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
                 if kubelet {
                     scan.names.scan_kubelet(&body);
                 }
+                shrunk_warning(&body, &mut scan);
                 scan
             }
             Err(e) => failed(e),
@@ -149,6 +150,18 @@ pub struct SourceScan {
     /// Problems worth a warning; `incomplete` when part of the input could not be read.
     pub warnings: Vec<String>,
     pub incomplete: bool,
+}
+
+/// A mapped file that shrank while it was read: the reads past its new end saw NUL
+/// bytes instead of killing the run (`source::Body::shrunk`); told, and incomplete.
+pub fn shrunk_warning(body: &Body, out: &mut SourceScan) {
+    if body.shrunk() {
+        out.warnings.push(format!(
+            "the file shrank while it was read (truncated or rotated under the scan?): the {} bytes mapped when it was opened were read up to its new end, the rest as NUL bytes",
+            body.len()
+        ));
+        out.incomplete = true;
+    }
 }
 
 fn issues_warning(issues: &ScanIssues, out: &mut SourceScan) {

@@ -7,14 +7,19 @@
 //! memory stays bounded by the parts in flight, not the file size.
 //!
 //! SAFETY of the map: a mapped file that another process truncates while we read it
-//! raises SIGBUS. oomsift reads archived evidence that nothing is writing to; a live
-//! log being rotated under the scan is the one risk, accepted as ripgrep accepts it.
+//! raises SIGBUS. On Unix every map is guarded ([`sigbus`]): the fault turns the rest
+//! of the map into zero pages, the read goes on, and the source is reported as having
+//! shrunk ([`Body::shrunk`]); elsewhere the risk is that of ripgrep's maps.
+//! `docs/THREAT-MODEL.md` ("Mapped files") has the whole argument.
 
 #![deny(
     clippy::string_slice,
     clippy::indexing_slicing,
     clippy::cast_possible_truncation
 )]
+
+#[cfg(unix)]
+mod sigbus;
 
 use flate2::read::MultiGzDecoder;
 use memmap2::{Mmap, UncheckedAdvice};
@@ -300,15 +305,24 @@ impl<R: io::BufRead> Read for MultiXz<R> {
 
 /// A whole uncompressed file in memory: mapped or read.
 pub enum Body {
-    Map(Mmap),
+    /// A map and its SIGBUS guard (None: not guarded). The guard is dropped first,
+    /// so the map is unregistered before it is unmapped.
+    Map(Option<MapGuard>, Mmap),
     Buf(Vec<u8>),
 }
+
+#[cfg(unix)]
+pub use sigbus::Guard as MapGuard;
+/// No guard off Unix.
+#[cfg(not(unix))]
+#[derive(Debug)]
+pub struct MapGuard;
 
 impl std::ops::Deref for Body {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Body::Map(m) => m,
+            Body::Map(_, m) => m,
             Body::Buf(b) => b,
         }
     }
@@ -330,7 +344,11 @@ impl Body {
         match unsafe { Mmap::map(&file) } {
             Ok(m) => {
                 let _ = m.advise(memmap2::Advice::Sequential);
-                Ok(Body::Map(m))
+                #[cfg(unix)]
+                let guard = sigbus::register(m.as_ptr(), m.len());
+                #[cfg(not(unix))]
+                let guard = None;
+                Ok(Body::Map(guard, m))
             }
             Err(_) => {
                 let mut v = Vec::new();
@@ -340,9 +358,19 @@ impl Body {
         }
     }
 
+    /// Did the mapped file shrink while it was read (a read past its new end, seen as
+    /// NUL bytes instead of SIGBUS)?
+    pub fn shrunk(&self) -> bool {
+        match self {
+            #[cfg(unix)]
+            Body::Map(Some(g), _) => g.shrunk(),
+            _ => false,
+        }
+    }
+
     /// Tells the kernel the pages of `range` will not be needed again.
     pub fn release(&self, start: usize, end: usize) {
-        if let Body::Map(m) = self {
+        if let Body::Map(_, m) = self {
             // Outward to whole pages: a neighbour still scanning a shared page just
             // faults it back in from the page cache.
             let page = 4096;
@@ -691,6 +719,40 @@ mod tests {
         let got = drain(&mut *decoder(io::Cursor::new(junk), Compression::Xz).unwrap());
         assert!(got.0 == a, "the text before the junk is kept");
         assert!(got.1.unwrap().contains("not an xz stream"));
+    }
+
+    /// A mapped file truncated while mapped: reads past the new end see NUL bytes
+    /// instead of SIGBUS killing the process, and the body says it shrank.
+    #[cfg(unix)]
+    #[test]
+    fn a_mapped_file_truncated_while_read_is_not_a_sigbus() {
+        let dir = std::env::temp_dir().join(format!("oomsift-sigbus-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("messages");
+        let text = b"Jun 23 11:24:34 host kernel: hello\n".repeat(4000);
+        std::fs::write(&p, &text).unwrap();
+        let body = Body::open(&p).unwrap();
+        assert!(matches!(body, Body::Map(Some(_), _)), "mapped and guarded");
+        assert!(!body.shrunk());
+        File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(5000)
+            .unwrap();
+        // Every byte read: the first 5000 as written, the rest NUL.
+        let zeros = body.iter().filter(|&&b| b == 0).count();
+        assert_eq!(&body[..5000], &text[..5000]);
+        assert_eq!(zeros, text.len() - 5000);
+        assert!(body.shrunk());
+        // A second map of another file is guarded on its own.
+        let q = dir.join("other");
+        std::fs::write(&q, &text).unwrap();
+        let other = Body::open(&q).unwrap();
+        assert_eq!(other.iter().filter(|&&b| b == 0).count(), 0);
+        assert!(!other.shrunk());
+        drop(body);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
