@@ -500,3 +500,40 @@ fn a_log_truncated_while_mapped_is_a_warning_not_a_dead_process() {
     assert!(scan.warnings[0].starts_with("damaged: 1 run(s) of NUL bytes"));
     assert!(scan.warnings[1].starts_with("the file shrank while it was read"));
 }
+
+/// An archive's link members are never read, wherever they point: the node's facts
+/// stay unknown rather than this machine's.
+#[test]
+fn link_members_of_an_archive_are_not_followed() {
+    let dir = scratch_dir("hostile-tar-links");
+    let mut tar = tar::Builder::new(Vec::new());
+    let log = kill(4242, "stress");
+    let mut h = tar::Header::new_gnu();
+    h.set_size(log.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    tar.append_data(&mut h, "sosreport-x/var/log/messages", log.as_bytes())
+        .unwrap();
+    for (name, target) in [
+        ("sosreport-x/proc/meminfo", "/proc/meminfo"),
+        ("sosreport-x/proc/stat", "/proc/stat"),
+        ("sosreport-x/hostname", "/etc/hostname"),
+        ("sosreport-x/sys/fs/cgroup", "/sys/fs/cgroup"),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Symlink);
+        h.set_size(0);
+        h.set_mode(0o777);
+        tar.append_link(&mut h, name, target).unwrap();
+    }
+    let p = dir.join("sosreport-x.tar");
+    std::fs::write(&p, tar.into_inner().unwrap()).unwrap();
+    let (doc, r) = analyze_json(&[arg(&p)]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    assert_eq!(victims(&doc), [v(4242, "stress")]);
+    let node = &doc["nodes"][0];
+    assert_eq!(node["name"], "node1", "the log's name, not this machine's");
+    assert_eq!(node["mem_total_kb"], Value::Null);
+    assert_eq!(node["boot_time"], Value::Null);
+    assert_eq!(doc["cgroups"].as_array().unwrap().len(), 0);
+}
