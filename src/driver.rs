@@ -183,13 +183,20 @@ pub(crate) enum Work {
     },
     /// `-`: a log (plain or compressed) or an archive piped in.
     Stdin,
+    /// A FIFO or other special file given as a path: read once, as `-` is.
+    Stream {
+        path: PathBuf,
+        display: String,
+    },
 }
 
 impl Work {
     pub(crate) fn name(&self) -> &str {
         match self {
             Work::Node(n) => &n.input,
-            Work::File { display, .. } | Work::Archive { display, .. } => display,
+            Work::File { display, .. }
+            | Work::Archive { display, .. }
+            | Work::Stream { display, .. } => display,
             Work::Stdin => "-",
         }
     }
@@ -200,7 +207,7 @@ impl Work {
         match self {
             Work::Node(n) => n.bytes(),
             Work::File { path, .. } | Work::Archive { path, .. } => size(path),
-            Work::Stdin => 0,
+            Work::Stdin | Work::Stream { .. } => 0,
         }
     }
 }
@@ -211,6 +218,7 @@ impl From<bundle::Planned> for Work {
             bundle::Planned::Node(n) => Work::Node(n),
             bundle::Planned::File { path, display } => Work::File { path, display },
             bundle::Planned::Archive { path, display } => Work::Archive { path, display },
+            bundle::Planned::Stream { path, display } => Work::Stream { path, display },
         }
     }
 }
@@ -243,6 +251,11 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
             bundle::stdin::read(&mut sink, &Sniff)
                 .map(|v| v.into_iter().map(|s| streamed(s, &mut sink)).collect())
         }
+        Work::Stream { path, display } => {
+            let mut sink = ScanSink::default();
+            bundle::stdin::read_path(&path, &display, &mut sink, &Sniff)
+                .map(|v| v.into_iter().map(|s| streamed(s, &mut sink)).collect())
+        }
     }
 }
 
@@ -250,7 +263,12 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
 fn on_disk(mut b: Bundle) -> Analyzed {
     let scans = scan_sources(&b.sources);
     let snapshots = match &b.root {
-        Some(root) => cgroup_snapshot::discover(&DiskTree(root.clone()), "", &b.input),
+        Some(root) => {
+            let tree = DiskTree::new(root.clone());
+            let snaps = cgroup_snapshot::discover(&tree, "", &b.input);
+            b.note_skipped(tree.refused(&b.input));
+            snaps
+        }
         None => Vec::new(),
     };
     let names = names(&mut b);

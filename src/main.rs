@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("oomsift: {e}");
+            eprintln!("oomsift: {}", oomsift::util::terminal(&e, false));
             ExitCode::from(2)
         }
     }
@@ -55,7 +55,11 @@ fn run() -> Result<ExitCode, String> {
     };
     if !quiet {
         for w in &analysis.warnings {
-            eprintln!("oomsift: warning: {}: {}", w.file, w.message);
+            eprintln!(
+                "oomsift: warning: {}: {}",
+                oomsift::util::terminal(&w.file, false),
+                oomsift::util::terminal(&w.message, false)
+            );
         }
     }
     write_all(&exports, &analysis, &mut out, streamed.is_some()).map_err(|e| e.to_string())?;

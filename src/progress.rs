@@ -107,7 +107,11 @@ impl Meter {
                 }
                 Err(e) => format!("failed: {e}"),
             };
-            eprintln!("oomsift: {name}: {what}");
+            eprintln!(
+                "oomsift: {}: {}",
+                crate::util::terminal(name, false),
+                crate::util::terminal(&what, false)
+            );
         }
     }
 

@@ -40,7 +40,7 @@ fn testdata_logs() -> Vec<Log> {
             let b = match p {
                 Planned::Node(n) => n.read(&Sniff),
                 Planned::File { path, display } => read_file(&path, &display, &Sniff),
-                Planned::Archive { .. } => continue,
+                Planned::Archive { .. } | Planned::Stream { .. } => continue,
             };
             for src in &b.sources {
                 let mut bytes = Vec::new();

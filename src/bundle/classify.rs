@@ -78,6 +78,13 @@ pub const SKIP_DIRS: &[&str] = &["proc", "sys", "dev", ".git", "node_modules"];
 /// Components that start a node's file system inside a bundle.
 const ROOT_MARKERS: &[&str] = &["var", "sos_commands", "proc", "sys", "etc"];
 
+/// Is a folder of this name a part of a node's file system (`var`, `etc`, `proc`,
+/// `sys`, `dev`, `sos_commands`)? A link of that name at the top of an input is not a
+/// bundle of a fleet: followed, it would read the analyzing machine's own folder.
+pub fn node_root_component(name: &str) -> bool {
+    ROOT_MARKERS.contains(&name) || SKIP_DIRS.contains(&name)
+}
+
 /// What the path (inside the input, `/`-separated) of a file found in a bundle says.
 pub fn by_path(rel: &str) -> Kind {
     let name = rel.rsplit('/').next().unwrap_or(rel);

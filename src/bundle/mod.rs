@@ -111,6 +111,24 @@ pub struct SourceFile {
     pub mtime: Option<i64>,
 }
 
+impl Bundle {
+    /// Adds files not read, each once: one already told (or below a folder link
+    /// already told) is not told again.
+    pub fn note_skipped(&mut self, found: Vec<(String, String)>) {
+        for (file, why) in found {
+            let told = self.skipped.iter().any(|(f, _)| {
+                file == *f
+                    || file
+                        .strip_prefix(f.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            });
+            if !told {
+                self.skipped.push((file, why));
+            }
+        }
+    }
+}
+
 impl SourceFile {
     /// A source whose decompressed head is `head`: its format, and the dates its name
     /// (`rel`) and head tell.
@@ -212,6 +230,9 @@ pub enum Planned {
     File { path: PathBuf, display: String },
     /// An archive, to be streamed (see [`archive`]).
     Archive { path: PathBuf, display: String },
+    /// A special file given by itself (a FIFO, a process substitution, a device):
+    /// read once as a stream, like standard input ([`stdin::read_path`]).
+    Stream { path: PathBuf, display: String },
 }
 
 /// A node root of a directory input and the files listed under it.
@@ -230,6 +251,8 @@ pub struct DirNode {
     files: Vec<(PathBuf, String)>,
     /// Folders that could not be listed.
     errors: Vec<(String, String)>,
+    /// Entries not read, with why (special files, links leaving the bundle).
+    skipped: Vec<(String, String)>,
 }
 
 impl DirNode {
@@ -272,8 +295,13 @@ impl DirNode {
                 Kind::Fact | Kind::Cgroup | Kind::Ignored => {}
             }
         }
-        b.facts = facts::read(&tree::DiskTree(self.canon.clone()), base);
+        // Facts are read inside the node root, resolved (a bundle reached through a
+        // top-level link is read where it is, and nothing outside it).
+        let tree = tree::DiskTree::new(self.canon.join(base));
+        b.facts = facts::read(&tree, "");
         b.errors.extend(self.errors);
+        b.skipped.extend(self.skipped);
+        b.note_skipped(tree.refused(&b.input));
         b
     }
 }
@@ -284,6 +312,15 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
     let root = Path::new(input);
     let meta =
         std::fs::metadata(root).map_err(|e| format!("{input}: cannot read: {}", io_reason(&e)))?;
+    if !meta.is_dir() && !meta.is_file() {
+        // A FIFO, `<(zcat x.gz)` (`/dev/fd/N`), a device: given by name, so read, once
+        // and as a stream (its size says nothing, and a second open may block or see
+        // other bytes).
+        return Ok(vec![Planned::Stream {
+            path: root.to_path_buf(),
+            display: input.to_string(),
+        }]);
+    }
     if !meta.is_dir() {
         let (path, display) = (root.to_path_buf(), input.to_string());
         return Ok(vec![if archive::is_archive(root) {
@@ -298,6 +335,7 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
     let mut files = Vec::new();
     let mut skipped_dirs = Vec::new();
     let mut errors = Vec::new();
+    let mut skipped = Vec::new();
     let mut links = Vec::new();
     walk(
         &Walk {
@@ -310,6 +348,7 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
             files: &mut files,
             skipped_dirs: &mut skipped_dirs,
             errors: &mut errors,
+            skipped: &mut skipped,
             links: &mut links,
         },
         &mut Default::default(),
@@ -351,6 +390,7 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
             layout: Layout::Loose,
             files: Vec::new(),
             errors: Vec::new(),
+            skipped: Vec::new(),
         }
     };
     for p in &skipped_dirs {
@@ -382,11 +422,12 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
     // Skipped folders alone (an input of nested archives and a `proc/` copy) make no node.
     nodes.retain(|nr, n| !n.files.is_empty() || !nr.is_empty());
     // The input itself, when it holds no node root: to count it, or to carry its errors.
-    if nodes.is_empty() && (archives.is_empty() || !errors.is_empty()) {
+    if nodes.is_empty() && (archives.is_empty() || !errors.is_empty() || !skipped.is_empty()) {
         nodes.insert(String::new(), new_node(""));
     }
     if let Some(first) = nodes.values_mut().next() {
         first.errors = errors;
+        first.skipped = skipped;
     }
     let mut out: Vec<Planned> = nodes
         .into_values()
@@ -450,6 +491,9 @@ struct Listing<'a> {
     links: &'a mut Vec<(PathBuf, PathBuf)>,
     skipped_dirs: &'a mut Vec<String>,
     errors: &'a mut Vec<(String, String)>,
+    /// Entries not read, with why: special files (never opened inside a bundle, a
+    /// FIFO would block), links that leave the bundle.
+    skipped: &'a mut Vec<(String, String)>,
 }
 
 /// Walks `dir` (under the input root) for files. `confine`: where links inside
@@ -485,6 +529,9 @@ fn walk(
         let path = e.path();
         let rel = rel_of(&path);
         let Ok(ft) = e.file_type() else { continue };
+        let skip = |out: &mut Listing, why: String| {
+            out.skipped.push((display_of(w.input, &rel), why));
+        };
         if ft.is_dir() {
             let name = e.file_name();
             if name
@@ -504,16 +551,24 @@ fn walk(
             // Inside a bundle, follow a file link only when its target stays inside
             // (a sosreport's `etc/localtime` must not read the analyzing machine).
             // At the top of the input, a folder of links to bundles is a fleet: follow
-            // links to archives and to directories (not to an ancestor: no cycles).
+            // links to archives and to directories (not to an ancestor: no cycles),
+            // but not a link named as a part of a node's file system (`var -> /var`
+            // in a bundle is the analyzing machine's, not the customer's).
             let top = dir == root;
-            if target.is_file()
+            let name = e.file_name();
+            let node_part = name.to_str().is_some_and(classify::node_root_component);
+            let meta = std::fs::metadata(&target);
+            let is_file = meta.as_ref().is_ok_and(std::fs::Metadata::is_file);
+            let is_dir = meta.as_ref().is_ok_and(std::fs::Metadata::is_dir);
+            if is_file
                 && (target.starts_with(confine)
                     || top && classify::named_like_archive(&target.to_string_lossy()))
             {
                 out.links.push((path.clone(), target));
                 out.files.push((path, rel));
             } else if top
-                && target.is_dir()
+                && is_dir
+                && !node_part
                 && !target.starts_with(root)
                 && !root.starts_with(&target)
                 && linked.insert(target.clone())
@@ -521,9 +576,46 @@ fn walk(
                 // Outside the input (a link to a folder inside is walked anyway),
                 // not an ancestor, and each folder once.
                 walk(w, &target.clone(), &path, out, linked);
+            } else if !(target.starts_with(confine) || is_dir && !node_part && top) {
+                skip(
+                    out,
+                    format!(
+                        "symbolic link leaves the bundle (to {}): not followed",
+                        target.display()
+                    ),
+                );
+            } else if !is_file && !is_dir {
+                skip(out, special_why(meta.ok().as_ref()));
             }
+        } else {
+            // A FIFO, socket or device inside a bundle is never opened: a FIFO
+            // would block the run, a device would read this machine.
+            skip(
+                out,
+                special_why(std::fs::symlink_metadata(&path).ok().as_ref()),
+            );
         }
     }
+}
+
+/// Why a special file was not read.
+fn special_why(meta: Option<&std::fs::Metadata>) -> String {
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        match meta.map(std::fs::Metadata::file_type) {
+            Some(t) if t.is_fifo() => "a FIFO",
+            Some(t) if t.is_socket() => "a socket",
+            Some(t) if t.is_char_device() || t.is_block_device() => "a device",
+            _ => "not a regular file",
+        }
+    };
+    #[cfg(not(unix))]
+    let what = {
+        let _ = meta;
+        "not a regular file"
+    };
+    format!("{what}, not read inside a bundle (give it by itself to read it as a stream)")
 }
 
 /// Rotation date in a name: `messages-20240101`, `syslog-20240101.gz`.

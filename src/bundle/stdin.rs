@@ -27,24 +27,52 @@ pub fn read<S: LogSink>(
     read_from(Box::new(io::stdin().lock()), sink, sniff)
 }
 
-/// [`read`], from any reader (standard input in the tool, bytes in tests).
-pub fn read_from<S: LogSink>(
-    mut raw: Box<dyn Read + '_>,
+/// A stream given as a path (a FIFO, `<(zcat x.gz)` as `/dev/fd/N`, a character
+/// device): opened once and read once, as standard input is, under its own name.
+pub fn read_path<S: LogSink>(
+    path: &Path,
+    display: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
 ) -> Result<Vec<Streamed<S::Scan>>, String> {
-    let fail = |e: io::Error| format!("-: cannot read standard input: {}", io_reason(&e));
+    let f = std::fs::File::open(path)
+        .map_err(|e| format!("{display}: cannot read: {}", io_reason(&e)))?;
+    read_named(Box::new(f), display, sink, sniff)
+}
+
+/// [`read`], from any reader (standard input in the tool, bytes in tests).
+pub fn read_from<S: LogSink>(
+    raw: Box<dyn Read + '_>,
+    sink: &mut S,
+    sniff: &dyn Sniffer,
+) -> Result<Vec<Streamed<S::Scan>>, String> {
+    read_named(raw, "-", sink, sniff)
+}
+
+/// [`read_from`], the stream called `name` (`-` for standard input).
+fn read_named<S: LogSink>(
+    mut raw: Box<dyn Read + '_>,
+    name: &str,
+    sink: &mut S,
+    sniff: &dyn Sniffer,
+) -> Result<Vec<Streamed<S::Scan>>, String> {
+    let what = if name == "-" {
+        "standard input"
+    } else {
+        "the stream"
+    };
+    let fail = |e: io::Error| format!("{name}: cannot read {what}: {}", io_reason(&e));
     let magic = read_head(&mut raw).map_err(|(_, e)| fail(e))?;
     let compression = Compression::detect(&magic);
-    let path = Path::new("-");
+    let path = Path::new(name);
     if compression == Compression::None && is_zip(&magic) {
         let mut buf = magic;
         raw.take(MAX_ZIP).read_to_end(&mut buf).map_err(fail)?;
-        return Ok(archive::read_zip_bytes(buf, path, "-", sink, sniff));
+        return Ok(archive::read_zip_bytes(buf, path, name, sink, sniff));
     }
     if compression == Compression::None && is_tar(&magic) {
         let r = Box::new(Cursor::new(magic).chain(raw));
-        return Ok(archive::read_tar_stream(r, path, "-", sink, sniff));
+        return Ok(archive::read_tar_stream(r, path, name, sink, sniff));
     }
     let mut decoded =
         source::guarded_decoder(Cursor::new(magic).chain(raw), compression).map_err(fail)?;
@@ -56,14 +84,22 @@ pub fn read_from<S: LogSink>(
     };
     if is_tar(&head) {
         let r = Box::new(Cursor::new(head).chain(rest));
-        return Ok(archive::read_tar_stream(r, path, "-", sink, sniff));
+        return Ok(archive::read_tar_stream(r, path, name, sink, sniff));
     }
     if source::is_binary(&head) && !super::classify::journal_format(&head, sniff) {
-        return Err("-: binary input (not a text log)".into());
+        return Err(format!("{name}: binary input (not a text log)"));
     }
-    let src = SourceFile::new("-".into(), "-".into(), "-", compression, &head, None, sniff);
+    let src = SourceFile::new(
+        name.into(),
+        name.into(),
+        name,
+        compression,
+        &head,
+        None,
+        sniff,
+    );
     let scan = sink.log(&src, &mut Cursor::new(head).chain(rest));
-    let mut bundle = new_bundle("-".into(), BundleKind::File, None);
+    let mut bundle = new_bundle(name.into(), BundleKind::File, None);
     bundle.sources.push(src);
     Ok(vec![Streamed {
         bundle,

@@ -251,7 +251,7 @@ mod tests {
             (&format!("{d}/memory.stat"), "cache 4096\nrss 400000000\n"),
             ("sys/fs/cgroup/cpu/memory.limit_in_bytes", "1\n"),
         ]);
-        let snaps = discover(&DiskTree(dir.clone()), "", "b");
+        let snaps = discover(&DiskTree::new(dir.clone()), "", "b");
         assert_eq!(snaps.len(), 2);
         assert_eq!((snaps[0].path.as_str(), snaps[0].limit_bytes), ("/", None));
         let c = &snaps[1];
@@ -280,7 +280,7 @@ mod tests {
             ("app.slice/memory.max", "1073741824\n"),
             ("app.slice/memory.current", "1073700000\n"),
         ]);
-        let snaps = discover(&DiskTree(dir.clone()), "", "t");
+        let snaps = discover(&DiskTree::new(dir.clone()), "", "t");
         assert_eq!(snaps.len(), 2);
         assert_eq!(
             (

@@ -394,15 +394,47 @@ fn strip_caller_id(msg: &[u8]) -> &[u8] {
 /// How an embedded newline of one record is written.
 const NEWLINES: &[&[u8]] = &[b"#012", b"\\x0a", b"\n"];
 
+/// The lines of one record split at `sep`. A separator that is text, not a line
+/// break (a process named `ev#012il`), is kept: a piece no variant reads, which with
+/// the next piece reads as a kernel line, is joined to it, so the kill of a process
+/// with `#012` in its name still has its victim.
 fn split_on<'m>(msg: &'m [u8], sep: &[u8]) -> Vec<&'m [u8]> {
-    let mut parts = Vec::new();
-    let mut rest = msg;
-    while let Some((part, tail)) = lines::split_once(rest, sep) {
-        parts.push(part);
-        rest = tail;
+    // (start, end) of each piece in `msg`.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    while let Some(i) = msg
+        .get(at..)
+        .and_then(|rest| memchr::memmem::find(rest, sep))
+    {
+        ranges.push((at, at + i));
+        at += i + sep.len();
     }
-    parts.push(rest);
-    parts
+    ranges.push((at, msg.len()));
+    let piece = |(s, e): (usize, usize)| msg.get(s..e).unwrap_or_default();
+    let read = |m: &[u8]| {
+        !matches!(
+            lines::classify(strip_caller_id(m)),
+            lines::KLine::Other | lines::KLine::Noise(_)
+        )
+    };
+    let mut out: Vec<&[u8]> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for r in ranges {
+        cur = Some(match cur {
+            None => r,
+            Some(c) => {
+                let joined = (c.0, r.1);
+                if !read(piece(c)) && !piece(c).trim_ascii().is_empty() && read(piece(joined)) {
+                    joined
+                } else {
+                    out.push(piece(c));
+                    r
+                }
+            }
+        });
+    }
+    out.extend(cur.map(piece));
+    out
 }
 
 #[cfg(test)]

@@ -103,116 +103,125 @@ pub fn workload(pod: Option<&Pod>, container: Option<&Container>) -> Option<Stri
 }
 
 impl Render for Text {
+    /// The summary for a terminal: rendered, then control and bidi characters from
+    /// names and paths escaped visibly (`crate::util::terminal`).
     fn render(&self, a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-        if a.events.is_empty() {
-            writeln!(
-                out,
-                "No kernel OOM kills found in {} input(s).",
-                a.inputs.len()
-            )?;
-        }
-        let mut nodes: Vec<Option<&str>> = a.events.iter().map(|e| e.node.as_deref()).collect();
-        nodes.dedup();
-        if nodes.len() > 1 {
-            // A fleet: the totals first.
-            let count = |k: OomKind| {
-                a.events
-                    .iter()
-                    .filter(|e| e.kind.as_ref() == Some(&k))
-                    .count()
-            };
-            writeln!(
-                out,
-                "{} OOM kill(s) on {} nodes ({} host, {} cgroup) in {} input(s){}",
-                a.events.len(),
-                nodes.len(),
-                count(OomKind::Host),
-                count(OomKind::Cgroup),
-                a.inputs.len(),
-                if a.warnings.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {} warning(s) at the end", a.warnings.len())
-                }
-            )?;
-        }
-        for node in nodes {
-            let evs: Vec<&OomEvent> = a
-                .events
-                .iter()
-                .filter(|e| e.node.as_deref() == node)
-                .collect();
-            let host = evs.iter().filter(|e| e.kind == Some(OomKind::Host)).count();
-            let cgroup = evs
-                .iter()
-                .filter(|e| e.kind == Some(OomKind::Cgroup))
-                .count();
-            let other = evs.len() - host - cgroup;
-            let mut head = format!(
-                "node {}: {} OOM kill(s): {host} host, {cgroup} cgroup",
-                node.unwrap_or("(unknown)"),
-                evs.len()
-            );
-            if other > 0 {
-                head.push_str(&format!(", {other} other/unknown"));
-            }
-            writeln!(out, "{head}")?;
-            for e in evs {
-                writeln!(out, "{}", line(e))?;
-                for d in &e.diagnoses {
-                    writeln!(out, "      {}: {}", d.code, d.summary)?;
-                }
-            }
-        }
-        let notable: Vec<_> = a
-            .incidents
-            .iter()
-            .filter(|i| !i.diagnoses.is_empty())
-            .collect();
-        if !notable.is_empty() {
-            writeln!(out, "incidents:")?;
-            for i in notable {
-                let what = workload(i.pod.as_ref(), i.container.as_ref())
-                    .or_else(|| i.cgroup.as_ref().map(|c| format!("cgroup {c}")))
-                    .unwrap_or_else(|| {
-                        format!("host OOMs on {}", i.node.as_deref().unwrap_or("(unknown)"))
-                    });
-                writeln!(out, "  {} {what}: {} kill(s)", i.id, i.count)?;
-                for d in &i.diagnoses {
-                    writeln!(out, "      {}: {}", d.code, d.summary)?;
-                }
-            }
-        }
-        if !a.other_deaths.is_empty() {
-            writeln!(out, "other deaths and Kubernetes reports:")?;
-        }
-        for d in &a.other_deaths {
-            let matched = d
-                .matched_event
-                .and_then(|i| a.events.get(i))
-                .map(|e| format!(" [kernel kill {}]", e.id))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {}  {} ({}) on {}{matched}: {}",
-                time_text(d.time.as_ref(), d.time_source, d.time_raw.as_deref()),
-                d.kind,
-                d.reporter,
-                d.node.as_deref().unwrap_or("(unknown)"),
-                d.message
-            )?;
-            for g in &d.diagnoses {
-                writeln!(out, "      {}: {}", g.code, g.summary)?;
-            }
-        }
-        if !a.warnings.is_empty() {
-            writeln!(out, "{} warning(s):", a.warnings.len())?;
-            for w in &a.warnings {
-                writeln!(out, "  {}: {}", w.file, w.message)?;
-            }
-        }
-        Ok(())
+        let mut text = Vec::new();
+        summary(a, &mut text)?;
+        let text = String::from_utf8_lossy(&text);
+        out.write_all(crate::util::terminal(&text, true).as_bytes())
     }
+}
+
+fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    if a.events.is_empty() {
+        writeln!(
+            out,
+            "No kernel OOM kills found in {} input(s).",
+            a.inputs.len()
+        )?;
+    }
+    let mut nodes: Vec<Option<&str>> = a.events.iter().map(|e| e.node.as_deref()).collect();
+    nodes.dedup();
+    if nodes.len() > 1 {
+        // A fleet: the totals first.
+        let count = |k: OomKind| {
+            a.events
+                .iter()
+                .filter(|e| e.kind.as_ref() == Some(&k))
+                .count()
+        };
+        writeln!(
+            out,
+            "{} OOM kill(s) on {} nodes ({} host, {} cgroup) in {} input(s){}",
+            a.events.len(),
+            nodes.len(),
+            count(OomKind::Host),
+            count(OomKind::Cgroup),
+            a.inputs.len(),
+            if a.warnings.is_empty() {
+                String::new()
+            } else {
+                format!("; {} warning(s) at the end", a.warnings.len())
+            }
+        )?;
+    }
+    for node in nodes {
+        let evs: Vec<&OomEvent> = a
+            .events
+            .iter()
+            .filter(|e| e.node.as_deref() == node)
+            .collect();
+        let host = evs.iter().filter(|e| e.kind == Some(OomKind::Host)).count();
+        let cgroup = evs
+            .iter()
+            .filter(|e| e.kind == Some(OomKind::Cgroup))
+            .count();
+        let other = evs.len() - host - cgroup;
+        let mut head = format!(
+            "node {}: {} OOM kill(s): {host} host, {cgroup} cgroup",
+            node.unwrap_or("(unknown)"),
+            evs.len()
+        );
+        if other > 0 {
+            head.push_str(&format!(", {other} other/unknown"));
+        }
+        writeln!(out, "{head}")?;
+        for e in evs {
+            writeln!(out, "{}", line(e))?;
+            for d in &e.diagnoses {
+                writeln!(out, "      {}: {}", d.code, d.summary)?;
+            }
+        }
+    }
+    let notable: Vec<_> = a
+        .incidents
+        .iter()
+        .filter(|i| !i.diagnoses.is_empty())
+        .collect();
+    if !notable.is_empty() {
+        writeln!(out, "incidents:")?;
+        for i in notable {
+            let what = workload(i.pod.as_ref(), i.container.as_ref())
+                .or_else(|| i.cgroup.as_ref().map(|c| format!("cgroup {c}")))
+                .unwrap_or_else(|| {
+                    format!("host OOMs on {}", i.node.as_deref().unwrap_or("(unknown)"))
+                });
+            writeln!(out, "  {} {what}: {} kill(s)", i.id, i.count)?;
+            for d in &i.diagnoses {
+                writeln!(out, "      {}: {}", d.code, d.summary)?;
+            }
+        }
+    }
+    if !a.other_deaths.is_empty() {
+        writeln!(out, "other deaths and Kubernetes reports:")?;
+    }
+    for d in &a.other_deaths {
+        let matched = d
+            .matched_event
+            .and_then(|i| a.events.get(i))
+            .map(|e| format!(" [kernel kill {}]", e.id))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {}  {} ({}) on {}{matched}: {}",
+            time_text(d.time.as_ref(), d.time_source, d.time_raw.as_deref()),
+            d.kind,
+            d.reporter,
+            d.node.as_deref().unwrap_or("(unknown)"),
+            d.message
+        )?;
+        for g in &d.diagnoses {
+            writeln!(out, "      {}: {}", g.code, g.summary)?;
+        }
+    }
+    if !a.warnings.is_empty() {
+        writeln!(out, "{} warning(s):", a.warnings.len())?;
+        for w in &a.warnings {
+            writeln!(out, "  {}: {}", w.file, w.message)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

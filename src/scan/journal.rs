@@ -78,7 +78,11 @@ pub fn scan_journal(buf: &[u8], display: &str) -> SourceScan {
 /// Maps the journal file at `path` and scans it ([`scan_journal`]).
 pub fn scan_journal_path(path: &Path, display: &str) -> SourceScan {
     match Body::open(path) {
-        Ok(body) => scan_journal(&body, display),
+        Ok(body) => {
+            let mut scan = scan_journal(&body, display);
+            super::shrunk_warning(&body, &mut scan);
+            scan
+        }
         Err(e) => unreadable(format!("cannot read: {}", crate::util::io_reason(&e))),
     }
 }

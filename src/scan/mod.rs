@@ -108,6 +108,7 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
                 if kubelet {
                     scan.names.scan_kubelet(&body);
                 }
+                shrunk_warning(&body, &mut scan);
                 scan
             }
             Err(e) => failed(e),
@@ -151,7 +152,26 @@ pub struct SourceScan {
     pub incomplete: bool,
 }
 
+/// A mapped file that shrank while it was read: the reads past its new end saw NUL
+/// bytes instead of killing the run (`source::Body::shrunk`); told, and incomplete.
+pub fn shrunk_warning(body: &Body, out: &mut SourceScan) {
+    if body.shrunk() {
+        out.warnings.push(format!(
+            "the file shrank while it was read (truncated or rotated under the scan?): the {} bytes mapped when it was opened were read up to its new end, the rest as NUL bytes",
+            body.len()
+        ));
+        out.incomplete = true;
+    }
+}
+
 fn issues_warning(issues: &ScanIssues, out: &mut SourceScan) {
+    if let Some(n) = issues.nul {
+        out.warnings.push(format!(
+            "damaged: {} run(s) of NUL bytes ({} bytes), the first at byte offset {}, skipped (left by a crash or hard reset?); the text around them was read",
+            n.runs, n.bytes, n.first
+        ));
+        out.incomplete = true;
+    }
     if let Some((line, e)) = &issues.first_bad {
         out.warnings.push(format!(
             "{} unreadable record(s), the first at line {line}: {e}",
@@ -266,7 +286,10 @@ pub fn scan_body_parts(
         .map(|k| {
             let (start, end) = (part_start(k), part_start(k + 1).max(part_start(k)));
             let mut asm = Feed::new(file);
-            let mut issues = ScanIssues::default();
+            let mut issues = ScanIssues {
+                nul_clip: Some(end.saturating_sub(start)),
+                ..ScanIssues::default()
+            };
             asm.set_offset_base(start as u64);
             let end_pos = if start < end {
                 let e = scan(
@@ -319,6 +342,7 @@ pub fn scan_body_parts(
         }
         consumed_to = consumed_to.max(start + end.pos as u64);
         all_issues.bad_records += issues.bad_records;
+        all_issues.nul = records::NulDamage::join(all_issues.nul, issues.nul);
         if all_issues.first_bad.is_none() {
             // Lines are counted from this part's start.
             all_issues.first_bad = issues.first_bad.map(|(l, e)| (l + line_base, e));

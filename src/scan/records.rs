@@ -51,11 +51,66 @@ pub struct ScanEnd {
     pub line_at_soft_end: Option<u64>,
 }
 
-/// Problems met while scanning (bad JSON lines), reported once per source.
+/// Problems met while scanning (bad JSON lines, NUL runs), reported once per source.
 #[derive(Debug, Default)]
 pub struct ScanIssues {
     pub bad_records: u64,
     pub first_bad: Option<(u64, String)>,
+    /// NUL runs inside the text (damage: rsyslog after a hard reset).
+    pub nul: Option<NulDamage>,
+    /// Only bytes before this position of the scanned buffer are checked for NUL
+    /// runs (a part's own range; the next part checks what follows).
+    pub nul_clip: Option<usize>,
+}
+
+/// NUL runs found in a text source: where the first starts (byte offset in the
+/// source, decompressed), how many, and their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NulDamage {
+    pub first: u64,
+    pub runs: u64,
+    pub bytes: u64,
+}
+
+impl NulDamage {
+    /// Joins the damage of a later part of the same source.
+    pub fn join(a: Option<NulDamage>, b: Option<NulDamage>) -> Option<NulDamage> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(NulDamage {
+                first: a.first.min(b.first),
+                runs: a.runs + b.runs,
+                bytes: a.bytes + b.bytes,
+            }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// Counts the lines of `buf[from..to]`, noting its NUL runs (`base`: the offset of
+/// `buf` in its source). A journal export is exempt: its binary fields hold NULs.
+fn lines_of(
+    format: FileFormat,
+    buf: &[u8],
+    from: usize,
+    to: usize,
+    base: u64,
+    issues: &mut ScanIssues,
+) -> u64 {
+    let Some(b) = buf.get(from..to) else {
+        return 0;
+    };
+    if format != FileFormat::JournalExport {
+        let clip = issues.nul_clip.unwrap_or(usize::MAX).clamp(from, to);
+        if let Some((first, runs, bytes)) = buf.get(from..clip).and_then(crate::source::nul_runs) {
+            let found = NulDamage {
+                first: base + (from + first) as u64,
+                runs: runs as u64,
+                bytes: bytes as u64,
+            };
+            issues.nul = NulDamage::join(issues.nul, Some(found));
+        }
+    }
+    count_lines(b)
 }
 
 /// Scans `buf[start..]`. Prefilter hits are searched for only before `soft_end` (a
@@ -96,14 +151,14 @@ pub fn scan(
             let hay = buf.get(pos..win).unwrap_or_default();
             match prefilter(format, hay) {
                 None => {
-                    line += count_lines(hay);
+                    line += lines_of(format, buf, pos, win, asm.offset_base, issues);
                     pos = win;
                     continue;
                 }
                 Some(h) => {
                     let hit = pos + h;
                     let rs = format.record_start(buf, hit).max(pos);
-                    line += buf.get(pos..rs).map_or(0, count_lines);
+                    line += lines_of(format, buf, pos, rs, asm.offset_base, issues);
                     pos = rs;
                 }
             }
@@ -162,13 +217,19 @@ pub fn scan(
                         }
                     }
                 } else {
+                    // A NUL run (damage, reported by the caller) is not part of the
+                    // line it precedes: rsyslog writes the next line right after it.
+                    let text = match memchr::memrchr(0, text) {
+                        Some(i) => text.get(i + 1..).unwrap_or_default(),
+                        None => text,
+                    };
                     asm.feed(&parse_line(text), line, pos as u64);
                 }
                 (end + 1).min(buf.len())
             }
         };
         // `pos < next <= buf.len()`: a record is at least one byte.
-        line += buf.get(pos..next).map_or(0, count_lines);
+        line += lines_of(format, buf, pos, next, asm.offset_base, issues);
         if next == buf.len() && buf.last() != Some(&b'\n') && !format.multiline() {
             line += 1;
         }

@@ -7,14 +7,19 @@
 //! memory stays bounded by the parts in flight, not the file size.
 //!
 //! SAFETY of the map: a mapped file that another process truncates while we read it
-//! raises SIGBUS. oomsift reads archived evidence that nothing is writing to; a live
-//! log being rotated under the scan is the one risk, accepted as ripgrep accepts it.
+//! raises SIGBUS. On Unix every map is guarded ([`sigbus`]): the fault turns the rest
+//! of the map into zero pages, the read goes on, and the source is reported as having
+//! shrunk ([`Body::shrunk`]); elsewhere the risk is that of ripgrep's maps.
+//! `docs/THREAT-MODEL.md` ("Mapped files") has the whole argument.
 
 #![deny(
     clippy::string_slice,
     clippy::indexing_slicing,
     clippy::cast_possible_truncation
 )]
+
+#[cfg(unix)]
+mod sigbus;
 
 use flate2::read::MultiGzDecoder;
 use memmap2::{Mmap, UncheckedAdvice};
@@ -212,31 +217,112 @@ pub fn decoder<'a, R: Read + 'a>(r: R, comp: Compression) -> io::Result<Box<dyn 
             1 << 20,
             r,
         ))),
-        Compression::Xz => {
-            let threads = XZ_THREADS.load(std::sync::atomic::Ordering::Relaxed);
-            let stream = liblzma::stream::MtStreamBuilder::new()
-                .threads(threads)
-                .memlimit_stop(u64::MAX)
-                .memlimit_threading(XZ_THREADING_MEMLIMIT)
-                .decoder()
-                .map_err(io::Error::other)?;
-            Box::new(liblzma::read::XzDecoder::new_stream(r, stream))
-        }
+        Compression::Xz => Box::new(MultiXz::new(io::BufReader::with_capacity(1 << 20, r))?),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(r)?),
     })
 }
 
+/// One multithreaded xz stream decoder (liblzma's threaded decoder cannot be told to
+/// decode concatenated streams, so [`MultiXz`] starts one per stream).
+fn xz_stream() -> io::Result<liblzma::stream::Stream> {
+    let threads = XZ_THREADS.load(std::sync::atomic::Ordering::Relaxed);
+    liblzma::stream::MtStreamBuilder::new()
+        .threads(threads)
+        .memlimit_stop(u64::MAX)
+        .memlimit_threading(XZ_THREADING_MEMLIMIT)
+        .decoder()
+        .map_err(io::Error::other)
+}
+
+/// An `.xz` file of concatenated streams (`cat a.xz b.xz`, `pixz`, appended logs)
+/// decoded to its end, as `xz -d` does: after each stream's end, stream padding (NUL
+/// bytes) is skipped and the next stream decoded; bytes after the last stream that
+/// are not another stream are an error, like `xz`'s "file format not recognized".
+struct MultiXz<R: io::BufRead> {
+    dec: Option<liblzma::bufread::XzDecoder<R>>,
+}
+
+const XZ_MAGIC: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0];
+
+impl<R: io::BufRead> MultiXz<R> {
+    fn new(r: R) -> io::Result<Self> {
+        Ok(MultiXz {
+            dec: Some(liblzma::bufread::XzDecoder::new_stream(r, xz_stream()?)),
+        })
+    }
+
+    /// After a stream's end: is another stream next (padding skipped)?
+    fn next_stream(r: &mut R) -> io::Result<bool> {
+        loop {
+            let buf = r.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            let zeros = buf.iter().take_while(|&&b| b == 0).count();
+            if zeros == 0 {
+                break;
+            }
+            r.consume(zeros);
+        }
+        // The magic may straddle the buffer's end: a prefix of it is taken as the
+        // next stream, whose decoder then reads on or reports the damage.
+        let buf = r.fill_buf()?;
+        let n = buf.len().min(XZ_MAGIC.len());
+        if XZ_MAGIC.get(..n) == buf.get(..n) {
+            return Ok(true);
+        }
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "bytes after the last xz stream are not an xz stream",
+        ))
+    }
+}
+
+impl<R: io::BufRead> Read for MultiXz<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let Some(dec) = self.dec.as_mut() else {
+                return Ok(0);
+            };
+            let n = dec.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            // This stream ended: decode the next one, if any.
+            let Some(dec) = self.dec.take() else {
+                return Ok(0);
+            };
+            let mut r = dec.into_inner();
+            if Self::next_stream(&mut r)? {
+                self.dec = Some(liblzma::bufread::XzDecoder::new_stream(r, xz_stream()?));
+            }
+        }
+    }
+}
+
 /// A whole uncompressed file in memory: mapped or read.
 pub enum Body {
-    Map(Mmap),
+    /// A map and its SIGBUS guard (None: not guarded). The guard is dropped first,
+    /// so the map is unregistered before it is unmapped.
+    Map(Option<MapGuard>, Mmap),
     Buf(Vec<u8>),
 }
+
+#[cfg(unix)]
+pub use sigbus::Guard as MapGuard;
+/// No guard off Unix.
+#[cfg(not(unix))]
+#[derive(Debug)]
+pub struct MapGuard;
 
 impl std::ops::Deref for Body {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            Body::Map(m) => m,
+            Body::Map(_, m) => m,
             Body::Buf(b) => b,
         }
     }
@@ -247,14 +333,22 @@ impl Body {
     pub fn open(path: &Path) -> io::Result<Body> {
         let file = File::open(path)?;
         let len = file.metadata()?.len();
-        if len == 0 {
-            return Ok(Body::Buf(Vec::new()));
+        if len == 0 || !file.metadata()?.is_file() {
+            // A size of 0 says nothing about `/proc`-like files (and nothing maps an
+            // empty file): what reading gives is the content.
+            let mut v = Vec::new();
+            (&file).read_to_end(&mut v)?;
+            return Ok(Body::Buf(v));
         }
         // SAFETY: see the module docs: archived evidence is not modified while read.
         match unsafe { Mmap::map(&file) } {
             Ok(m) => {
                 let _ = m.advise(memmap2::Advice::Sequential);
-                Ok(Body::Map(m))
+                #[cfg(unix)]
+                let guard = sigbus::register(m.as_ptr(), m.len());
+                #[cfg(not(unix))]
+                let guard = None;
+                Ok(Body::Map(guard, m))
             }
             Err(_) => {
                 let mut v = Vec::new();
@@ -264,9 +358,19 @@ impl Body {
         }
     }
 
+    /// Did the mapped file shrink while it was read (a read past its new end, seen as
+    /// NUL bytes instead of SIGBUS)?
+    pub fn shrunk(&self) -> bool {
+        match self {
+            #[cfg(unix)]
+            Body::Map(Some(g), _) => g.shrunk(),
+            _ => false,
+        }
+    }
+
     /// Tells the kernel the pages of `range` will not be needed again.
     pub fn release(&self, start: usize, end: usize) {
-        if let Body::Map(m) = self {
+        if let Body::Map(_, m) = self {
             // Outward to whole pages: a neighbour still scanning a shared page just
             // faults it back in from the page cache.
             let page = 4096;
@@ -416,20 +520,53 @@ pub fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
-/// Does this look like binary data rather than text?
+/// Does this look like binary data rather than text? NUL bytes alone do not make a
+/// log binary: rsyslog leaves runs of them after a hard reset (the file's size was
+/// written, its last pages were not), and the text around them is still a log, read
+/// by the scan with the runs reported as damage ([`nul_runs`]). Binary is a head
+/// whose NUL bytes are scattered (a record format: `wtmp`, ELF, a database), or whose
+/// other bytes are mostly control characters.
 pub fn is_binary(head: &[u8]) -> bool {
-    let sample = head.get(..8192).unwrap_or(head);
-    if sample.is_empty() {
+    if head.is_empty() {
         return false;
     }
-    if memchr::memchr(0, sample).is_some() {
-        return true;
+    let (mut text, mut ctrl, mut runs, mut prev_nul) = (0usize, 0usize, 0usize, false);
+    for &b in head {
+        if b == 0 {
+            runs += usize::from(!prev_nul);
+            prev_nul = true;
+            continue;
+        }
+        prev_nul = false;
+        text += 1;
+        ctrl += usize::from(b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b));
     }
-    let ctrl = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
-        .count();
-    ctrl * 20 > sample.len()
+    // Nothing but NUL bytes: nothing says it is text.
+    text == 0
+        // A NUL run every 512 bytes or more often: structure, not damage.
+        || runs > 1 && runs.saturating_mul(512) > head.len()
+        || ctrl.saturating_mul(20) > text
+}
+
+/// The NUL runs of `buf`: `(offset of the first, runs, bytes)`, or None.
+pub fn nul_runs(buf: &[u8]) -> Option<(usize, usize, usize)> {
+    let first = memchr::memchr(0, buf)?;
+    let (mut runs, mut bytes, mut at) = (0usize, 0usize, first);
+    while let Some(rest) = buf.get(at..) {
+        let Some(i) = memchr::memchr(0, rest) else {
+            break;
+        };
+        let run = rest
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| b == 0)
+            .count();
+        runs += 1;
+        bytes += run;
+        at += i + run;
+    }
+    Some((first, runs, bytes))
 }
 
 #[cfg(test)]
@@ -502,6 +639,21 @@ mod tests {
         assert!(is_binary(b"LPKSHHRH\0\0\0\x01"));
         assert!(!is_binary(b"Jun 23 11:24:34 host kernel: hello\n"));
         assert!(!is_binary(b""));
+        // A text log with the NUL run a hard reset leaves is text.
+        let mut log = b"Jun 23 11:24:34 host kernel: hello\n".repeat(100);
+        log.extend_from_slice(&[0; 4096]);
+        log.extend_from_slice(&b"Jun 23 11:30:00 host kernel: booted\n".repeat(10));
+        assert!(!is_binary(&log));
+        assert_eq!(nul_runs(&log), Some((3500, 1, 4096)));
+        assert_eq!(nul_runs(b"no nul"), None);
+        // A record format (wtmp-like: short strings between scattered NULs) is not.
+        let mut wtmp = Vec::new();
+        for i in 0..20u8 {
+            wtmp.extend_from_slice(&[7, 0, 0, 0, i, 1, 0, 0]);
+            wtmp.extend_from_slice(b"pts/0\0\0\0\0\0root\0\0\0\0\x0010.0.0.1\0\0\0\0");
+        }
+        assert!(is_binary(&wtmp));
+        assert!(is_binary(&[0; 100]));
     }
 
     #[test]
@@ -529,6 +681,78 @@ mod tests {
         let mut r = guarded_decoder_with(io::Cursor::new(gz), Compression::Gzip, 1 << 20).unwrap();
         let err = io::copy(&mut r, &mut io::sink()).unwrap_err();
         assert!(err.to_string().contains("decompression bomb"), "{err}");
+    }
+
+    /// Two compressed streams one after the other (`cat a.xz b.xz`) decode to both
+    /// texts, for each compression; padding between xz streams is skipped, and
+    /// garbage after the last stream is an error after the text before it.
+    #[test]
+    fn concatenated_streams_decode_to_the_end() {
+        use std::io::Write;
+        let (a, b) = (b"first stream\n".repeat(3000), b"second stream\n".repeat(5));
+        let xz = |d: &[u8]| {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
+            e.write_all(d).unwrap();
+            e.finish().unwrap()
+        };
+        let gz = |d: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(d).unwrap();
+            e.finish().unwrap()
+        };
+        let zst = |d: &[u8]| zstd::encode_all(d, 1).unwrap();
+        let want = [a.clone(), b.clone()].concat();
+        for (comp, enc) in [
+            (Compression::Xz, &xz as &dyn Fn(&[u8]) -> Vec<u8>),
+            (Compression::Gzip, &gz),
+            (Compression::Zstd, &zst),
+        ] {
+            let two = [enc(&a), enc(&b)].concat();
+            let got = drain(&mut *guarded_decoder(io::Cursor::new(two), comp).unwrap());
+            assert_eq!(got.1, None, "{comp:?}");
+            assert!(got.0 == want, "{comp:?}: {} bytes", got.0.len());
+        }
+        let padded = [xz(&a), vec![0; 8], xz(&b)].concat();
+        let got = drain(&mut *decoder(io::Cursor::new(padded), Compression::Xz).unwrap());
+        assert!(got.0 == want && got.1.is_none());
+        let junk = [xz(&a), b"junk".to_vec()].concat();
+        let got = drain(&mut *decoder(io::Cursor::new(junk), Compression::Xz).unwrap());
+        assert!(got.0 == a, "the text before the junk is kept");
+        assert!(got.1.unwrap().contains("not an xz stream"));
+    }
+
+    /// A mapped file truncated while mapped: reads past the new end see NUL bytes
+    /// instead of SIGBUS killing the process, and the body says it shrank.
+    #[cfg(unix)]
+    #[test]
+    fn a_mapped_file_truncated_while_read_is_not_a_sigbus() {
+        let dir = std::env::temp_dir().join(format!("oomsift-sigbus-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("messages");
+        let text = b"Jun 23 11:24:34 host kernel: hello\n".repeat(4000);
+        std::fs::write(&p, &text).unwrap();
+        let body = Body::open(&p).unwrap();
+        assert!(matches!(body, Body::Map(Some(_), _)), "mapped and guarded");
+        assert!(!body.shrunk());
+        File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(5000)
+            .unwrap();
+        // Every byte read: the first 5000 as written, the rest NUL.
+        let zeros = body.iter().filter(|&&b| b == 0).count();
+        assert_eq!(&body[..5000], &text[..5000]);
+        assert_eq!(zeros, text.len() - 5000);
+        assert!(body.shrunk());
+        // A second map of another file is guarded on its own.
+        let q = dir.join("other");
+        std::fs::write(&q, &text).unwrap();
+        let other = Body::open(&q).unwrap();
+        assert_eq!(other.iter().filter(|&&b| b == 0).count(), 0);
+        assert!(!other.shrunk());
+        drop(body);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -12,11 +12,51 @@
     clippy::cast_possible_truncation
 )]
 
+/// Text for a terminal: control characters (ESC, BEL, CR, C1 controls, and the line
+/// breaks unless `keep_newlines`) and the bidirectional controls that reorder what is
+/// shown (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are written visibly,
+/// as `\x1b` and `\u{202e}`, so a process or file name cannot move the cursor, clear
+/// the screen or disguise a line. A backslash stays as it is.
+pub fn terminal(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
+    let bad = |c: char| (c.is_control() && !(keep_newlines && c == '\n')) || bidi(c);
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if !bad(c) {
+            out.push(c);
+        } else if u32::from(c) < 0x80 {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// An I/O error as a short reason for a one-line message.
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_shows_controls_visibly() {
+        assert_eq!(terminal("plain (java)", false), "plain (java)");
+        assert_eq!(
+            terminal("ev\x1b[2Jil\x07 \u{202e}gnp.exe\u{9b}", false),
+            "ev\\x1b[2Jil\\x07 \\u{202e}gnp.exe\\u{9b}"
+        );
+        assert_eq!(terminal("a\nb\r", true), "a\nb\\x0d");
+        assert_eq!(terminal("a\nb", false), "a\\x0ab");
     }
 }
