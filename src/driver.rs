@@ -5,10 +5,12 @@
 
 use crate::analysis::Analyzed;
 use crate::bundle::classify::Sniffer;
+use crate::bundle::facts::NodeFacts;
 use crate::bundle::tree::DiskTree;
-use crate::bundle::{self, Bundle, DirNode, LogSink, SourceFile, Streamed};
+use crate::bundle::{self, Bundle, BundleKind, DirNode, LogSink, SourceFile, Streamed};
 use crate::envelope::{FileFormat, line::parse_line};
 use crate::k8s::{cgroup_snapshot, names::NameIndex, pod_files};
+use crate::model::CgroupSnapshot;
 use crate::scan::prefilter::prefilter;
 use crate::scan::{SourceScan, scan_source, scan_stream_with};
 use rayon::prelude::*;
@@ -128,11 +130,30 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
         }
         Work::Archive { path, display } => {
             bundle::archive::read(&path, &display, &mut ScanSink, &Sniff)
-                .map(|v| v.into_iter().map(streamed).collect())
+                .map(|v| all_streamed(v, &display, BundleKind::Archive))
         }
         Work::Stdin => bundle::stdin::read(&mut ScanSink, &Sniff)
-            .map(|v| v.into_iter().map(streamed).collect()),
+            .map(|v| all_streamed(v, "-", BundleKind::File)),
     }
+}
+
+/// The nodes of a stream; a stream that held none (an archive of a README) is still
+/// an input, one that nothing could be read from.
+fn all_streamed(v: Vec<Streamed<SourceScan>>, display: &str, kind: BundleKind) -> Vec<Analyzed> {
+    if v.is_empty() {
+        return vec![on_disk(Bundle::empty(display.to_string(), kind))];
+    }
+    v.into_iter().map(streamed).collect()
+}
+
+/// Whether a bundle gave anything to read: a log, a fact, a cgroup snapshot, a pod
+/// file that is not empty, or a container log path.
+fn read_anything(b: &Bundle, snapshots: &[CgroupSnapshot]) -> bool {
+    !b.sources.is_empty()
+        || b.facts != NodeFacts::default()
+        || !snapshots.is_empty()
+        || !b.container_logs.is_empty()
+        || b.pod_files.iter().any(|p| !p.bytes.trim_ascii().is_empty())
 }
 
 /// A bundle on disk: its sources scanned (in parallel), its cgroups and names read.
@@ -142,12 +163,15 @@ fn on_disk(mut b: Bundle) -> Analyzed {
         Some(root) => cgroup_snapshot::discover(&DiskTree(root.clone()), "", &b.input),
         None => Vec::new(),
     };
-    let names = names(&mut b);
+    let nothing_read = !read_anything(&b, &snapshots);
+    let (names, empty_files) = names(&mut b);
     Analyzed {
         bundle: b,
         scans,
         snapshots,
         names,
+        nothing_read,
+        empty_files,
     }
 }
 
@@ -163,21 +187,29 @@ fn streamed(s: Streamed<SourceScan>) -> Analyzed {
         Some(t) => cgroup_snapshot::discover(&**t, &base, &bundle.input),
         None => Vec::new(),
     };
-    let names = names(&mut bundle);
+    let nothing_read = !read_anything(&bundle, &snapshots);
+    let (names, empty_files) = names(&mut bundle);
     Analyzed {
         bundle,
         scans,
         snapshots,
         names,
+        nothing_read,
+        empty_files,
     }
 }
 
-/// The names a bundle's files tell; the pod files are dropped once read.
-fn names(b: &mut Bundle) -> NameIndex {
+/// The names a bundle's files tell, and the pod files that were empty (a collector's
+/// empty `pods.json`: skipped, not damage); the pod files are dropped once read.
+fn names(b: &mut Bundle) -> (NameIndex, Vec<String>) {
+    let (empty, files): (Vec<_>, Vec<_>) = std::mem::take(&mut b.pod_files)
+        .into_iter()
+        .partition(|p| p.bytes.trim_ascii().is_empty());
+    b.pod_files = files;
     let mut errors = Vec::new();
     let names = pod_files::names_of(b, &mut errors);
     b.errors.extend(errors);
     b.pod_files = Vec::new();
     b.container_logs = Vec::new();
-    names
+    (names, empty.into_iter().map(|p| p.display).collect())
 }

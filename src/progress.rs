@@ -108,6 +108,9 @@ impl Meter {
                 Err(e) => format!("failed: {e}"),
             };
             eprintln!("oomsift: {name}: {what}");
+            for f in result.iter().flatten().flat_map(|a| &a.empty_files) {
+                eprintln!("oomsift: {f}: empty, skipped");
+            }
         }
     }
 

@@ -51,7 +51,15 @@ pub struct Analyzed {
     pub scans: Vec<SourceScan>,
     pub snapshots: Vec<CgroupSnapshot>,
     pub names: NameIndex,
+    /// Nothing could be read in it: no log, fact, cgroup snapshot or pod file.
+    pub nothing_read: bool,
+    /// Files that were empty, skipped without a warning (listed with `--verbose`).
+    pub empty_files: Vec<String>,
 }
+
+/// The warning of an input nothing could be read in.
+pub const NOTHING_READ: &str =
+    "nothing could be read in it: no log, fact, cgroup or pod file (this is not \"no OOM kill\")";
 
 /// Builds the analysis from the analyzed bundles.
 pub fn analyze(
@@ -71,8 +79,18 @@ pub fn analyze(
         scans,
         snapshots,
         names: bundle_names,
+        nothing_read,
+        empty_files: _,
     } in analyzed
     {
+        // Nothing read is never "nothing found"; an input whose files failed says why.
+        if nothing_read && b.errors.is_empty() {
+            warnings.push(Warning {
+                file: b.input.clone(),
+                message: NOTHING_READ.into(),
+            });
+            incomplete = true;
+        }
         let boot = boot_epoch(&b.facts, scans.iter().flat_map(|s| &s.events));
         let opts = TimeOptions {
             bundle_date: b
