@@ -216,7 +216,8 @@ pub fn analyze(
             .pods
             .values()
             .filter_map(|p| p.node.as_deref())
-            .chain(names.reports.iter().filter_map(|d| d.node.as_deref())),
+            .chain(names.reports.iter().filter_map(|d| d.node.as_deref()))
+            .chain(names.nodes.iter().map(|n| n.name.as_str())),
     );
     for e in &mut events {
         node_names.apply(&mut e.node);
@@ -252,17 +253,12 @@ pub fn analyze(
             nodes.push(NodeInfo {
                 name: e.node.clone(),
                 kernel: e.kernel.clone(),
-                boot_time: None,
-                collected_at: None,
-                mem_total_kb: None,
-                cgroup_version: None,
                 cgroup_driver: driver_from_paths(&events, e.node.as_deref()),
-                pod_memory_limits_kb: None,
-                pod_memory_requests_kb: None,
-                sysctl: Default::default(),
+                ..NodeInfo::default()
             });
         }
     }
+    join_node_objects(&mut nodes, &names.nodes, &node_names);
     nodes.sort_by(|a, b| a.name.cmp(&b.name));
     nodes.dedup();
     warnings.sort();
@@ -375,7 +371,8 @@ fn diagnose_events(
     for (i, e) in events.iter_mut().enumerate() {
         let node = nodes.iter().find(|n| n.name == e.node && e.node.is_some());
         let ctx = diagnose::Context {
-            node_mem_kb: node.and_then(|n| n.mem_total_kb),
+            node_mem_kb: node.and_then(|n| n.mem_total_kb.or(n.mem_capacity_kb)),
+            node_allocatable_kb: node.and_then(|n| n.mem_allocatable_kb),
             pod: e.pod.as_ref().and_then(|p| names.pods.get(&p.uid)),
             node_pod_limits: node
                 .and_then(|n| n.pod_memory_limits_kb)
@@ -383,6 +380,43 @@ fn diagnose_events(
             reported_oomkilled: reconcile::reported_oomkilled(deaths, i),
         };
         e.diagnoses = diagnose::event_diagnoses(e, &ctx);
+    }
+}
+
+/// The Kubernetes Node objects onto the nodes of the same name (node identity: a
+/// short host name is its FQDN's first label); a Node object of a node nothing else
+/// tells of is a node of its own. One node's object read twice is one entry.
+fn join_node_objects(
+    nodes: &mut Vec<NodeInfo>,
+    objects: &[crate::k8s::nodes::NodeObject],
+    node_names: &dedup::NodeNames,
+) {
+    for o in objects {
+        let mut name = Some(o.name.clone());
+        node_names.apply(&mut name);
+        let i = match nodes.iter().position(|n| n.name == name) {
+            Some(i) => i,
+            None => {
+                nodes.push(NodeInfo {
+                    name,
+                    ..NodeInfo::default()
+                });
+                nodes.len() - 1
+            }
+        };
+        let Some(n) = nodes.get_mut(i) else { continue };
+        let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
+            if mine.is_none() {
+                mine.clone_from(theirs);
+            }
+        };
+        fill(&mut n.kernel, &o.kernel);
+        fill(&mut n.os_image, &o.os_image);
+        fill(&mut n.container_runtime, &o.container_runtime);
+        fill(&mut n.kubelet_version, &o.kubelet_version);
+        fill(&mut n.memory_pressure, &o.memory_pressure);
+        n.mem_capacity_kb = n.mem_capacity_kb.or(o.mem_capacity_kb);
+        n.mem_allocatable_kb = n.mem_allocatable_kb.or(o.mem_allocatable_kb);
     }
 }
 
@@ -399,14 +433,13 @@ fn node_info(f: &NodeFacts, events: &[OomEvent]) -> Option<NodeInfo> {
         }),
         mem_total_kb: f.mem_total_kb,
         cgroup_version: f.cgroup_version.clone(),
-        pod_memory_limits_kb: None,
-        pod_memory_requests_kb: None,
         sysctl: f.sysctl.clone(),
         cgroup_driver: f
             .cgroup_driver
             .clone()
             .or_else(|| driver_from_paths(events, Some(&name))),
         name: Some(name),
+        ..NodeInfo::default()
     })
 }
 

@@ -63,6 +63,8 @@ pub struct NameIndex {
     /// Container id (full, or a 12/13-character prefix from `crictl`/`docker ps`) →
     /// (pod uid if known, container name, pod name and namespace if known).
     pub containers: BTreeMap<String, ContainerRef>,
+    /// Node objects (`super::nodes`), in the order read.
+    pub nodes: Vec<super::nodes::NodeObject>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -134,6 +136,7 @@ impl NameIndex {
     /// Merges another index into this one.
     pub fn merge(&mut self, other: NameIndex) {
         self.reports.extend(other.reports);
+        self.nodes.extend(other.nodes);
         for (uid, p) in other.pods {
             let mine = self.pod(&uid);
             mine.namespace = mine.namespace.take().or(p.namespace);

@@ -49,6 +49,7 @@ pub fn read(names: &mut NameIndex, files: &[PodFile], errors: &mut Vec<(String, 
                 }
                 names.reports.extend(reports);
             }
+            NamesFile::Nodes => names.nodes.extend(super::nodes::from_bytes(bytes)),
             NamesFile::PodJson => {
                 if let Err(e) = names.pod_json(bytes) {
                     errors.push((display.clone(), e));
