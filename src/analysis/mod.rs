@@ -119,19 +119,36 @@ pub fn analyze(
                 reference,
             );
             let (ev_years, death_years) = years.split_at(scan.events.len());
+            // Which boot each kill and death is of, and when each boot started.
+            let boots = Boots::of(
+                scan.events
+                    .iter()
+                    .map(|e| (e.offset, e.stamp))
+                    .chain(scan.deaths.iter().map(|d| (d.offset, d.stamp))),
+                &scan.boot_starts,
+                uptime_at_collection(&b.facts),
+                boot,
+            );
+            let (ev_boots, death_boots) = boots.of.split_at(scan.events.len());
             let mut undated = false;
             let mut from_file_time = false;
             let mut boot_unknown = false;
-            let mut note = |stamp: Stamp, source: TimeSource| {
+            let mut earlier_boot = false;
+            let mut note = |stamp: Stamp, source: TimeSource, boot: u32| {
                 undated |=
                     source == TimeSource::None && matches!(stamp.wall, Wall::Yearless { .. });
                 from_file_time |= source == TimeSource::FileTime;
-                boot_unknown |= source == TimeSource::None
+                let unknown = source == TimeSource::None
                     && stamp.wall == Wall::None
                     && stamp.uptime_us.is_some()
                     && !is_crash_dump(src);
+                if boot == boots.current || boots.start(boots.current).is_none() {
+                    boot_unknown |= unknown;
+                } else {
+                    earlier_boot |= unknown;
+                }
             };
-            for (mut e, &year) in scan.events.into_iter().zip(ev_years) {
+            for ((mut e, &year), &k) in scan.events.into_iter().zip(ev_years).zip(ev_boots) {
                 resolve(
                     &mut e.node,
                     &mut e.time,
@@ -139,17 +156,18 @@ pub fn analyze(
                     e.stamp,
                     &b.facts,
                     src,
-                    boot,
+                    boots.start(k),
                     year,
                 );
-                note(e.stamp, e.time_source);
+                note(e.stamp, e.time_source, k);
+                e.boot = (boots.count > 1).then_some(k);
                 if e.kernel.is_none() {
                     e.kernel.clone_from(&b.facts.kernel);
                 }
                 e.bundle.clone_from(&b.input);
                 events.push(e);
             }
-            for (mut d, &year) in scan.deaths.into_iter().zip(death_years) {
+            for ((mut d, &year), &k) in scan.deaths.into_iter().zip(death_years).zip(death_boots) {
                 resolve(
                     &mut d.node,
                     &mut d.time,
@@ -157,10 +175,10 @@ pub fn analyze(
                     d.stamp,
                     &b.facts,
                     src,
-                    boot,
+                    boots.start(k),
                     year,
                 );
-                note(d.stamp, d.time_source);
+                note(d.stamp, d.time_source, k);
                 deaths.push(d);
             }
             if undated {
@@ -173,6 +191,12 @@ pub fn analyze(
                 warnings.push(Warning {
                     file: src.display.clone(),
                     message: format!("syslog times carry no year: the year {y} is taken from the file's modification time; give --reference-date YYYY-MM-DD if that is not the collection year"),
+                });
+            }
+            if earlier_boot {
+                warnings.push(Warning {
+                    file: src.display.clone(),
+                    message: "kernel times are uptimes and some kills are of an earlier boot than the node's known boot time (after a `Linux version` banner or an uptime going back, or with an uptime beyond the one the bundle was collected at), whose start is unknown: they are shown by uptime, without a wall-clock time".into(),
                 });
             }
             if boot_unknown {
@@ -476,6 +500,121 @@ fn boot_epoch<'a>(f: &NodeFacts, events: impl Iterator<Item = &'a OomEvent>) -> 
     })
 }
 
+/// The uptime (s) the node had when the bundle was collected, when its boot time and
+/// a zoned collection time are known.
+fn uptime_at_collection(f: &NodeFacts) -> Option<u64> {
+    let c = f.collected?;
+    let at = (c.civil.as_utc_micros() - i64::from(c.offset?) * 1_000_000).div_euclid(1_000_000);
+    u64::try_from(at - f.boot_epoch?).ok()
+}
+
+/// An uptime this far (s) beyond the one the bundle was collected at is of an earlier
+/// boot (a bundle's files are collected over some minutes).
+const COLLECTION_SLACK_S: u64 = 600;
+
+/// The boots of one source: each record's (in the order given), how many there are,
+/// the one the node's boot time is for, and when each started when known.
+struct Boots {
+    of: Vec<u32>,
+    count: u32,
+    /// The current boot: the last one, or after it when even its records are older
+    /// than the collection's uptime allows.
+    current: u32,
+    starts: std::collections::BTreeMap<u32, i64>,
+}
+
+impl Boots {
+    /// `records`: (offset, stamp) of the source's kills and deaths; `starts`: the
+    /// offsets where the scan saw another boot start; `collected_uptime`: the node's
+    /// uptime at collection; `current_start`: the node's boot time (the current
+    /// boot's start).
+    fn of(
+        records: impl Iterator<Item = (u64, Stamp)>,
+        starts: &[u64],
+        collected_uptime: Option<u64>,
+        current_start: Option<i64>,
+    ) -> Boots {
+        let records: Vec<(u64, Stamp)> = records.collect();
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_by_key(|&i| records.get(i).map(|r| r.0));
+        let mut bounds: std::collections::BTreeSet<u64> = starts.iter().copied().collect();
+        // An uptime going back between two records the scan saw apart (another part).
+        let mut prev: Option<(u64, u64)> = None;
+        for &i in &order {
+            let Some(&(off, stamp)) = records.get(i) else {
+                continue;
+            };
+            let Some(up) = stamp.uptime_us else { continue };
+            if let Some((po, pu)) = prev
+                && up.saturating_add(crate::kernel::assemble::BOOT_UPTIME_BACKWARDS_US) < pu
+                && bounds.range(po + 1..=off).next().is_none()
+            {
+                bounds.insert(off);
+            }
+            prev = Some((off, up));
+        }
+        let boot_at = |bounds: &std::collections::BTreeSet<u64>, off: u64| {
+            u32::try_from(bounds.range(..=off).count()).unwrap_or(u32::MAX)
+        };
+        let last = order
+            .iter()
+            .filter_map(|&i| records.get(i))
+            .map(|r| boot_at(&bounds, r.0))
+            .max()
+            .unwrap_or(0);
+        let mut current = last;
+        // Records of the last boot with an uptime beyond the collection's are older.
+        if let Some(limit) =
+            collected_uptime.map(|u| u.saturating_add(COLLECTION_SLACK_S) * 1_000_000)
+        {
+            let in_last: Vec<&(u64, Stamp)> = order
+                .iter()
+                .filter_map(|&i| records.get(i))
+                .filter(|r| boot_at(&bounds, r.0) == last)
+                .collect();
+            if let Some(p) = in_last
+                .iter()
+                .rposition(|r| r.1.uptime_us.is_some_and(|u| u > limit))
+            {
+                match in_last.get(p + 1) {
+                    Some(next) => {
+                        bounds.insert(next.0);
+                        current = last + 1;
+                    }
+                    None => current = last + 1,
+                }
+            }
+        }
+        let of: Vec<u32> = records.iter().map(|r| boot_at(&bounds, r.0)).collect();
+        let count = of.iter().copied().max().unwrap_or(0).max(current) + 1;
+        // A boot's start from its own records logged with both a zoned time and an
+        // uptime; the current boot's is the node's boot time.
+        let mut starts = std::collections::BTreeMap::new();
+        for (r, &k) in records.iter().zip(&of) {
+            if let (Wall::Zoned(c, off), Some(up)) = (r.1.wall, r.1.uptime_us) {
+                let s = (c.as_utc_micros() - i64::from(off) * 1_000_000 - up as i64)
+                    .div_euclid(1_000_000);
+                let e = starts.entry(k).or_insert(s);
+                *e = (*e).max(s);
+            }
+        }
+        if let Some(s) = current_start {
+            starts.entry(current).or_insert(s);
+        }
+        Boots {
+            of,
+            count,
+            current,
+            starts,
+        }
+    }
+
+    /// When boot `k` started (seconds since the epoch), when known.
+    fn start(&self, k: u32) -> Option<i64> {
+        self.starts.get(&k).copied()
+    }
+}
+
 /// A crash dump's dmesg is from an earlier boot: this boot's time does not apply.
 fn is_crash_dump(src: &SourceFile) -> bool {
     src.rel.contains("var/crash/")
@@ -682,6 +821,7 @@ pub(crate) fn order_key(
     Option<String>,
     bool,
     Option<i64>,
+    u32,
     u64,
     Option<crate::model::SourceRef>,
 ) {
@@ -689,6 +829,12 @@ pub(crate) fn order_key(
         e.node.clone(),
         e.time.is_none(),
         e.time.as_ref().map(Timestamp::instant_us),
+        // Kills without a time: by boot (in their source's order), then uptime.
+        if e.time.is_none() {
+            e.boot.unwrap_or(0)
+        } else {
+            0
+        },
         e.uptime_us.unwrap_or(u64::MAX),
         e.sources.first().cloned(),
     )
@@ -698,6 +844,47 @@ pub(crate) fn order_key(
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
+
+    fn up(off: u64, secs: u64) -> (u64, Stamp) {
+        (
+            off,
+            Stamp {
+                wall: Wall::None,
+                uptime_us: Some(secs * 1_000_000),
+            },
+        )
+    }
+
+    #[test]
+    fn boots_from_banners_uptimes_going_back_and_the_collections_uptime() {
+        // A banner the scan saw at 100; an uptime going back between 300 and 400.
+        let b = Boots::of(
+            [up(10, 50), up(200, 20), up(300, 90), up(400, 5)].into_iter(),
+            &[100],
+            None,
+            Some(1_000),
+        );
+        assert_eq!((b.of.clone(), b.count, b.current), (vec![0, 1, 1, 2], 3, 2));
+        assert_eq!((b.start(2), b.start(1)), (Some(1_000), None));
+        // Collected at an uptime of 1500 s: 27 742 s is of an earlier boot.
+        let b = Boots::of(
+            [up(10, 27_742), up(20, 27_800)].into_iter(),
+            &[],
+            Some(1_500),
+            Some(1_000),
+        );
+        assert_eq!((b.of.clone(), b.count, b.current), (vec![0, 0], 2, 1));
+        assert_eq!(b.start(0), None);
+        // Within the collection's uptime (and its slack): the current boot.
+        let b = Boots::of(
+            [up(10, 1_200), up(20, 2_000)].into_iter(),
+            &[],
+            Some(1_500),
+            Some(1_000),
+        );
+        assert_eq!((b.of.clone(), b.count, b.current), (vec![0, 0], 1, 0));
+        assert_eq!(b.start(0), Some(1_000));
+    }
 
     #[test]
     fn huge_ram_pages_saturate() {
