@@ -89,7 +89,7 @@ pub fn by_path(rel: &str) -> Kind {
         Kind::Pod(k)
     } else if cgroup_file(name) {
         Kind::Cgroup
-    } else if fact_suffix(rel).is_some() {
+    } else if fact_suffix(rel).is_some() || name == super::facts::MUST_GATHER_TIMESTAMP {
         Kind::Fact
     } else if skipped_dir(rel).is_some() {
         Kind::Ignored
