@@ -67,6 +67,8 @@ pub fn analyze(
     failed_inputs: Vec<Warning>,
     opts: TimeOptions,
 ) -> Analysis {
+    let mut analyzed = analyzed;
+    distinct_machines(&mut analyzed);
     let mut warnings = failed_inputs;
     let mut incomplete = !warnings.is_empty();
     let mut per_bundle: Vec<Vec<OomEvent>> = Vec::new();
@@ -498,6 +500,32 @@ fn boot_epoch<'a>(f: &NodeFacts, events: impl Iterator<Item = &'a OomEvent>) -> 
             })
             .max()
     })
+}
+
+/// Bundles whose host names are one node's (equal ignoring case, or a short name and
+/// its FQDN) but whose machine-ids differ are different machines: each such host name
+/// is qualified with the start of its machine-id (`localhost [machine-id 3c5b1a3e8f2d]`),
+/// so they are separate nodes. Bundles without a machine-id keep their name.
+fn distinct_machines(analyzed: &mut [Analyzed]) {
+    let key = |h: &str| {
+        let l = h.to_ascii_lowercase();
+        l.split('.').next().unwrap_or_default().to_string()
+    };
+    let mut ids: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for a in analyzed.iter() {
+        if let (Some(h), Some(m)) = (&a.bundle.facts.hostname, &a.bundle.facts.machine_id) {
+            ids.entry(key(h)).or_default().insert(m.clone());
+        }
+    }
+    for a in analyzed.iter_mut() {
+        let f = &mut a.bundle.facts;
+        if let (Some(h), Some(m)) = (&f.hostname, &f.machine_id)
+            && ids.get(&key(h)).is_some_and(|s| s.len() > 1)
+        {
+            f.hostname = Some(format!("{h} [machine-id {}]", m.get(..12).unwrap_or(m)));
+        }
+    }
 }
 
 /// The uptime (s) the node had when the bundle was collected, when its boot time and

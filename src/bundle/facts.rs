@@ -28,6 +28,7 @@ pub const FACT_FILES: &[&str] = &[
     "proc/uptime",
     "proc/version",
     "proc/sys/kernel/hostname",
+    "etc/machine-id",
     "sos_commands/kernel/sysctl_-a",
 ];
 
@@ -59,6 +60,9 @@ pub struct NodeFacts {
     pub cgroup_driver: Option<String>,
     /// [`OOM_SYSCTLS`] as `sysctl -a` printed them.
     pub sysctl: std::collections::BTreeMap<String, String>,
+    /// `etc/machine-id`: two bundles of one host name with different machine-ids are
+    /// different nodes.
+    pub machine_id: Option<String>,
 }
 
 fn first_text(root: &Root, candidates: &[&str]) -> Option<String> {
@@ -114,6 +118,9 @@ pub fn read(tree: &dyn Tree, base: &str) -> NodeFacts {
         // Its zone is the collecting pod's, not the nodes': the date only.
         .or_else(|| must_gather_timestamp(root).map(|c| Collected { offset: None, ..c })),
         mem_total_kb: first_text(root, &["proc/meminfo"]).and_then(|s| meminfo_total(&s)),
+        machine_id: first_text(root, &["etc/machine-id"])
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|m| m.len() == 32 && m.bytes().all(|b| b.is_ascii_hexdigit())),
         ..NodeFacts::default()
     };
     f.boot_epoch = first_text(root, &["proc/stat"])
