@@ -126,3 +126,30 @@ fn node_allocatable_limit_reads_the_node_objects_allocatable() {
     assert_eq!(n[0]["name"], "worker-7");
     assert_eq!(n[0]["memory_pressure"], "True");
 }
+
+#[test]
+fn a_node_file_that_holds_no_object_is_a_warning_and_the_rest_is_read() {
+    let dir = scratch_dir("node-objects-broken");
+    let bundle = dir.join("support-bundle");
+    std::fs::create_dir_all(bundle.join("cluster-resources")).unwrap();
+    std::fs::create_dir_all(bundle.join("host-collectors/journald")).unwrap();
+    std::fs::write(
+        bundle.join("host-collectors/journald/kernel.txt"),
+        testdata(
+            "support-bundle/support-bundle-2024-03-05T10_45_00/host-collectors/journald/kernel.txt",
+        ),
+    )
+    .unwrap();
+    let bad = bundle.join("cluster-resources/nodes.json");
+    std::fs::write(&bad, "<html><body>502 Bad Gateway</body></html>\n").unwrap();
+    let (doc, r) = analyze_json(&[arg(&bundle)]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(only_event(&doc)["node"], "ip-10-0-3-41");
+    let w = doc["warnings"].as_array().unwrap();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0]["file"], arg(&bad));
+    assert_eq!(
+        w[0]["message"],
+        "no Kubernetes Node object or list could be read in it"
+    );
+}

@@ -51,9 +51,26 @@ pub fn from_value(v: &Value) -> Vec<NodeObject> {
 
 /// Node objects from a file's bytes: JSON, else the block YAML `oc`/`kubectl` write.
 pub fn from_bytes(bytes: &[u8]) -> Vec<NodeObject> {
-    let v = serde_json::from_slice(bytes)
-        .unwrap_or_else(|_| super::yaml::parse(&String::from_utf8_lossy(bytes)));
-    from_value(&v)
+    from_value(&value(bytes))
+}
+
+fn value(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| super::yaml::parse(&String::from_utf8_lossy(bytes)))
+}
+
+/// [`from_bytes`], or why the file holds no Kubernetes object at all (one line).
+pub fn read(bytes: &[u8]) -> Result<Vec<NodeObject>, String> {
+    let v = value(bytes);
+    let objects = match &v {
+        Value::Array(_) => true,
+        Value::Object(o) => o.contains_key("items") || o.contains_key("metadata"),
+        _ => false,
+    };
+    if !objects {
+        return Err("no Kubernetes Node object or list could be read in it".into());
+    }
+    Ok(from_value(&v))
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -178,6 +195,8 @@ status:
         // A bare array, and garbage.
         assert_eq!(from_bytes(br#"[{"metadata":{"name":"a"}}]"#).len(), 1);
         assert!(from_bytes(b"<html>").is_empty());
+        assert!(read(b"<html><body>403</body></html>").is_err());
+        assert_eq!(read(br#"{"kind":"NodeList","items":[]}"#), Ok(Vec::new()));
         assert!(from_bytes(b"\"just a string\"").is_empty());
     }
 }
