@@ -5,10 +5,12 @@
 
 use crate::analysis::Analyzed;
 use crate::bundle::classify::Sniffer;
+use crate::bundle::facts::NodeFacts;
 use crate::bundle::tree::DiskTree;
-use crate::bundle::{self, Bundle, DirNode, LogSink, SourceFile, Streamed};
+use crate::bundle::{self, Bundle, BundleKind, DirNode, LogSink, SourceFile, Streamed};
 use crate::envelope::{FileFormat, line::parse_line};
 use crate::k8s::{cgroup_snapshot, names::NameIndex, pod_files};
+use crate::model::CgroupSnapshot;
 use crate::scan::prefilter::prefilter;
 use crate::scan::{SourceScan, scan_source, scan_stream_with};
 use rayon::prelude::*;
@@ -244,19 +246,43 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
         Work::Archive { path, display } => {
             let mut sink = ScanSink::default();
             bundle::archive::read(&path, &display, &mut sink, &Sniff)
-                .map(|v| v.into_iter().map(|s| streamed(s, &mut sink)).collect())
+                .map(|v| all_streamed(v, &display, BundleKind::Archive, &mut sink))
         }
         Work::Stdin => {
             let mut sink = ScanSink::default();
             bundle::stdin::read(&mut sink, &Sniff)
-                .map(|v| v.into_iter().map(|s| streamed(s, &mut sink)).collect())
+                .map(|v| all_streamed(v, "-", BundleKind::File, &mut sink))
         }
         Work::Stream { path, display } => {
             let mut sink = ScanSink::default();
             bundle::stdin::read_path(&path, &display, &mut sink, &Sniff)
-                .map(|v| v.into_iter().map(|s| streamed(s, &mut sink)).collect())
+                .map(|v| all_streamed(v, &display, BundleKind::File, &mut sink))
         }
     }
+}
+
+/// The nodes of a stream; a stream that held none (an archive of a README) is still
+/// an input, one that nothing could be read from.
+fn all_streamed(
+    v: Vec<Streamed<SourceScan>>,
+    display: &str,
+    kind: BundleKind,
+    sink: &mut ScanSink,
+) -> Vec<Analyzed> {
+    if v.is_empty() {
+        return vec![on_disk(Bundle::empty(display.to_string(), kind))];
+    }
+    v.into_iter().map(|s| streamed(s, sink)).collect()
+}
+
+/// Whether a bundle gave anything to read: a log, a fact, a cgroup snapshot, a pod
+/// file that is not empty, or a container log path.
+fn read_anything(b: &Bundle, snapshots: &[CgroupSnapshot]) -> bool {
+    !b.sources.is_empty()
+        || b.facts != NodeFacts::default()
+        || !snapshots.is_empty()
+        || !b.container_logs.is_empty()
+        || b.pod_files.iter().any(|p| !p.bytes.trim_ascii().is_empty())
 }
 
 /// A bundle on disk: its sources scanned (in parallel), its cgroups and names read.
@@ -271,12 +297,15 @@ fn on_disk(mut b: Bundle) -> Analyzed {
         }
         None => Vec::new(),
     };
-    let names = names(&mut b);
+    let nothing_read = !read_anything(&b, &snapshots);
+    let (names, empty_files) = names(&mut b);
     Analyzed {
         bundle: b,
         scans,
         snapshots,
         names,
+        nothing_read,
+        empty_files,
     }
 }
 
@@ -332,21 +361,29 @@ fn streamed(mut s: Streamed<SourceScan>, sink: &mut ScanSink) -> Analyzed {
         Some(t) => cgroup_snapshot::discover(&**t, &base, &bundle.input),
         None => Vec::new(),
     };
-    let names = names(&mut bundle);
+    let nothing_read = !read_anything(&bundle, &snapshots);
+    let (names, empty_files) = names(&mut bundle);
     Analyzed {
         bundle,
         scans,
         snapshots,
         names,
+        nothing_read,
+        empty_files,
     }
 }
 
-/// The names a bundle's files tell; the pod files are dropped once read.
-fn names(b: &mut Bundle) -> NameIndex {
+/// The names a bundle's files tell, and the pod files that were empty (a collector's
+/// empty `pods.json`: skipped, not damage); the pod files are dropped once read.
+fn names(b: &mut Bundle) -> (NameIndex, Vec<String>) {
+    let (empty, files): (Vec<_>, Vec<_>) = std::mem::take(&mut b.pod_files)
+        .into_iter()
+        .partition(|p| p.bytes.trim_ascii().is_empty());
+    b.pod_files = files;
     let mut errors = Vec::new();
     let names = pod_files::names_of(b, &mut errors);
     b.errors.extend(errors);
     b.pod_files = Vec::new();
     b.container_logs = Vec::new();
-    names
+    (names, empty.into_iter().map(|p| p.display).collect())
 }

@@ -159,19 +159,28 @@ pub fn run_streaming(
     }
     // Inputs in a stable order (also the order `oomsift merge` gives).
     analyzed.sort_by(|a, b| a.bundle.input.cmp(&b.bundle.input));
-    if analyzed.is_empty() {
-        return Err(first_error.unwrap_or_else(|| {
+    if analyzed.iter().all(|a| a.nothing_read) {
+        // No input yielded anything: each one's reason, on one line.
+        let why: Vec<String> =
             failed
-                .first()
-                .map(|w| format!("{}: {}", w.file, w.message))
-                .unwrap_or_else(|| {
-                    // Never an empty message: say which inputs held nothing to read.
-                    format!(
-                        "{}: no log, fact, cgroup or pod file could be read",
-                        cfg.inputs.join(", ")
-                    )
-                })
-        }));
+                .iter()
+                .map(|w| (w.file.clone(), w.message.clone()))
+                .chain(analyzed.iter().map(|a| {
+                    a.bundle.errors.first().cloned().unwrap_or_else(|| {
+                        (a.bundle.input.clone(), analysis::NOTHING_READ.to_string())
+                    })
+                }))
+                .map(|(f, m)| format!("{f}: {m}"))
+                .collect();
+        return Err(if why.is_empty() {
+            // Never an empty message.
+            format!(
+                "{}: no log, fact, cgroup or pod file could be read",
+                cfg.inputs.join(", ")
+            )
+        } else {
+            why.join("; ")
+        });
     }
     Ok(analysis::analyze(analyzed, failed, cfg.time))
 }

@@ -1,5 +1,6 @@
 //! `oomsift`: arguments → config → run → exit status. 0: the analysis ran over all
-//! input; 1: it ran but some input could not be fully read; 2: nothing could be
+//! input; 1: it ran but some input could not be fully read, or nothing could be read
+//! in it; 2: nothing could be
 //! analyzed, a report file (`--html`, `-o`) could not be written, or a usage error.
 //! A closed stdout (`| head`) is not an error.
 

@@ -112,6 +112,12 @@ impl Meter {
                 crate::util::terminal(name, false),
                 crate::util::terminal(&what, false)
             );
+            for f in result.iter().flatten().flat_map(|a| &a.empty_files) {
+                eprintln!(
+                    "oomsift: {}: empty, skipped",
+                    crate::util::terminal(f, false)
+                );
+            }
         }
     }
 

@@ -44,6 +44,13 @@ fn sosreport_inputs_and_node_facts() {
             "sysctl": {},
             "pod_memory_limits_kb": null,
             "pod_memory_requests_kb": null,
+            // No Node object in a sosreport.
+            "mem_capacity_kb": null,
+            "mem_allocatable_kb": null,
+            "os_image": null,
+            "container_runtime": null,
+            "kubelet_version": null,
+            "memory_pressure": null,
         }])
     );
     // systemd's note on the pod slice is a userspace report, not a second kernel kill.

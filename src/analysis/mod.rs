@@ -51,7 +51,15 @@ pub struct Analyzed {
     pub scans: Vec<SourceScan>,
     pub snapshots: Vec<CgroupSnapshot>,
     pub names: NameIndex,
+    /// Nothing could be read in it: no log, fact, cgroup snapshot or pod file.
+    pub nothing_read: bool,
+    /// Files that were empty, skipped without a warning (listed with `--verbose`).
+    pub empty_files: Vec<String>,
 }
+
+/// The warning of an input nothing could be read in.
+pub const NOTHING_READ: &str =
+    "nothing could be read in it: no log, fact, cgroup or pod file (this is not \"no OOM kill\")";
 
 /// Builds the analysis from the analyzed bundles.
 pub fn analyze(
@@ -59,6 +67,8 @@ pub fn analyze(
     failed_inputs: Vec<Warning>,
     opts: TimeOptions,
 ) -> Analysis {
+    let mut analyzed = analyzed;
+    distinct_machines(&mut analyzed);
     let mut warnings = failed_inputs;
     let mut incomplete = !warnings.is_empty();
     let mut per_bundle: Vec<Vec<OomEvent>> = Vec::new();
@@ -71,8 +81,18 @@ pub fn analyze(
         scans,
         snapshots,
         names: bundle_names,
+        nothing_read,
+        empty_files: _,
     } in analyzed
     {
+        // Nothing read is never "nothing found"; an input whose files failed says why.
+        if nothing_read && b.errors.is_empty() {
+            warnings.push(Warning {
+                file: b.input.clone(),
+                message: NOTHING_READ.into(),
+            });
+            incomplete = true;
+        }
         let boot = boot_epoch(&b.facts, scans.iter().flat_map(|s| &s.events));
         let opts = TimeOptions {
             bundle_date: b
@@ -101,19 +121,36 @@ pub fn analyze(
                 reference,
             );
             let (ev_years, death_years) = years.split_at(scan.events.len());
+            // Which boot each kill and death is of, and when each boot started.
+            let boots = Boots::of(
+                scan.events
+                    .iter()
+                    .map(|e| (e.offset, e.stamp))
+                    .chain(scan.deaths.iter().map(|d| (d.offset, d.stamp))),
+                &scan.boot_starts,
+                uptime_at_collection(&b.facts),
+                boot,
+            );
+            let (ev_boots, death_boots) = boots.of.split_at(scan.events.len());
             let mut undated = false;
             let mut from_file_time = false;
             let mut boot_unknown = false;
-            let mut note = |stamp: Stamp, source: TimeSource| {
+            let mut earlier_boot = false;
+            let mut note = |stamp: Stamp, source: TimeSource, boot: u32| {
                 undated |=
                     source == TimeSource::None && matches!(stamp.wall, Wall::Yearless { .. });
                 from_file_time |= source == TimeSource::FileTime;
-                boot_unknown |= source == TimeSource::None
+                let unknown = source == TimeSource::None
                     && stamp.wall == Wall::None
                     && stamp.uptime_us.is_some()
                     && !is_crash_dump(src);
+                if boot == boots.current || boots.start(boots.current).is_none() {
+                    boot_unknown |= unknown;
+                } else {
+                    earlier_boot |= unknown;
+                }
             };
-            for (mut e, &year) in scan.events.into_iter().zip(ev_years) {
+            for ((mut e, &year), &k) in scan.events.into_iter().zip(ev_years).zip(ev_boots) {
                 resolve(
                     &mut e.node,
                     &mut e.time,
@@ -121,17 +158,18 @@ pub fn analyze(
                     e.stamp,
                     &b.facts,
                     src,
-                    boot,
+                    boots.start(k),
                     year,
                 );
-                note(e.stamp, e.time_source);
+                note(e.stamp, e.time_source, k);
+                e.boot = (boots.count > 1).then_some(k);
                 if e.kernel.is_none() {
                     e.kernel.clone_from(&b.facts.kernel);
                 }
                 e.bundle.clone_from(&b.input);
                 events.push(e);
             }
-            for (mut d, &year) in scan.deaths.into_iter().zip(death_years) {
+            for ((mut d, &year), &k) in scan.deaths.into_iter().zip(death_years).zip(death_boots) {
                 resolve(
                     &mut d.node,
                     &mut d.time,
@@ -139,10 +177,10 @@ pub fn analyze(
                     d.stamp,
                     &b.facts,
                     src,
-                    boot,
+                    boots.start(k),
                     year,
                 );
-                note(d.stamp, d.time_source);
+                note(d.stamp, d.time_source, k);
                 deaths.push(d);
             }
             if undated {
@@ -155,6 +193,12 @@ pub fn analyze(
                 warnings.push(Warning {
                     file: src.display.clone(),
                     message: format!("syslog times carry no year: the year {y} is taken from the file's modification time; give --reference-date YYYY-MM-DD if that is not the collection year"),
+                });
+            }
+            if earlier_boot {
+                warnings.push(Warning {
+                    file: src.display.clone(),
+                    message: "kernel times are uptimes and some kills are of an earlier boot than the node's known boot time (after a `Linux version` banner or an uptime going back, or with an uptime beyond the one the bundle was collected at), whose start is unknown: they are shown by uptime, without a wall-clock time".into(),
                 });
             }
             if boot_unknown {
@@ -198,7 +242,8 @@ pub fn analyze(
             .pods
             .values()
             .filter_map(|p| p.node.as_deref())
-            .chain(names.reports.iter().filter_map(|d| d.node.as_deref())),
+            .chain(names.reports.iter().filter_map(|d| d.node.as_deref()))
+            .chain(names.nodes.iter().map(|n| n.name.as_str())),
     );
     for e in &mut events {
         node_names.apply(&mut e.node);
@@ -234,17 +279,12 @@ pub fn analyze(
             nodes.push(NodeInfo {
                 name: e.node.clone(),
                 kernel: e.kernel.clone(),
-                boot_time: None,
-                collected_at: None,
-                mem_total_kb: None,
-                cgroup_version: None,
                 cgroup_driver: driver_from_paths(&events, e.node.as_deref()),
-                pod_memory_limits_kb: None,
-                pod_memory_requests_kb: None,
-                sysctl: Default::default(),
+                ..NodeInfo::default()
             });
         }
     }
+    join_node_objects(&mut nodes, &names.nodes, &node_names);
     nodes.sort_by(|a, b| a.name.cmp(&b.name));
     nodes.dedup();
     warnings.sort();
@@ -357,7 +397,8 @@ fn diagnose_events(
     for (i, e) in events.iter_mut().enumerate() {
         let node = nodes.iter().find(|n| n.name == e.node && e.node.is_some());
         let ctx = diagnose::Context {
-            node_mem_kb: node.and_then(|n| n.mem_total_kb),
+            node_mem_kb: node.and_then(|n| n.mem_total_kb.or(n.mem_capacity_kb)),
+            node_allocatable_kb: node.and_then(|n| n.mem_allocatable_kb),
             pod: e.pod.as_ref().and_then(|p| names.pods.get(&p.uid)),
             node_pod_limits: node
                 .and_then(|n| n.pod_memory_limits_kb)
@@ -365,6 +406,43 @@ fn diagnose_events(
             reported_oomkilled: reconcile::reported_oomkilled(deaths, i),
         };
         e.diagnoses = diagnose::event_diagnoses(e, &ctx);
+    }
+}
+
+/// The Kubernetes Node objects onto the nodes of the same name (node identity: a
+/// short host name is its FQDN's first label); a Node object of a node nothing else
+/// tells of is a node of its own. One node's object read twice is one entry.
+fn join_node_objects(
+    nodes: &mut Vec<NodeInfo>,
+    objects: &[crate::k8s::nodes::NodeObject],
+    node_names: &dedup::NodeNames,
+) {
+    for o in objects {
+        let mut name = Some(o.name.clone());
+        node_names.apply(&mut name);
+        let i = match nodes.iter().position(|n| n.name == name) {
+            Some(i) => i,
+            None => {
+                nodes.push(NodeInfo {
+                    name,
+                    ..NodeInfo::default()
+                });
+                nodes.len() - 1
+            }
+        };
+        let Some(n) = nodes.get_mut(i) else { continue };
+        let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
+            if mine.is_none() {
+                mine.clone_from(theirs);
+            }
+        };
+        fill(&mut n.kernel, &o.kernel);
+        fill(&mut n.os_image, &o.os_image);
+        fill(&mut n.container_runtime, &o.container_runtime);
+        fill(&mut n.kubelet_version, &o.kubelet_version);
+        fill(&mut n.memory_pressure, &o.memory_pressure);
+        n.mem_capacity_kb = n.mem_capacity_kb.or(o.mem_capacity_kb);
+        n.mem_allocatable_kb = n.mem_allocatable_kb.or(o.mem_allocatable_kb);
     }
 }
 
@@ -381,14 +459,13 @@ fn node_info(f: &NodeFacts, events: &[OomEvent]) -> Option<NodeInfo> {
         }),
         mem_total_kb: f.mem_total_kb,
         cgroup_version: f.cgroup_version.clone(),
-        pod_memory_limits_kb: None,
-        pod_memory_requests_kb: None,
         sysctl: f.sysctl.clone(),
         cgroup_driver: f
             .cgroup_driver
             .clone()
             .or_else(|| driver_from_paths(events, Some(&name))),
         name: Some(name),
+        ..NodeInfo::default()
     })
 }
 
@@ -423,6 +500,147 @@ fn boot_epoch<'a>(f: &NodeFacts, events: impl Iterator<Item = &'a OomEvent>) -> 
             })
             .max()
     })
+}
+
+/// Bundles whose host names are one node's (equal ignoring case, or a short name and
+/// its FQDN) but whose machine-ids differ are different machines: each such host name
+/// is qualified with the start of its machine-id (`localhost [machine-id 3c5b1a3e8f2d]`),
+/// so they are separate nodes. Bundles without a machine-id keep their name.
+fn distinct_machines(analyzed: &mut [Analyzed]) {
+    let key = |h: &str| {
+        let l = h.to_ascii_lowercase();
+        l.split('.').next().unwrap_or_default().to_string()
+    };
+    let mut ids: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for a in analyzed.iter() {
+        if let (Some(h), Some(m)) = (&a.bundle.facts.hostname, &a.bundle.facts.machine_id) {
+            ids.entry(key(h)).or_default().insert(m.clone());
+        }
+    }
+    for a in analyzed.iter_mut() {
+        let f = &mut a.bundle.facts;
+        if let (Some(h), Some(m)) = (&f.hostname, &f.machine_id)
+            && ids.get(&key(h)).is_some_and(|s| s.len() > 1)
+        {
+            f.hostname = Some(format!("{h} [machine-id {}]", m.get(..12).unwrap_or(m)));
+        }
+    }
+}
+
+/// The uptime (s) the node had when the bundle was collected, when its boot time and
+/// a zoned collection time are known.
+fn uptime_at_collection(f: &NodeFacts) -> Option<u64> {
+    let c = f.collected?;
+    let at = (c.civil.as_utc_micros() - i64::from(c.offset?) * 1_000_000).div_euclid(1_000_000);
+    u64::try_from(at - f.boot_epoch?).ok()
+}
+
+/// An uptime this far (s) beyond the one the bundle was collected at is of an earlier
+/// boot (a bundle's files are collected over some minutes).
+const COLLECTION_SLACK_S: u64 = 600;
+
+/// The boots of one source: each record's (in the order given), how many there are,
+/// the one the node's boot time is for, and when each started when known.
+struct Boots {
+    of: Vec<u32>,
+    count: u32,
+    /// The current boot: the last one, or after it when even its records are older
+    /// than the collection's uptime allows.
+    current: u32,
+    starts: std::collections::BTreeMap<u32, i64>,
+}
+
+impl Boots {
+    /// `records`: (offset, stamp) of the source's kills and deaths; `starts`: the
+    /// offsets where the scan saw another boot start; `collected_uptime`: the node's
+    /// uptime at collection; `current_start`: the node's boot time (the current
+    /// boot's start).
+    fn of(
+        records: impl Iterator<Item = (u64, Stamp)>,
+        starts: &[u64],
+        collected_uptime: Option<u64>,
+        current_start: Option<i64>,
+    ) -> Boots {
+        let records: Vec<(u64, Stamp)> = records.collect();
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_by_key(|&i| records.get(i).map(|r| r.0));
+        let mut bounds: std::collections::BTreeSet<u64> = starts.iter().copied().collect();
+        // An uptime going back between two records the scan saw apart (another part).
+        let mut prev: Option<(u64, u64)> = None;
+        for &i in &order {
+            let Some(&(off, stamp)) = records.get(i) else {
+                continue;
+            };
+            let Some(up) = stamp.uptime_us else { continue };
+            if let Some((po, pu)) = prev
+                && up.saturating_add(crate::kernel::assemble::BOOT_UPTIME_BACKWARDS_US) < pu
+                && bounds.range(po + 1..=off).next().is_none()
+            {
+                bounds.insert(off);
+            }
+            prev = Some((off, up));
+        }
+        let boot_at = |bounds: &std::collections::BTreeSet<u64>, off: u64| {
+            u32::try_from(bounds.range(..=off).count()).unwrap_or(u32::MAX)
+        };
+        let last = order
+            .iter()
+            .filter_map(|&i| records.get(i))
+            .map(|r| boot_at(&bounds, r.0))
+            .max()
+            .unwrap_or(0);
+        let mut current = last;
+        // Records of the last boot with an uptime beyond the collection's are older.
+        if let Some(limit) =
+            collected_uptime.map(|u| u.saturating_add(COLLECTION_SLACK_S) * 1_000_000)
+        {
+            let in_last: Vec<&(u64, Stamp)> = order
+                .iter()
+                .filter_map(|&i| records.get(i))
+                .filter(|r| boot_at(&bounds, r.0) == last)
+                .collect();
+            if let Some(p) = in_last
+                .iter()
+                .rposition(|r| r.1.uptime_us.is_some_and(|u| u > limit))
+            {
+                match in_last.get(p + 1) {
+                    Some(next) => {
+                        bounds.insert(next.0);
+                        current = last + 1;
+                    }
+                    None => current = last + 1,
+                }
+            }
+        }
+        let of: Vec<u32> = records.iter().map(|r| boot_at(&bounds, r.0)).collect();
+        let count = of.iter().copied().max().unwrap_or(0).max(current) + 1;
+        // A boot's start from its own records logged with both a zoned time and an
+        // uptime; the current boot's is the node's boot time.
+        let mut starts = std::collections::BTreeMap::new();
+        for (r, &k) in records.iter().zip(&of) {
+            if let (Wall::Zoned(c, off), Some(up)) = (r.1.wall, r.1.uptime_us) {
+                let s = (c.as_utc_micros() - i64::from(off) * 1_000_000 - up as i64)
+                    .div_euclid(1_000_000);
+                let e = starts.entry(k).or_insert(s);
+                *e = (*e).max(s);
+            }
+        }
+        if let Some(s) = current_start {
+            starts.entry(current).or_insert(s);
+        }
+        Boots {
+            of,
+            count,
+            current,
+            starts,
+        }
+    }
+
+    /// When boot `k` started (seconds since the epoch), when known.
+    fn start(&self, k: u32) -> Option<i64> {
+        self.starts.get(&k).copied()
+    }
 }
 
 /// A crash dump's dmesg is from an earlier boot: this boot's time does not apply.
@@ -631,6 +849,7 @@ pub(crate) fn order_key(
     Option<String>,
     bool,
     Option<i64>,
+    u32,
     u64,
     Option<crate::model::SourceRef>,
 ) {
@@ -638,6 +857,12 @@ pub(crate) fn order_key(
         e.node.clone(),
         e.time.is_none(),
         e.time.as_ref().map(Timestamp::instant_us),
+        // Kills without a time: by boot (in their source's order), then uptime.
+        if e.time.is_none() {
+            e.boot.unwrap_or(0)
+        } else {
+            0
+        },
         e.uptime_us.unwrap_or(u64::MAX),
         e.sources.first().cloned(),
     )
@@ -647,6 +872,47 @@ pub(crate) fn order_key(
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
+
+    fn up(off: u64, secs: u64) -> (u64, Stamp) {
+        (
+            off,
+            Stamp {
+                wall: Wall::None,
+                uptime_us: Some(secs * 1_000_000),
+            },
+        )
+    }
+
+    #[test]
+    fn boots_from_banners_uptimes_going_back_and_the_collections_uptime() {
+        // A banner the scan saw at 100; an uptime going back between 300 and 400.
+        let b = Boots::of(
+            [up(10, 50), up(200, 20), up(300, 90), up(400, 5)].into_iter(),
+            &[100],
+            None,
+            Some(1_000),
+        );
+        assert_eq!((b.of.clone(), b.count, b.current), (vec![0, 1, 1, 2], 3, 2));
+        assert_eq!((b.start(2), b.start(1)), (Some(1_000), None));
+        // Collected at an uptime of 1500 s: 27 742 s is of an earlier boot.
+        let b = Boots::of(
+            [up(10, 27_742), up(20, 27_800)].into_iter(),
+            &[],
+            Some(1_500),
+            Some(1_000),
+        );
+        assert_eq!((b.of.clone(), b.count, b.current), (vec![0, 0], 2, 1));
+        assert_eq!(b.start(0), None);
+        // Within the collection's uptime (and its slack): the current boot.
+        let b = Boots::of(
+            [up(10, 1_200), up(20, 2_000)].into_iter(),
+            &[],
+            Some(1_500),
+            Some(1_000),
+        );
+        assert_eq!((b.of.clone(), b.count, b.current), (vec![0, 0], 1, 0));
+        assert_eq!(b.start(0), Some(1_000));
+    }
 
     #[test]
     fn huge_ram_pages_saturate() {

@@ -4,7 +4,7 @@
 //! mismatches are called out with a diagnosis.
 
 use super::diagnose;
-use crate::k8s::names::NameIndex;
+use crate::k8s::names::{NameIndex, PodInfo, Terminated};
 use crate::model::{ContainerRef, DeathKind, OomEvent, OtherDeath, PodRef, Timestamp};
 use std::collections::BTreeMap;
 
@@ -51,50 +51,84 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
                     ..OtherDeath::default()
                 });
             }
-            let reason = c.last_terminated_reason.as_deref();
-            let kind = match (reason, c.last_exit_code) {
-                (Some("OOMKilled"), _) => DeathKind::K8sOomkilled,
-                (_, Some(137)) => DeathKind::K8sExit137,
-                _ => continue,
+            // The container as it is now (`state`: a Job's, one not yet restarted)
+            // and its previous instance (`lastState`): two kills when both say so.
+            let last = Terminated {
+                reason: c.last_terminated_reason.clone(),
+                exit_code: c.last_exit_code,
+                finished_at: c.last_finished_at.clone(),
+                container_id: c.last_container_id.clone(),
             };
-            let mut evidence = BTreeMap::new();
-            if let Some(r) = reason {
-                evidence.insert("reason".to_string(), r.to_string());
+            // (The same instance in both is reported once.)
+            let now = c
+                .terminated
+                .as_ref()
+                .filter(|t| t.container_id.is_none() || t.container_id != last.container_id);
+            for (t, said) in now
+                .map(|t| (t, "terminated"))
+                .into_iter()
+                .chain([(&last, "last terminated")])
+            {
+                if let Some(d) = termination_report(p, cname, c.restart_count, t, said) {
+                    out.push(d);
+                }
             }
-            if let Some(x) = c.last_exit_code {
-                evidence.insert("exit_code".to_string(), x.to_string());
-            }
-            if let Some(n) = c.restart_count {
-                evidence.insert("restart_count".to_string(), n.to_string());
-            }
-            out.push(OtherDeath {
-                kind,
-                reporter: "pod status".into(),
-                time: c.last_finished_at.as_deref().and_then(Timestamp::from_api),
-                time_raw: c.last_finished_at.clone(),
-                node: p.node.clone(),
-                message: format!(
-                    "container {cname} of pod {}/{} last terminated: {} (exit code {})",
-                    p.namespace.as_deref().unwrap_or("?"),
-                    p.name.as_deref().unwrap_or("?"),
-                    reason.unwrap_or("?"),
-                    c.last_exit_code.map_or("?".to_string(), |x| x.to_string())
-                ),
-                pod: Some(PodRef {
-                    uid: Some(p.uid.clone()).filter(|u| !u.starts_with("describe:")),
-                    namespace: p.namespace.clone(),
-                    name: p.name.clone(),
-                }),
-                container: Some(ContainerRef {
-                    id: c.last_container_id.clone(),
-                    name: Some(cname.clone()),
-                }),
-                evidence,
-                ..OtherDeath::default()
-            });
         }
     }
     out
+}
+
+/// The report of one termination of container `cname` of pod `p`: `OOMKilled`, or
+/// exit code 137 not called so; `said` is how the status says it (`terminated`, `last
+/// terminated`).
+fn termination_report(
+    p: &PodInfo,
+    cname: &str,
+    restart_count: Option<u64>,
+    t: &Terminated,
+    said: &str,
+) -> Option<OtherDeath> {
+    let reason = t.reason.as_deref();
+    let kind = match (reason, t.exit_code) {
+        (Some("OOMKilled"), _) => DeathKind::K8sOomkilled,
+        (_, Some(137)) => DeathKind::K8sExit137,
+        _ => return None,
+    };
+    let mut evidence = BTreeMap::new();
+    if let Some(r) = reason {
+        evidence.insert("reason".to_string(), r.to_string());
+    }
+    if let Some(x) = t.exit_code {
+        evidence.insert("exit_code".to_string(), x.to_string());
+    }
+    if let Some(n) = restart_count {
+        evidence.insert("restart_count".to_string(), n.to_string());
+    }
+    Some(OtherDeath {
+        kind,
+        reporter: "pod status".into(),
+        time: t.finished_at.as_deref().and_then(Timestamp::from_api),
+        time_raw: t.finished_at.clone(),
+        node: p.node.clone(),
+        message: format!(
+            "container {cname} of pod {}/{} {said}: {} (exit code {})",
+            p.namespace.as_deref().unwrap_or("?"),
+            p.name.as_deref().unwrap_or("?"),
+            reason.unwrap_or("?"),
+            t.exit_code.map_or("?".to_string(), |x| x.to_string())
+        ),
+        pod: Some(PodRef {
+            uid: Some(p.uid.clone()).filter(|u| !u.starts_with("describe:")),
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
+        }),
+        container: Some(ContainerRef {
+            id: t.container_id.clone(),
+            name: Some(cname.to_string()),
+        }),
+        evidence,
+        ..OtherDeath::default()
+    })
 }
 
 fn is_report(d: &OtherDeath) -> bool {
@@ -186,4 +220,53 @@ pub fn reported_oomkilled(deaths: &[OtherDeath], event: usize) -> bool {
     deaths
         .iter()
         .any(|d| d.matched_event == Some(event) && d.kind == DeathKind::K8sOomkilled)
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminations_from_state_and_last_state_of_all_containers() {
+        let pod = br#"{"metadata":{"name":"api-1","namespace":"shop","uid":"2e4f6a8c-0b2d-4e6f-9a1c-5e7f9b1d3a5c"},
+          "spec":{"nodeName":"n1","initContainers":[{"name":"migrate"}],"containers":[{"name":"api"}],
+                  "ephemeralContainers":[{"name":"debug"}]},
+          "status":{
+            "initContainerStatuses":[{"name":"migrate","restartCount":1,
+               "lastState":{"terminated":{"exitCode":137,"reason":"OOMKilled","finishedAt":"2024-03-06T03:15:12Z","containerID":"containerd://aa11"}}}],
+            "containerStatuses":[{"name":"api","restartCount":2,"containerID":"containerd://bb22",
+               "state":{"terminated":{"exitCode":137,"reason":"OOMKilled","finishedAt":"2024-03-06T03:20:00Z","containerID":"containerd://bb22"}},
+               "lastState":{"terminated":{"exitCode":1,"reason":"Error","finishedAt":"2024-03-06T03:18:00Z","containerID":"containerd://bb11"}}}],
+            "ephemeralContainerStatuses":[{"name":"debug","restartCount":0,"containerID":"containerd://cc33",
+               "state":{"terminated":{"exitCode":137,"reason":"Error","finishedAt":"2024-03-06T03:30:00Z"}}}]}}"#;
+        let mut names = NameIndex::default();
+        names.pod_json(pod).unwrap();
+        let mut got: Vec<(DeathKind, String, Option<String>)> = pod_status_reports(&names)
+            .into_iter()
+            .map(|d| (d.kind, d.message, d.container.and_then(|c| c.id)))
+            .collect();
+        got.sort_by(|a, b| a.1.cmp(&b.1));
+        assert_eq!(
+            got,
+            vec![
+                (
+                    DeathKind::K8sOomkilled,
+                    "container api of pod shop/api-1 terminated: OOMKilled (exit code 137)".into(),
+                    Some("bb22".into())
+                ),
+                (
+                    DeathKind::K8sExit137,
+                    "container debug of pod shop/api-1 terminated: Error (exit code 137)".into(),
+                    Some("cc33".into())
+                ),
+                (
+                    DeathKind::K8sOomkilled,
+                    "container migrate of pod shop/api-1 last terminated: OOMKilled (exit code 137)"
+                        .into(),
+                    Some("aa11".into())
+                ),
+            ]
+        );
+    }
 }

@@ -51,6 +51,39 @@ pub fn is_archive(path: &Path) -> bool {
     }
 }
 
+/// Why a file is not the archive its name says: `not an xz stream (empty file)`,
+/// `not a gzip stream (it is an HTML page)`, naming what the name promised.
+pub fn not_what_named(name: &str, head: &[u8]) -> String {
+    let lower = name.to_ascii_lowercase();
+    let promised = if lower.ends_with(".xz") || lower.ends_with(".txz") {
+        "not an xz stream"
+    } else if lower.ends_with(".gz") || lower.ends_with(".tgz") {
+        "not a gzip stream"
+    } else if lower.ends_with(".zst") || lower.ends_with(".tzst") {
+        "not a zstd stream"
+    } else if lower.ends_with(".zip") {
+        "not a zip archive"
+    } else if lower.ends_with(".tar") {
+        "not a tar archive"
+    } else {
+        "not an archive (no tar, gzip, xz, zstd or zip header)"
+    };
+    let text = String::from_utf8_lossy(head.get(..512).unwrap_or(head)).to_ascii_lowercase();
+    let what = if head.is_empty() {
+        " (the file is empty)"
+    } else if text.trim_start().starts_with("<!doctype html")
+        || text.contains("<html")
+        || text.contains("<head>")
+    {
+        " (it is an HTML page: a failed download?)"
+    } else if !crate::source::is_binary(head) {
+        " (it is text)"
+    } else {
+        ""
+    };
+    format!("{promised}{what}")
+}
+
 /// An error from a decoder on one short, printable line: the tar crate quotes the
 /// damaged header's bytes in its messages.
 fn one_line(msg: &str) -> String {
@@ -145,7 +178,8 @@ pub fn read<S: LogSink>(
         let comp = Compression::detect(magic.get(..n).unwrap_or_default());
         if comp == Compression::None && !is_tar(magic.get(..n).unwrap_or_default()) {
             return Err(format!(
-                "{display}: not an archive (no tar, gzip, xz, zstd or zip header)"
+                "{display}: {}",
+                not_what_named(display, magic.get(..n).unwrap_or_default())
             ));
         }
         crate::source::read_ahead(
@@ -656,6 +690,33 @@ pub fn sanitize(name: &str) -> String {
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_what_the_name_says() {
+        assert_eq!(
+            not_what_named(
+                "x/must-gather.tar.xz",
+                b"<!DOCTYPE html>\n<html><head><title>403 Forbidden</title>"
+            ),
+            "not an xz stream (it is an HTML page: a failed download?)"
+        );
+        assert_eq!(
+            not_what_named("sosreport.tar.gz", b""),
+            "not a gzip stream (the file is empty)"
+        );
+        assert_eq!(
+            not_what_named("b.tgz", b"Access denied\n"),
+            "not a gzip stream (it is text)"
+        );
+        assert_eq!(
+            not_what_named("b.tar.zst", b"\x00\x01\x02\xff\xfe"),
+            "not a zstd stream"
+        );
+        assert_eq!(
+            not_what_named("b.zip", b"<html>"),
+            "not a zip archive (it is an HTML page: a failed download?)"
+        );
+    }
 
     #[test]
     fn member_names_are_never_paths() {

@@ -58,6 +58,8 @@ pub enum NamesFile {
     CrictlPs,
     CrictlPods,
     PodJson,
+    /// Node objects (`cluster-scoped-resources/core/nodes/*.yaml`, `nodes.json`).
+    Nodes,
 }
 
 /// What the first bytes of a log (by name or maybe) decide.
@@ -94,7 +96,7 @@ pub fn by_path(rel: &str) -> Kind {
         Kind::Pod(k)
     } else if cgroup_file(name) {
         Kind::Cgroup
-    } else if fact_suffix(rel).is_some() {
+    } else if fact_suffix(rel).is_some() || name == super::facts::MUST_GATHER_TIMESTAMP {
         Kind::Fact
     } else if skipped_dir(rel).is_some() {
         Kind::Ignored
@@ -194,6 +196,8 @@ pub fn names_file(rel: &str) -> Option<NamesFile> {
         || (name.starts_with("kubectl_get") && name.contains("pods") && name.contains("json"))
     {
         Some(NamesFile::PodJson)
+    } else if node_objects(rel, name) {
+        Some(NamesFile::Nodes)
     } else if name.ends_with(".yaml")
         && ((rel.contains("namespaces/") && rel.contains("/pods/")) || name == "pods.yaml")
     {
@@ -208,6 +212,19 @@ pub fn names_file(rel: &str) -> Option<NamesFile> {
     } else {
         None
     }
+}
+
+/// Node objects: a must-gather's `cluster-scoped-resources/core/nodes/<node>.yaml`, a
+/// support bundle's `cluster-resources/nodes.json`, `nodes.json`/`nodes.yaml`, a
+/// sosreport's `kubectl_get … nodes` JSON or YAML.
+fn node_objects(rel: &str, name: &str) -> bool {
+    let object = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json");
+    (object && rel.contains("cluster-scoped-resources/core/nodes/"))
+        || name == "nodes.json"
+        || name == "nodes.yaml"
+        || (name.starts_with("kubectl_get")
+            && name.contains("nodes")
+            && (name.contains("json") || name.contains("yaml")))
 }
 
 /// Application logs of containers: read for their names, never scanned.
@@ -370,6 +387,15 @@ mod tests {
                 Kind::Pod(NamesFile::PodJson),
             ),
             ("host-collectors/journald/kernel.txt", Kind::Log),
+            (
+                "quay-io-x/cluster-scoped-resources/core/nodes/worker-0.yaml",
+                Kind::Pod(NamesFile::Nodes),
+            ),
+            ("cluster-resources/nodes.json", Kind::Pod(NamesFile::Nodes)),
+            (
+                "sos_commands/kubernetes/kubectl_get_-o_json_nodes",
+                Kind::Pod(NamesFile::Nodes),
+            ),
             (".git/objects/ab/cdef", Kind::Ignored),
             ("memory.max", Kind::Cgroup),
             ("kubepods/burstable/memory.events.local", Kind::Cgroup),

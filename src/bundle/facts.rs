@@ -28,6 +28,7 @@ pub const FACT_FILES: &[&str] = &[
     "proc/uptime",
     "proc/version",
     "proc/sys/kernel/hostname",
+    "etc/machine-id",
     "sos_commands/kernel/sysctl_-a",
 ];
 
@@ -59,6 +60,9 @@ pub struct NodeFacts {
     pub cgroup_driver: Option<String>,
     /// [`OOM_SYSCTLS`] as `sysctl -a` printed them.
     pub sysctl: std::collections::BTreeMap<String, String>,
+    /// `etc/machine-id`: two bundles of one host name with different machine-ids are
+    /// different nodes.
+    pub machine_id: Option<String>,
 }
 
 fn first_text(root: &Root, candidates: &[&str]) -> Option<String> {
@@ -110,8 +114,13 @@ pub fn read(tree: &dyn Tree, base: &str) -> NodeFacts {
                 "date",
             ],
         )
-        .and_then(|s| parse_date_output(s.trim())),
+        .and_then(|s| parse_date_output(s.trim()))
+        // Its zone is the collecting pod's, not the nodes': the date only.
+        .or_else(|| must_gather_timestamp(root).map(|c| Collected { offset: None, ..c })),
         mem_total_kb: first_text(root, &["proc/meminfo"]).and_then(|s| meminfo_total(&s)),
+        machine_id: first_text(root, &["etc/machine-id"])
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|m| m.len() == 32 && m.bytes().all(|b| b.is_ascii_hexdigit())),
         ..NodeFacts::default()
     };
     f.boot_epoch = first_text(root, &["proc/stat"])
@@ -201,6 +210,49 @@ pub fn parse_date_output(s: &str) -> Option<Collected> {
     civil.is_valid().then_some(Collected { civil, offset })
 }
 
+/// A must-gather's `timestamp` (at the node root or in a folder just below it, such
+/// as `must-gather.local.5837412095823/timestamp`): when it was collected.
+fn must_gather_timestamp(root: &Root) -> Option<Collected> {
+    let (tree, base) = (root.0, root.1);
+    std::iter::once(join(base, MUST_GATHER_TIMESTAMP))
+        .chain(
+            tree.subdirs(base)
+                .into_iter()
+                .map(|d| join(&join(base, &d), MUST_GATHER_TIMESTAMP)),
+        )
+        .find_map(|p| {
+            let b = tree.read(&p)?;
+            parse_go_time(String::from_utf8_lossy(&b).trim())
+        })
+}
+
+/// The name of a must-gather's collection time file.
+pub const MUST_GATHER_TIMESTAMP: &str = "timestamp";
+
+/// Go's `time.Time.String()`, as must-gather writes its `timestamp`:
+/// `2024-03-05 10:44:12.381402195 +0000 UTC m=+0.061126420`.
+pub fn parse_go_time(s: &str) -> Option<Collected> {
+    let mut toks = s.split_whitespace();
+    let (date, time, zone) = (toks.next()?, toks.next()?, toks.next()?);
+    let time = time.split('.').next()?;
+    let (civil, _, _) = crate::clock::parse_iso(format!("{date}T{time}").as_bytes())?;
+    let (sign, hhmm) = match zone.as_bytes() {
+        [b'+', rest @ ..] => (1, rest),
+        [b'-', rest @ ..] => (-1, rest),
+        _ => return None,
+    };
+    let [h1, h2, m1, m2] = *hhmm else { return None };
+    let h = i32::try_from(parse_u64(&[h1, h2])?).ok()?;
+    let m = i32::try_from(parse_u64(&[m1, m2])?).ok()?;
+    Some(Collected {
+        civil: Civil {
+            micros: None,
+            ..civil
+        },
+        offset: Some(sign * (h * 3600 + m * 60)),
+    })
+}
+
 fn meminfo_total(s: &str) -> Option<u64> {
     let l = s.lines().find(|l| l.starts_with("MemTotal:"))?;
     l.split_whitespace().nth(1)?.parse().ok()
@@ -249,6 +301,27 @@ pub fn uptime_seconds(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn must_gather_timestamps() {
+        let c = parse_go_time("2024-03-05 10:44:12.381402195 +0000 UTC m=+0.061126420").unwrap();
+        assert_eq!(
+            (
+                c.civil.year,
+                c.civil.month,
+                c.civil.day,
+                c.civil.hour,
+                c.civil.minute,
+                c.civil.second,
+                c.offset
+            ),
+            (2024, 3, 5, 10, 44, 12, Some(0))
+        );
+        let c = parse_go_time("2023-12-31 23:10:00.5 -0500 EST").unwrap();
+        assert_eq!((c.civil.year, c.offset), (2023, Some(-5 * 3600)));
+        assert!(parse_go_time("not a time").is_none());
+        assert!(parse_go_time("2024-03-05 10:44:12").is_none());
+    }
 
     #[test]
     fn date_outputs() {

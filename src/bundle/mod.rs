@@ -66,6 +66,13 @@ pub struct Bundle {
     pub container_logs: Vec<String>,
 }
 
+impl Bundle {
+    /// A bundle of nothing (an input that held nothing to read), named `input`.
+    pub fn empty(input: String, kind: BundleKind) -> Bundle {
+        new_bundle(input, kind, None)
+    }
+}
+
 /// A file naming pods and containers, as read.
 #[derive(Debug, Clone)]
 pub struct PodFile {
@@ -323,11 +330,15 @@ pub fn plan(input: &str) -> Result<Vec<Planned>, String> {
     }
     if !meta.is_dir() {
         let (path, display) = (root.to_path_buf(), input.to_string());
-        return Ok(vec![if archive::is_archive(root) {
-            Planned::Archive { path, display }
-        } else {
-            Planned::File { path, display }
-        }]);
+        // Named as an archive but not one (an HTML error page saved as
+        // `must-gather.tar.xz`, an empty `.tar.gz`): read as one, which says so.
+        return Ok(vec![
+            if archive::is_archive(root) || classify::named_like_archive(input) {
+                Planned::Archive { path, display }
+            } else {
+                Planned::File { path, display }
+            },
+        ]);
     }
     let canon = root
         .canonicalize()

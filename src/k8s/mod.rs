@@ -6,5 +6,6 @@ pub mod cgroup_path;
 pub mod cgroup_snapshot;
 pub mod events;
 pub mod names;
+pub mod nodes;
 pub mod pod_files;
 pub mod yaml;

@@ -38,6 +38,17 @@ pub struct ContainerInfo {
     pub last_container_id: Option<String>,
     /// `state.waiting.reason` (`CrashLoopBackOff`, …).
     pub waiting_reason: Option<String>,
+    /// `state.terminated`: the container as it is now (a Job's, one not restarted).
+    pub terminated: Option<Terminated>,
+}
+
+/// A container status's `state.terminated`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Terminated {
+    pub reason: Option<String>,
+    pub exit_code: Option<i64>,
+    pub finished_at: Option<String>,
+    pub container_id: Option<String>,
 }
 
 /// What is known of one pod.
@@ -63,6 +74,8 @@ pub struct NameIndex {
     /// Container id (full, or a 12/13-character prefix from `crictl`/`docker ps`) →
     /// (pod uid if known, container name, pod name and namespace if known).
     pub containers: BTreeMap<String, ContainerRef>,
+    /// Node objects (`super::nodes`), in the order read.
+    pub nodes: Vec<super::nodes::NodeObject>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -134,6 +147,7 @@ impl NameIndex {
     /// Merges another index into this one.
     pub fn merge(&mut self, other: NameIndex) {
         self.reports.extend(other.reports);
+        self.nodes.extend(other.nodes);
         for (uid, p) in other.pods {
             let mine = self.pod(&uid);
             mine.namespace = mine.namespace.take().or(p.namespace);
@@ -154,6 +168,7 @@ impl NameIndex {
                 m.last_finished_at = m.last_finished_at.take().or(c.last_finished_at);
                 m.last_container_id = m.last_container_id.take().or(c.last_container_id);
                 m.waiting_reason = m.waiting_reason.take().or(c.waiting_reason);
+                m.terminated = m.terminated.take().or(c.terminated);
             }
         }
         for (id, r) in other.containers {
@@ -492,7 +507,13 @@ impl NameIndex {
                 .status_message
                 .take()
                 .or(pod["status"]["message"].as_str().map(str::to_string));
-            for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+            // Regular, init and ephemeral containers alike.
+            let spec = &pod["spec"];
+            let specs = ["containers", "initContainers", "ephemeralContainers"];
+            for c in specs
+                .iter()
+                .flat_map(|k| spec[*k].as_array().into_iter().flatten())
+            {
                 let Some(cname) = c["name"].as_str() else {
                     continue;
                 };
@@ -506,10 +527,15 @@ impl NameIndex {
                     .or(res["requests"]["memory"].as_str().and_then(quantity));
             }
             let mut ids = Vec::new();
-            for s in pod["status"]["containerStatuses"]
-                .as_array()
-                .into_iter()
-                .flatten()
+            let status = &pod["status"];
+            let statuses = [
+                "containerStatuses",
+                "initContainerStatuses",
+                "ephemeralContainerStatuses",
+            ];
+            for s in statuses
+                .iter()
+                .flat_map(|k| status[*k].as_array().into_iter().flatten())
             {
                 let Some(cname) = s["name"].as_str() else {
                     continue;
@@ -539,6 +565,18 @@ impl NameIndex {
                 }
                 if let Some(id) = term["containerID"].as_str() {
                     ids.push((strip_runtime(id), cname.to_string()));
+                }
+                let now = &s["state"]["terminated"];
+                if e.terminated.is_none() && now.is_object() {
+                    e.terminated = Some(Terminated {
+                        reason: now["reason"].as_str().map(str::to_string),
+                        exit_code: now["exitCode"].as_i64(),
+                        finished_at: now["finishedAt"].as_str().map(str::to_string),
+                        container_id: now["containerID"]
+                            .as_str()
+                            .or(s["containerID"].as_str())
+                            .map(strip_runtime),
+                    });
                 }
             }
             for (id, cname) in ids {

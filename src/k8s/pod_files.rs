@@ -49,6 +49,10 @@ pub fn read(names: &mut NameIndex, files: &[PodFile], errors: &mut Vec<(String, 
                 }
                 names.reports.extend(reports);
             }
+            NamesFile::Nodes => match super::nodes::read(bytes) {
+                Ok(n) => names.nodes.extend(n),
+                Err(e) => errors.push((display.clone(), e)),
+            },
             NamesFile::PodJson => {
                 if let Err(e) = names.pod_json(bytes) {
                     errors.push((display.clone(), e));

@@ -137,9 +137,16 @@ impl Ctx<'_, '_> {
         self.asm.events.last_mut()
     }
 
-    /// The events emitted so far, oldest first.
+    /// The events emitted so far in this boot, oldest first (a reaper line never
+    /// reaches a kill of an earlier boot).
     pub fn events(&mut self) -> &mut [OomEvent] {
-        &mut self.asm.events
+        let from = self.asm.boot_first_event.min(self.asm.events.len());
+        self.asm.events.get_mut(from..).unwrap_or_default()
+    }
+
+    /// This record starts another boot (a `Linux version` banner).
+    pub fn new_boot(&mut self) {
+        self.asm.new_boot(self.offset);
     }
 
     /// Notes drift on the open block: `variant`'s line held `what` it did not
@@ -184,12 +191,27 @@ pub struct Assembler {
     pub offset_base: u64,
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
+    /// Offsets of the records that start another boot: a `Linux version` banner, or an
+    /// uptime more than a second below the previous kernel record's.
+    pub boot_starts: Vec<u64>,
+    /// The previous kernel record's uptime.
+    last_uptime: Option<u64>,
+    /// No record was fed since the last boot start (a banner right after an uptime
+    /// reset is the same boot start).
+    boot_fresh: bool,
+    /// Index in `events` of the first event of the current boot.
+    boot_first_event: usize,
 }
+
+/// An uptime this much below the previous record's is another boot (µs).
+pub const BOOT_UPTIME_BACKWARDS_US: u64 = 1_000_000;
 
 impl Assembler {
     pub fn new(file: &str) -> Assembler {
         Assembler {
             file: file.to_string(),
+            // A banner before any other record is the first boot's.
+            boot_fresh: true,
             ..Assembler::default()
         }
     }
@@ -211,6 +233,34 @@ impl Assembler {
             self.tick_idle();
             return;
         }
+        let boots = self.boot_starts.len();
+        if let Some(up) = rec.uptime_us {
+            if self
+                .last_uptime
+                .is_some_and(|last| up.saturating_add(BOOT_UPTIME_BACKWARDS_US) < last)
+            {
+                self.new_boot(offset);
+            }
+            self.last_uptime = Some(up);
+        }
+        self.feed_record(rec, line, offset);
+        if self.boot_starts.len() == boots {
+            self.boot_fresh = false;
+        }
+    }
+
+    /// Another boot starts at `offset`: the open block ends there.
+    fn new_boot(&mut self, offset: u64) {
+        if self.boot_fresh {
+            return;
+        }
+        self.close();
+        self.boot_fresh = true;
+        self.boot_first_event = self.events.len();
+        self.boot_starts.push(offset);
+    }
+
+    fn feed_record(&mut self, rec: &Record, line: u64, offset: u64) {
         // One record may hold several lines (a pre-6.5 v2 stats block is one printk):
         // rsyslog escapes the newlines as #012, /dev/kmsg and syslog-ng as `\x0a`, a
         // journal keeps them.

@@ -32,7 +32,7 @@ pub struct InputInfo {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
+#[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Default)]
 pub struct NodeInfo {
     pub name: Option<String>,
     pub kernel: Option<String>,
@@ -47,6 +47,20 @@ pub struct NodeInfo {
     /// Sums over the pods known (from pod listings) to run on this node.
     pub pod_memory_limits_kb: Option<u64>,
     pub pod_memory_requests_kb: Option<u64>,
+    /// From the Kubernetes Node object (`status.capacity.memory`,
+    /// `status.allocatable.memory`, `status.nodeInfo`, the `MemoryPressure` condition).
+    #[serde(default)]
+    pub mem_capacity_kb: Option<u64>,
+    #[serde(default)]
+    pub mem_allocatable_kb: Option<u64>,
+    #[serde(default)]
+    pub os_image: Option<String>,
+    #[serde(default)]
+    pub container_runtime: Option<String>,
+    #[serde(default)]
+    pub kubelet_version: Option<String>,
+    #[serde(default)]
+    pub memory_pressure: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq, PartialOrd, Ord)]

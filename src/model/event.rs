@@ -31,6 +31,12 @@ pub struct OomEvent {
     pub kernel: Option<String>,
     /// Kernel uptime of the block's first line in microseconds, when printed.
     pub uptime_us: Option<u64>,
+    /// The boot of its source the kill is in (0 the first), present when the source
+    /// shows more than one: a `Linux version` banner, an uptime more than a second
+    /// below the previous kernel line's, or an uptime beyond the one the bundle was
+    /// collected at starts another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot: Option<u32>,
     pub trigger: Trigger,
     pub victim: Victim,
     pub cgroup: Cgroups,

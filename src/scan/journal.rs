@@ -43,6 +43,7 @@ fn finish(mut feed: Feed, warnings: Vec<String>) -> SourceScan {
     SourceScan {
         events: std::mem::take(&mut feed.events),
         deaths: std::mem::take(&mut feed.deaths),
+        boot_starts: std::mem::take(&mut feed.boot_starts),
         incomplete: !warnings.is_empty(),
         warnings,
         ..SourceScan::default()

@@ -32,6 +32,8 @@ pub struct Feed {
     /// Filled by [`Feed::finish`].
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
+    /// Offsets of the records that start another boot (`Assembler::boot_starts`).
+    pub boot_starts: Vec<u64>,
 }
 
 impl Feed {
@@ -76,6 +78,7 @@ impl Feed {
             crate::k8s::cgroup_path::attach_identity(e);
         }
         self.deaths.append(&mut self.asm.deaths);
+        self.boot_starts.append(&mut self.asm.boot_starts);
         self.deaths.append(&mut self.user);
         self.deaths.sort_by_key(|d| d.offset);
     }
@@ -150,6 +153,10 @@ pub struct SourceScan {
     /// Problems worth a warning; `incomplete` when part of the input could not be read.
     pub warnings: Vec<String>,
     pub incomplete: bool,
+    /// Offsets of the records that start another boot in this source: a `Linux
+    /// version` banner, an uptime more than a second below the previous kernel
+    /// record's. In order.
+    pub boot_starts: Vec<u64>,
 }
 
 /// A mapped file that shrank while it was read: the reads past its new end saw NUL
@@ -332,6 +339,8 @@ pub fn scan_body_parts(
             e.sources.iter_mut().for_each(|s| s.line += line_base);
             out.events.push(e);
         }
+        out.boot_starts
+            .extend(asm.boot_starts.iter().filter(|&&o| o >= consumed_to));
         for mut d in asm.deaths {
             if d.offset < consumed_to {
                 stats.dropped += 1;
@@ -349,6 +358,8 @@ pub fn scan_body_parts(
         }
         line_base += end.line_at_soft_end.unwrap_or(end.line) - 1;
     }
+    out.boot_starts.sort_unstable();
+    out.boot_starts.dedup();
     issues_warning(&all_issues, &mut out);
     drift_warnings(&mut out);
     (out, stats)
@@ -451,6 +462,7 @@ pub fn scan_stream_opts(
     asm.finish();
     out.events = std::mem::take(&mut asm.events);
     out.deaths = std::mem::take(&mut asm.deaths);
+    out.boot_starts = std::mem::take(&mut asm.boot_starts);
     issues_warning(&issues, &mut out);
     drift_warnings(&mut out);
     out

@@ -29,6 +29,8 @@ const COVER: &[&str] = &[
     "deadlocked on memory",
     "killable",
     "eviction_manager",
+    // A boot's first line: kills before and after it are of different boots.
+    "Linux version",
 ];
 
 /// journal JSON also stores non-UTF-8 messages as byte arrays, invisible to the anchors.

@@ -7,8 +7,8 @@
 //!
 //! Only a pod status with a restart count tells how Kubernetes saw the kill: it fires
 //! when such a status is known for the victim's container, no pod-status `OOMKilled`
-//! report was matched to this kill, and the container's last termination is not
-//! `OOMKilled`. A child process died while the container lived on, or a later restart
+//! report was matched to this kill, and neither the container's state nor its last
+//! termination is `OOMKilled`. A child process died while the container lived on, or a later restart
 //! overwrote the status.
 
 use super::{Context, Entry, On, Rule, container_status};
@@ -28,7 +28,8 @@ fn check(e: &OomEvent, ctx: &Context) -> Option<Diagnosis> {
     let status_known = c.restart_count.is_some();
     (status_known
         && !ctx.reported_oomkilled
-        && c.last_terminated_reason.as_deref() != Some("OOMKilled"))
+        && c.last_terminated_reason.as_deref() != Some("OOMKilled")
+        && c.terminated.as_ref().and_then(|t| t.reason.as_deref()) != Some("OOMKilled"))
     .then(|| {
         ENTRY.diagnosis(
             format!(

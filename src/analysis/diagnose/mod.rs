@@ -72,6 +72,8 @@ pub struct Context<'a> {
     pub node_pod_limits: Option<u64>,
     /// A pod-status `OOMKilled` report was matched to this kill.
     pub reported_oomkilled: bool,
+    /// The node's allocatable memory in kB (its Node object's `status.allocatable.memory`).
+    pub node_allocatable_kb: Option<u64>,
 }
 
 /// A rule over one kill.

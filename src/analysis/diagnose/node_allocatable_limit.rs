@@ -37,11 +37,10 @@ pub(crate) fn is_kubepods_root(path: &str) -> bool {
     last == "kubepods" || last == "kubepods.slice" || last.ends_with("-kubepods.slice")
 }
 
-/// The node's allocatable memory in kB. The hook for a node object (`kubectl get node
-/// -o json`, `status.allocatable.memory`): none is read yet, so this is None until a
-/// change adds it to [`Context`] and returns it here.
-fn node_allocatable_kb(_ctx: &Context) -> Option<u64> {
-    None
+/// The node's allocatable memory in kB, from its Node object
+/// (`status.allocatable.memory`), when the input holds one.
+fn node_allocatable_kb(ctx: &Context) -> Option<u64> {
+    ctx.node_allocatable_kb
 }
 
 fn check(e: &OomEvent, ctx: &Context) -> Option<Diagnosis> {
@@ -55,7 +54,12 @@ fn check(e: &OomEvent, ctx: &Context) -> Option<Diagnosis> {
         Some(q) => format!("the victim is a {q} pod"),
         None => "the victim's QoS class is not known".into(),
     };
-    let at = limit.map_or_else(String::new, |l| format!(" ({l} kB)"));
+    let at = match (limit, node_allocatable_kb(ctx)) {
+        (Some(l), Some(a)) => format!(" ({l} kB; the node object's allocatable memory is {a} kB)"),
+        (Some(l), None) => format!(" ({l} kB)"),
+        (None, Some(a)) => format!(" (the node object's allocatable memory is {a} kB)"),
+        (None, None) => String::new(),
+    };
     Some(ENTRY.diagnosis(
         format!(
             "the node-allocatable limit of all pods{at} was hit (oom_memcg is {oom}), not a pod's own limit: the pods together used what the node allows them; {victim}"
@@ -114,6 +118,18 @@ mod tests {
         assert_eq!(d.evidence["victim_qos"], json!("besteffort"));
         assert_eq!(d.evidence["node_allocatable_kb"], json!(null));
         assert!(d.summary.contains("besteffort"), "{}", d.summary);
+        // With the node object's allocatable memory.
+        let with_node = Context {
+            node_allocatable_kb: Some(15_152_656),
+            ..ctx()
+        };
+        let d = check(&e, &with_node).unwrap();
+        assert_eq!(d.evidence["node_allocatable_kb"], json!(15_152_656));
+        assert!(
+            d.summary.contains("allocatable memory is 15152656 kB"),
+            "{}",
+            d.summary
+        );
         e.cgroup.oom = Some("/kubepods.slice/kubepods-besteffort.slice/x".into());
         assert!(check(&e, &ctx()).is_none());
         e.cgroup.oom = Some("/kubepods".into());

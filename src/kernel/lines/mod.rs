@@ -12,6 +12,7 @@
 //! the line (or the block's own header line) shows, never from a kernel version.
 
 pub mod allocations;
+pub mod boot_banner;
 pub mod cpu;
 pub mod cpuset;
 pub mod frame;
@@ -130,6 +131,7 @@ registry! {
     MemInfo => meminfo::MemInfo,
     Panic => panic::Panic,
     Suppressed => suppressed::Suppressed,
+    BootBanner => boot_banner::BootBanner,
     Frame => frame::Frame,
     Allocations => allocations::Allocations,
     Allocation => allocations::Allocation,
@@ -327,7 +329,12 @@ mod tests {
     #[test]
     fn an_anchored_variant_opens_a_block_or_ends_one() {
         for e in entries().iter().filter(|e| !e.anchors.is_empty()) {
-            assert!(e.opens || e.name == "Panic", "{}", e.name);
+            // A panic ends its block; a boot banner ends the one open and the boot.
+            assert!(
+                e.opens || e.name == "Panic" || e.name == "BootBanner",
+                "{}",
+                e.name
+            );
         }
     }
 
@@ -348,6 +355,7 @@ mod tests {
             "not syncing: Out of memory",
             "deadlocked on memory",
             "no killable processes",
+            "Linux version ",
         ];
         want.sort_unstable();
         assert_eq!(got, want);
