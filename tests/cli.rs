@@ -235,14 +235,32 @@ fn sosreport_text_summary_is_the_default_format() {
     assert_eq!(
         diagnoses,
         [
+            "verdict",
             "child_process_killed",
             "burstable_request_inferred",
+            "verdict",
             "qos_victim_expected"
         ]
     );
+    // The verdict is the first line under each kill.
+    let verdicts: Vec<&str> = all
+        .iter()
+        .filter_map(|l| l.strip_prefix("      verdict: "))
+        .collect();
+    assert!(
+        verdicts[0].starts_with("The container's own memory limit fired: usage 512.0 MiB of a 512.0 MiB limit; filled mostly by anon memory"),
+        "{}",
+        verdicts[0]
+    );
+    assert!(
+        verdicts[1].starts_with("The host ran out of memory (no cgroup limit was involved): 131.7 MiB free of 16.0 GiB RAM; no swap"),
+        "{}",
+        verdicts[1]
+    );
     for want in [
         "2024-03-05T10:18:20.120001+00:00",
-        "cgroup",
+        " e1 ",
+        "container limit",
         "48211 (python3)",
         "pod 7d1c9a52-3b8e-4f21-9c6a-0e5d2b7f4a10 [burstable]",
         "container 4f3a9c1e7b2d",
@@ -252,7 +270,8 @@ fn sosreport_text_summary_is_the_default_format() {
     }
     for want in [
         "2024-03-05T10:40:00.500002+00:00",
-        "host",
+        " e2 ",
+        "host RAM",
         "51234 (java)",
         "pod c2b4e6f8-1a3c-4e5a-8b7d-9f0e1d2c3b4a [besteffort]",
         "container 9e8d7c6b5a4f",

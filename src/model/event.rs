@@ -20,6 +20,10 @@ pub struct OomEvent {
     pub kind: Option<OomKind>,
     /// The kernel's constraint as printed (`CONSTRAINT_MEMCG`, `CONSTRAINT_NONE`, …).
     pub constraint: Option<String>,
+    /// Which limit fired and why, in one sentence with the numbers (set by the
+    /// analysis; absent in a document written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<super::Verdict>,
     pub time: Option<Timestamp>,
     /// Where `time` came from (`zoned`, `node_zone`, `local`, `bundle_date`,
     /// `rotation_name`, `file_time`, `reference_date`, `boot`, `none`).

@@ -18,6 +18,9 @@ use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, OomKind, OtherD
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+pub(crate) use node_allocatable_limit::is_kubepods_root;
+pub(crate) use pod_limit_fired::pod_level_uid;
+
 mod burstable_request_inferred;
 mod child_process_killed;
 mod exit_137_not_oom;
@@ -175,7 +178,7 @@ pub fn report_diagnoses(report: &OtherDeath) -> Vec<Diagnosis> {
 }
 
 /// `part` as a percentage of `whole`, one decimal.
-fn pct(part: u64, whole: u64) -> f64 {
+pub(crate) fn pct(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -184,7 +187,7 @@ fn pct(part: u64, whole: u64) -> f64 {
 }
 
 /// The OOM memcg's own stats (the first stats path, or the one named `cgroup.oom`).
-fn own_stats(e: &OomEvent) -> Option<&BTreeMap<String, u64>> {
+pub(crate) fn own_stats(e: &OomEvent) -> Option<&BTreeMap<String, u64>> {
     e.cgroup
         .oom
         .as_ref()
@@ -192,8 +195,32 @@ fn own_stats(e: &OomEvent) -> Option<&BTreeMap<String, u64>> {
         .or_else(|| e.memcg_stats.values().next())
 }
 
+/// Kernel memory charged to the cgroup at the kill, in kB, and where it was read: the
+/// v1 `kmem: usage` line when printed and non-zero, else the `kernel` stat of `stats`
+/// (cgroup v2).
+pub(crate) fn kmem_kb(
+    e: &OomEvent,
+    stats: Option<&BTreeMap<String, u64>>,
+) -> Option<(u64, &'static str)> {
+    match e.memory.kmem_usage_kb {
+        Some(k) if k > 0 => Some((k, "kmem: usage (cgroup v1)")),
+        _ => Some((
+            stats?.get("kernel").map(|b| b / 1024)?,
+            "memory.stat kernel (cgroup v2)",
+        )),
+    }
+}
+
+/// Page cache in `stats`, in kB: `file` (v2) or `cache` (v1) less `shmem`, which is
+/// not reclaimable cache.
+pub(crate) fn page_cache_kb(stats: &BTreeMap<String, u64>) -> Option<u64> {
+    let file = stat_kb(stats, &["file", "cache"])?;
+    let shmem = stat_kb(stats, &["shmem"]).unwrap_or(0);
+    Some(file.saturating_sub(shmem))
+}
+
 /// The first of `keys` in `stats`, in kB.
-fn stat_kb(stats: &BTreeMap<String, u64>, keys: &[&str]) -> Option<u64> {
+pub(crate) fn stat_kb(stats: &BTreeMap<String, u64>, keys: &[&str]) -> Option<u64> {
     keys.iter().find_map(|k| stats.get(*k)).map(|b| b / 1024)
 }
 
