@@ -189,3 +189,28 @@ fn text_outputs_of_the_testdata_bundles() {
         insta::assert_snapshot!(format!("text_{name}"), r.stdout);
     }
 }
+
+#[test]
+fn host_ooms_say_who_held_the_memory_and_a_storm_is_found() {
+    let doc = analyze_ok(&[
+        "--reference-date",
+        "2024-06-30",
+        "testdata/diagnoses/host_oom_storm",
+    ]);
+    let e = &events(&doc)[0];
+    let held = &verdict(e)["held_by"];
+    assert_eq!(held["grouped_by"], "comm");
+    assert_eq!(held["tasks"], 42);
+    assert_eq!(held["top_groups"][0]["name"], "php-fpm");
+    assert_eq!(held["top_groups"][0]["processes"], 40);
+    assert_eq!(held["top_groups"][0]["rss_kb"], 40 * 46_000 * 4);
+    assert_eq!(held["top_processes"].as_array().map(Vec::len), Some(5));
+    let inc = &doc["incidents"][0];
+    assert_eq!(inc["scope"], "host");
+    assert_eq!(codes(inc), ["host_oom_storm"]);
+    let d = &inc["diagnoses"][0];
+    assert_eq!(d["evidence"]["kills"], 6);
+    assert_eq!(d["evidence"]["window_s"], 85);
+    assert_eq!(d["evidence"]["victims"], json!({"php-fpm": 6}));
+    assert_eq!(d["evidence"]["held_by"]["name"], "php-fpm");
+}

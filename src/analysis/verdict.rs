@@ -14,7 +14,7 @@
 )]
 
 use super::diagnose::{is_kubepods_root, kmem_kb, own_stats, page_cache_kb, pct, pod_level_uid};
-use crate::model::{Filled, Limit, OomEvent, OomKind, Verdict};
+use crate::model::{Filled, HeldBy, Holder, Limit, OomEvent, OomKind, TaskRow, Verdict};
 use crate::util::human_kb;
 use std::collections::BTreeMap;
 
@@ -206,6 +206,92 @@ fn cgroup_words(path: &str) -> &'static str {
     }
 }
 
+/// How many processes and groups `held_by` lists.
+const TOP: usize = 5;
+
+/// A task-table row's resident memory in kB: `rss` pages, else its three parts.
+fn row_rss_kb(r: &TaskRow) -> Option<u64> {
+    let pages = r.get("rss").or_else(|| {
+        let parts: Vec<i64> = ["rss_anon", "rss_file", "rss_shmem"]
+            .iter()
+            .filter_map(|c| r.get(c))
+            .collect();
+        (!parts.is_empty()).then(|| parts.iter().fold(0i64, |a, p| a.saturating_add(*p)))
+    })?;
+    u64::try_from(pages).ok().map(|p| p.saturating_mul(4))
+}
+
+/// Who held the memory: the largest tasks of the table and the largest groups by name.
+pub fn held_by(e: &OomEvent, ram_kb: Option<u64>) -> Option<HeldBy> {
+    let rows: Vec<(&TaskRow, u64)> = e
+        .tasks
+        .iter()
+        .filter_map(|r| Some((r, row_rss_kb(r)?)))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let share = |kb: u64| ram_kb.filter(|r| *r > 0).map(|r| pct(kb, r));
+    let mut procs = rows.clone();
+    procs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.pid.cmp(&b.0.pid)));
+    let top_processes = procs
+        .iter()
+        .take(TOP)
+        .map(|(r, kb)| Holder {
+            name: r.name.clone(),
+            pid: Some(r.pid),
+            processes: None,
+            rss_kb: *kb,
+            share_of_ram_pct: share(*kb),
+        })
+        .collect();
+    let mut groups: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    for (r, kb) in &rows {
+        let g = groups.entry(r.name.as_str()).or_default();
+        g.0 += 1;
+        g.1 = g.1.saturating_add(*kb);
+    }
+    let mut groups: Vec<(&str, (usize, u64))> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1.1.cmp(&a.1.1).then(a.0.cmp(b.0)));
+    let top_groups = groups
+        .iter()
+        .take(TOP)
+        .map(|(name, (n, kb))| Holder {
+            name: (*name).to_string(),
+            pid: None,
+            processes: Some(*n),
+            rss_kb: *kb,
+            share_of_ram_pct: share(*kb),
+        })
+        .collect();
+    Some(HeldBy {
+        grouped_by: "comm".into(),
+        tasks_kb: rows.iter().fold(0u64, |a, r| a.saturating_add(r.1)),
+        tasks: rows.len(),
+        top_processes,
+        top_groups,
+    })
+}
+
+/// `458 php-fpm processes held 40.1 GiB (62.3% of RAM)`.
+fn held_text(h: &HeldBy) -> String {
+    let Some(g) = h.top_groups.first() else {
+        return String::new();
+    };
+    let n = g.processes.unwrap_or(1);
+    let share = g
+        .share_of_ram_pct
+        .map(|p| format!(" ({p}% of RAM)"))
+        .unwrap_or_default();
+    format!(
+        "{n} {} process{} held {}{share} of the {} the task table lists (grouped by name)",
+        g.name,
+        if n == 1 { "" } else { "es" },
+        human_kb(g.rss_kb),
+        human_kb(h.tasks_kb)
+    )
+}
+
 /// Joins the non-empty clauses with `: ` then `; `.
 fn sentence(head: String, clauses: &[String]) -> String {
     let body: Vec<&str> = clauses
@@ -250,6 +336,10 @@ pub fn verdict(e: &OomEvent, node_mem_kb: Option<u64>) -> Verdict {
     } else {
         None
     };
+    let held = (!cgroup_limit && limit != Limit::Unknown)
+        .then(|| held_by(e, ram_kb))
+        .flatten();
+    let held_clause = held.as_ref().map(held_text).unwrap_or_default();
     let usage = usage_text(usage_kb, limit_kb);
     let fill = filled_text(&filled, if cgroup_limit { usage_kb } else { ram_kb });
     let victim_share = match (e.victim.anon_rss_kb, ram_kb) {
@@ -305,7 +395,7 @@ pub fn verdict(e: &OomEvent, node_mem_kb: Option<u64>) -> Verdict {
             };
             sentence(
                 "The host ran out of memory (no cgroup limit was involved)".into(),
-                &[ram, swap, fill, victim_share],
+                &[ram, swap, fill, held_clause.clone(), victim_share.clone()],
             )
         }
         Limit::Cpuset => sentence(
@@ -361,6 +451,7 @@ pub fn verdict(e: &OomEvent, node_mem_kb: Option<u64>) -> Verdict {
         swap_total_kb,
         swap_free_kb,
         mostly: mostly(&filled).map(|m| m.0.to_string()),
+        held_by: held,
         filled,
         summary,
     }
@@ -527,6 +618,55 @@ mod tests {
             "The host ran out of memory (no cgroup limit was involved): 16.0 GiB RAM; the victim held 8.0 GiB anon-rss (50% of RAM)."
         );
         assert_eq!(v.mostly, None);
+    }
+
+    fn row(pid: u64, name: &str, rss: i64) -> TaskRow {
+        TaskRow {
+            pid,
+            columns: vec![("uid".into(), 0), ("rss".into(), rss)],
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn host_ram_says_who_held_the_memory() {
+        let mut e = OomEvent {
+            kind: Some("host".into()),
+            ..OomEvent::default()
+        };
+        e.tasks = vec![row(1, "systemd", 2_000), row(10, "java", 500_000)];
+        for pid in 100..110 {
+            e.tasks.push(row(pid, "php-fpm", 100_000));
+        }
+        let v = verdict(&e, Some(8_388_608));
+        let h = v.held_by.as_ref().expect("held_by");
+        assert_eq!(h.grouped_by, "comm");
+        assert_eq!(h.tasks, 12);
+        assert_eq!(h.top_groups[0].name, "php-fpm");
+        assert_eq!(h.top_groups[0].processes, Some(10));
+        assert_eq!(h.top_groups[0].rss_kb, 4_000_000);
+        assert_eq!(h.top_groups[0].share_of_ram_pct, Some(47.7));
+        assert_eq!(h.top_processes[0].name, "java");
+        assert_eq!(h.top_processes[0].pid, Some(10));
+        assert_eq!(h.top_processes.len(), 5);
+        assert!(
+            v.summary.contains("10 php-fpm processes held 3.8 GiB (47.7% of RAM) of the 5.7 GiB the task table lists (grouped by name)"),
+            "{}",
+            v.summary
+        );
+        // The parts of rss when the table has no rss column.
+        e.tasks = vec![TaskRow {
+            pid: 3,
+            columns: vec![
+                ("rss_anon".into(), 10),
+                ("rss_file".into(), 5),
+                ("rss_shmem".into(), 1),
+            ],
+            name: "x".into(),
+        }];
+        assert_eq!(verdict(&e, None).held_by.unwrap().tasks_kb, 64);
+        // A cgroup limit: the memory is the cgroup's, not the node's.
+        assert!(verdict(&cg(POD), None).held_by.is_none());
     }
 
     #[test]

@@ -382,6 +382,7 @@ diagnosis_codes! {
     KillNotReportedByKubernetes = "kill_not_reported_by_kubernetes",
     HostOomKilledContainerBelowLimit = "host_oom_killed_container_below_limit",
     RepeatedKills = "repeated_kills",
+    HostOomStorm = "host_oom_storm",
     OomkilledWithoutKernelKill = "oomkilled_without_kernel_kill",
     Exit137NotOom = "exit_137_not_oom",
 }

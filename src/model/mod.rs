@@ -25,4 +25,4 @@ pub use event::*;
 pub use incident::Incident;
 pub use kinds::{DeathKind, OomKind, Scope};
 pub use time::{Stamp, TimeSource, Timestamp, Wall};
-pub use verdict::{Filled, Limit, Verdict};
+pub use verdict::{Filled, HeldBy, Holder, Limit, Verdict};

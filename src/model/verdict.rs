@@ -102,6 +102,44 @@ pub struct Verdict {
     /// The largest part of `filled` (`anon`, `page_cache`, `shmem`, `kernel`, `swap`),
     /// null when nothing was printed.
     pub mostly: Option<String>,
+    /// Node-wide limits: who held the memory, from the task table (absent when the
+    /// block printed none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<HeldBy>,
     /// One sentence: which limit fired and why, with the numbers.
     pub summary: String,
+}
+
+/// Who held the memory at a node-wide OOM, from its task table (resident = `rss`
+/// pages × 4 KiB, or `rss_anon` + `rss_file` + `rss_shmem`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldBy {
+    /// What the groups are: `comm` (the task's name) — no source maps a task-table
+    /// pid to its pod or unit at the kill's time, so groups are never pods or units
+    /// guessed.
+    pub grouped_by: String,
+    /// The resident memory of every task in the table, in kB.
+    pub tasks_kb: u64,
+    /// How many tasks the table listed.
+    pub tasks: usize,
+    /// The largest processes (at most 5), largest first.
+    pub top_processes: Vec<Holder>,
+    /// The largest groups (at most 5), largest first.
+    pub top_groups: Vec<Holder>,
+}
+
+/// A process or a group of them, with its resident memory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Holder {
+    /// The process's or group's name.
+    pub name: String,
+    /// The process's pid (processes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u64>,
+    /// How many processes (groups only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<usize>,
+    pub rss_kb: u64,
+    /// Its share of the node's RAM, one decimal (null when RAM is not known).
+    pub share_of_ram_pct: Option<f64>,
 }

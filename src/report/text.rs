@@ -176,7 +176,7 @@ impl Render for Text {
                     });
                 let at = i
                     .limit
-                    .map(|l| format!(" at the {}", l.label()))
+                    .map(|l| format!(" (limit: {})", l.label()))
                     .unwrap_or_default();
                 writeln!(out, "  {} {what}: {} kill(s){at}", i.id, i.count)?;
                 for d in &i.diagnoses {

@@ -27,6 +27,7 @@ mod exit_137_not_oom;
 mod guaranteed_victim;
 mod host_oom_killed_container_below_limit;
 mod host_oom_overcommitted;
+mod host_oom_storm;
 mod kill_not_reported_by_kubernetes;
 mod kills_suppressed;
 mod kmem_dominant;
@@ -60,6 +61,7 @@ pub const REGISTRY: &[Entry] = &[
     kill_not_reported_by_kubernetes::ENTRY,
     host_oom_killed_container_below_limit::ENTRY,
     repeated_kills::ENTRY,
+    host_oom_storm::ENTRY,
     oomkilled_without_kernel_kill::ENTRY,
     exit_137_not_oom::ENTRY,
 ];
