@@ -558,3 +558,46 @@ fn standard_input_is_a_loose_log_plain_or_compressed() {
     assert_eq!(code, 1);
     assert!(err.contains("-: standard input given twice"), "{err}");
 }
+
+// ---------------------------------------------------------------- a closed stdout
+
+/// `oomsift analyze --format F … | head -c 10`: the reader goes away long before the
+/// output (hundreds of KiB, more than a pipe holds) is written; that is success.
+#[test]
+fn a_broken_pipe_is_success_for_every_format() {
+    use std::io::Read;
+    for format in ["json", "ndjson", "text"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oomsift"))
+            .args(["analyze", "--format", format, "--raw-blocks", "-q"])
+            .args([
+                "testdata/sosreport-deaths",
+                "testdata/diagnoses",
+                "testdata/fleet",
+            ])
+            .args(["testdata/diagnoses", "testdata/fleet"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("oomsift starts");
+        let mut head = [0u8; 10];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut head)
+            .expect("the first bytes");
+        let out = child.wait_with_output().expect("oomsift ends");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "--format {format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "--format {format}"
+        );
+    }
+}
