@@ -1,7 +1,7 @@
 //! `oomsift`: arguments → config → run → exit status. 0: the analysis ran over all
 //! input; 1: it ran but some input could not be fully read; 2: nothing could be
 //! analyzed, a report file (`--html`, `-o`) could not be written, or a usage error.
-//! A closed stdout (`| head`) is not an error.
+//! A closed stdout (`| head`) is not an error. `-o DIR` says on stderr where it wrote.
 
 #![deny(
     clippy::string_slice,
@@ -59,6 +59,20 @@ fn run() -> Result<ExitCode, String> {
         }
     }
     write_all(&exports, &analysis, &mut out, streamed.is_some()).map_err(|e| e.to_string())?;
+    // `-o DIR`: say where the reports went (stderr: stdout carries the summary).
+    let written: Vec<String> = exports
+        .iter()
+        .filter_map(|x| match &x.target {
+            oomsift::report::Target::File {
+                path,
+                create_dir: true,
+            } => Some(path.display().to_string()),
+            _ => None,
+        })
+        .collect();
+    if !quiet && !written.is_empty() {
+        eprintln!("oomsift: wrote {}", written.join(" and "));
+    }
     if let Some(Err(e)) = &streamed
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
