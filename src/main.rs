@@ -25,6 +25,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// The exit of a command that only prints: a closed stdout is success.
+fn finish(written: std::io::Result<()>) -> Result<ExitCode, String> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {e}"))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
 /// `Err` is the one line to print before exiting with status 2.
 fn run() -> Result<ExitCode, String> {
     let cli = match Cli::try_parse() {
@@ -52,6 +62,14 @@ fn run() -> Result<ExitCode, String> {
             (analysis, args.quiet, args.out.exports())
         }
         Command::Merge(args) => (args.run()?, args.quiet, args.out.exports()),
+        Command::Completions { shell } => {
+            oomsift::cli::completions(shell, &mut out);
+            return finish(out.flush());
+        }
+        Command::Man => {
+            let written = oomsift::cli::man(&mut out).and_then(|()| out.flush());
+            return finish(written);
+        }
     };
     if !quiet {
         for w in &analysis.warnings {

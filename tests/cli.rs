@@ -601,3 +601,40 @@ fn a_broken_pipe_is_success_for_every_format() {
         );
     }
 }
+
+// ---------------------------------------------------------------- completions, man
+
+#[test]
+fn completions_and_the_man_page_come_from_the_real_options() {
+    for (shell, marker) in [
+        ("bash", "_oomsift()"),
+        ("zsh", "#compdef oomsift"),
+        ("fish", "complete -c oomsift"),
+    ] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(
+            r.stdout.contains(marker),
+            "{shell}: {}",
+            &r.stdout[..r.stdout.len().min(200)]
+        );
+        for opt in ["reference-date", "format", "merge"] {
+            assert!(r.stdout.contains(opt), "{shell} completion lacks {opt}");
+        }
+    }
+    let r = run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 2, "an unknown shell is a usage error");
+    assert!(r.stderr.contains("invalid value 'tcsh'"), "{}", r.stderr);
+    let r = run(&["man"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(".TH oomsift 1"),
+        "{}",
+        &r.stdout[..r.stdout.len().min(200)]
+    );
+    assert!(
+        r.stdout.contains(".SH SUBCOMMANDS") || r.stdout.contains("analyze"),
+        "{}",
+        r.stdout
+    );
+}
