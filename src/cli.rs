@@ -31,6 +31,24 @@ pub enum Command {
     /// Join the JSON documents of `--shard K/N` runs into the document (and report)
     /// one run over all the inputs gives.
     Merge(MergeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: `oomsift man > oomsift.1`.
+    Man,
+}
+
+/// Writes the completion script for `shell` to `out`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "oomsift", out);
+}
+
+/// Writes the manual page (roff) to `out`.
+pub fn man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
 }
 
 /// Where the analysis goes: stdout's format and the report files.

@@ -2,7 +2,7 @@
 //! input; 1: it ran but some input could not be fully read, or nothing could be read
 //! in it; 2: nothing could be
 //! analyzed, a report file (`--html`, `-o`) could not be written, or a usage error.
-//! A closed stdout (`| head`) is not an error.
+//! A closed stdout (`| head`) is not an error. `-o DIR` says on stderr where it wrote.
 
 #![deny(
     clippy::string_slice,
@@ -23,6 +23,16 @@ fn main() -> ExitCode {
             eprintln!("oomsift: {}", oomsift::util::terminal(&e, false));
             ExitCode::from(2)
         }
+    }
+}
+
+/// The exit of a command that only prints: a closed stdout is success.
+fn finish(written: std::io::Result<()>) -> Result<ExitCode, String> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {e}"))
+        }
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 
@@ -53,6 +63,14 @@ fn run() -> Result<ExitCode, String> {
             (analysis, args.quiet, args.out.exports())
         }
         Command::Merge(args) => (args.run()?, args.quiet, args.out.exports()),
+        Command::Completions { shell } => {
+            oomsift::cli::completions(shell, &mut out);
+            return finish(out.flush());
+        }
+        Command::Man => {
+            let written = oomsift::cli::man(&mut out).and_then(|()| out.flush());
+            return finish(written);
+        }
     };
     if !quiet {
         for w in &analysis.warnings {
@@ -64,6 +82,20 @@ fn run() -> Result<ExitCode, String> {
         }
     }
     write_all(&exports, &analysis, &mut out, streamed.is_some()).map_err(|e| e.to_string())?;
+    // `-o DIR`: say where the reports went (stderr: stdout carries the summary).
+    let written: Vec<String> = exports
+        .iter()
+        .filter_map(|x| match &x.target {
+            oomsift::report::Target::File {
+                path,
+                create_dir: true,
+            } => Some(path.display().to_string()),
+            _ => None,
+        })
+        .collect();
+    if !quiet && !written.is_empty() {
+        eprintln!("oomsift: wrote {}", written.join(" and "));
+    }
     if let Some(Err(e)) = &streamed
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {

@@ -247,14 +247,32 @@ fn sosreport_text_summary_is_the_default_format() {
     assert_eq!(
         diagnoses,
         [
+            "verdict",
             "child_process_killed",
             "burstable_request_inferred",
+            "verdict",
             "qos_victim_expected"
         ]
     );
+    // The verdict is the first line under each kill.
+    let verdicts: Vec<&str> = all
+        .iter()
+        .filter_map(|l| l.strip_prefix("      verdict: "))
+        .collect();
+    assert!(
+        verdicts[0].starts_with("The container's own memory limit fired: usage 512.0 MiB of a 512.0 MiB limit; filled mostly by anon memory"),
+        "{}",
+        verdicts[0]
+    );
+    assert!(
+        verdicts[1].starts_with("The host ran out of memory (no cgroup limit was involved): 131.7 MiB free of 16.0 GiB RAM; no swap"),
+        "{}",
+        verdicts[1]
+    );
     for want in [
         "2024-03-05T10:18:20.120001+00:00",
-        "cgroup",
+        " e1 ",
+        "container limit",
         "48211 (python3)",
         "pod 7d1c9a52-3b8e-4f21-9c6a-0e5d2b7f4a10 [burstable]",
         "container 4f3a9c1e7b2d",
@@ -264,7 +282,8 @@ fn sosreport_text_summary_is_the_default_format() {
     }
     for want in [
         "2024-03-05T10:40:00.500002+00:00",
-        "host",
+        " e2 ",
+        "host RAM",
         "51234 (java)",
         "pod c2b4e6f8-1a3c-4e5a-8b7d-9f0e1d2c3b4a [besteffort]",
         "container 9e8d7c6b5a4f",
@@ -550,4 +569,84 @@ fn standard_input_is_a_loose_log_plain_or_compressed() {
     let (code, _, err) = run_with_stdin(&["analyze", "-", "-"], &messages);
     assert_eq!(code, 1);
     assert!(err.contains("-: standard input given twice"), "{err}");
+}
+
+// ---------------------------------------------------------------- a closed stdout
+
+/// `oomsift analyze --format F … | head -c 10`: the reader goes away long before the
+/// output (hundreds of KiB, more than a pipe holds) is written; that is success.
+#[test]
+fn a_broken_pipe_is_success_for_every_format() {
+    use std::io::Read;
+    for format in ["json", "ndjson", "text"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oomsift"))
+            .args(["analyze", "--format", format, "--raw-blocks", "-q"])
+            .args([
+                "testdata/sosreport-deaths",
+                "testdata/diagnoses",
+                "testdata/fleet",
+            ])
+            .args(["testdata/diagnoses", "testdata/fleet"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("oomsift starts");
+        let mut head = [0u8; 10];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut head)
+            .expect("the first bytes");
+        let out = child.wait_with_output().expect("oomsift ends");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "--format {format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "--format {format}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- completions, man
+
+#[test]
+fn completions_and_the_man_page_come_from_the_real_options() {
+    for (shell, marker) in [
+        ("bash", "_oomsift()"),
+        ("zsh", "#compdef oomsift"),
+        ("fish", "complete -c oomsift"),
+    ] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(
+            r.stdout.contains(marker),
+            "{shell}: {}",
+            &r.stdout[..r.stdout.len().min(200)]
+        );
+        for opt in ["reference-date", "format", "merge"] {
+            assert!(r.stdout.contains(opt), "{shell} completion lacks {opt}");
+        }
+    }
+    let r = run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 2, "an unknown shell is a usage error");
+    assert!(r.stderr.contains("invalid value 'tcsh'"), "{}", r.stderr);
+    let r = run(&["man"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(".TH oomsift 1"),
+        "{}",
+        &r.stdout[..r.stdout.len().min(200)]
+    );
+    assert!(
+        r.stdout.contains(".SH SUBCOMMANDS") || r.stdout.contains("analyze"),
+        "{}",
+        r.stdout
+    );
 }

@@ -169,6 +169,7 @@ fixtures!(
     kill_not_reported_by_kubernetes,
     host_oom_killed_container_below_limit,
     repeated_kills,
+    host_oom_storm,
     oomkilled_without_kernel_kill,
     exit_137_not_oom,
 );

@@ -420,7 +420,12 @@ fn a_closed_stdout_ends_the_stream_quietly() {
     assert!(first.starts_with('{'));
     // stdout is closed here; the run stops without an error.
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 

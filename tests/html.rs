@@ -259,6 +259,17 @@ fn output_dir_writes_html_and_json_and_prints_the_summary() {
     let dir = scratch_dir("html-output-dir").join("new/nested");
     let r = run(&["analyze", SOS, "-o", arg(&dir)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "oomsift: wrote {} and {}\n",
+            dir.join("report.html").display(),
+            dir.join("report.json").display()
+        ),
+        "-o says where it wrote"
+    );
+    let quiet = run(&["analyze", SOS, "-q", "-o", arg(&dir)]);
+    assert_eq!(quiet.stderr, "", "-q silences it");
     assert!(
         r.stdout
             .starts_with("node node1: 2 OOM kill(s): 1 host, 1 cgroup\n")

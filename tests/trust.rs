@@ -83,14 +83,15 @@ fn rotated_set_years_come_from_names_and_the_collection_date_and_never_run_backw
     assert_eq!(r.code, 0);
     assert!(
         r.stdout.contains(
-            "  2023-12-31T23:59:50 (year from rotated name/journal header)  host    5001 (worker)"
+            "  2023-12-31T23:59:50 (year from rotated name/journal header)  e3  host RAM  5001 (worker)"
         ),
         "{}",
         r.stdout
     );
     assert!(
-        r.stdout
-            .contains("  2022-12-30T10:00:00 (year from collection date)  host    6001 (batch)"),
+        r.stdout.contains(
+            "  2022-12-30T10:00:00 (year from collection date)  e1  host RAM  6001 (batch)"
+        ),
         "{}",
         r.stdout
     );
@@ -124,7 +125,7 @@ fn reference_date_is_named_as_the_source_of_the_year() {
     ]);
     assert!(
         r.stdout
-            .contains("  2024-01-02T08:30:00 (year from --reference-date)  host"),
+            .contains("  2024-01-02T08:30:00 (year from --reference-date)  e1  host RAM"),
         "{}",
         r.stdout
     );
@@ -159,7 +160,7 @@ fn a_year_from_the_file_time_alone_is_said_once_per_file() {
     let r = run(&["analyze", arg(&file)]);
     assert!(
         r.stdout
-            .contains("  2023-12-31T23:59:50 (year from file time)  host    5001 (worker)"),
+            .contains("  2023-12-31T23:59:50 (year from file time)  e1  host RAM  5001 (worker)"),
         "{}",
         r.stdout
     );
@@ -213,7 +214,7 @@ fn boot_zoned_local_and_node_zone_sources() {
     let r = run(&["analyze", "testdata/dmesg-T"]);
     assert!(
         r.stdout
-            .contains("  2017-12-07T00:05:15 (local, zone unknown)  host"),
+            .contains("  2017-12-07T00:05:15 (local, zone unknown)  e1  host RAM"),
         "{}",
         r.stdout
     );
@@ -229,7 +230,8 @@ fn boot_zoned_local_and_node_zone_sources() {
     );
     let r = run(&["analyze", arg(&dir)]);
     assert!(
-        r.stdout.contains("  2017-12-07T00:05:15+00:00  host"),
+        r.stdout
+            .contains("  2017-12-07T00:05:15+00:00  e1  host RAM"),
         "no note beside a time in the node's zone: {}",
         r.stdout
     );

@@ -1,7 +1,9 @@
-//! Incidents: the kills of one workload grouped together — per container of a pod
-//! (by container name when known, else id), per pod for pod-level kills, per non-pod
-//! cgroup, and per node for host OOMs — with counts, times, usage against the limit
-//! and the trend across repeats.
+//! Incidents: the kills at one limit grouped together, keyed by the limit that fired
+//! (the verdict) — a container limit per container of a pod (by container name when
+//! known, else id, so restarts stay together), a pod limit per pod (whichever of its
+//! containers was killed), another cgroup per path, and per node the kills at its
+//! allocatable limit, of its host RAM, cpuset, memory policy and by hand — with
+//! counts, times, usage against the limit and the trend across repeats.
 
 #![deny(
     clippy::string_slice,
@@ -9,18 +11,51 @@
     clippy::cast_possible_truncation
 )]
 
-use super::diagnose;
+use super::{diagnose, verdict};
 use crate::k8s::names::NameIndex;
 pub use crate::model::Incident;
-use crate::model::{OomEvent, OomKind, Scope};
+use crate::model::{Limit, OomEvent, Scope};
 use std::collections::BTreeMap;
 
 type Key = (Option<String>, Scope, String);
 
+/// The limit a kill hit: its verdict's, else read from the event.
+fn limit(e: &OomEvent) -> Limit {
+    e.verdict
+        .as_ref()
+        .map_or_else(|| verdict::limit_of(e), |v| v.limit)
+}
+
+/// The incident of a kill, keyed by the limit that fired: a container limit by pod and
+/// container name (id when unnamed), a pod limit by pod, another cgroup by its path,
+/// node-wide limits (node allocatable, host RAM, cpuset, memory policy, manual) by
+/// node. A kill whose limit is not known, or whose cgroup the block does not name, is
+/// keyed by its victim's container, pod or cgroup.
 fn key(e: &OomEvent) -> Key {
     let node = e.node.clone();
-    if e.kind == Some(OomKind::Host) {
-        return (node, Scope::Host, String::new());
+    let node_wide = |s: Scope| (node.clone(), s, String::new());
+    match limit(e) {
+        Limit::HostRam => return node_wide(Scope::Host),
+        Limit::NodeAllocatable => return node_wide(Scope::NodeAllocatable),
+        Limit::Cpuset => return node_wide(Scope::Cpuset),
+        Limit::MemoryPolicy => return node_wide(Scope::MemoryPolicy),
+        Limit::Manual => return node_wide(Scope::Manual),
+        Limit::PodLimit => {
+            let uid = e
+                .pod
+                .as_ref()
+                .map(|p| p.uid.clone())
+                .or_else(|| e.cgroup.oom.as_deref().and_then(diagnose::pod_level_uid));
+            if let Some(uid) = uid {
+                return (node, Scope::Pod, uid);
+            }
+        }
+        Limit::CgroupLimit => {
+            if let Some(oom) = &e.cgroup.oom {
+                return (node, Scope::Cgroup, oom.clone());
+            }
+        }
+        Limit::ContainerLimit | Limit::Unknown => {}
     }
     if let Some(p) = &e.pod {
         return match &e.container {
@@ -73,9 +108,10 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
                 id: format!("i{}", n + 1),
                 scope: k.1,
                 node: k.0.clone(),
+                limit: evs.last().map(|e| limit(e)),
                 pod: first
                     .and_then(|f| f.pod.clone())
-                    .filter(|_| k.1 != Scope::Host),
+                    .filter(|_| !k.1.is_node_wide()),
                 container: first
                     .and_then(|f| f.container.clone())
                     .filter(|_| k.1 == Scope::Container),
@@ -157,5 +193,69 @@ mod tests {
         );
         assert_eq!(inc[0].max_usage_kb, Some(500));
         assert!(inc[1].diagnoses.is_empty());
+    }
+
+    const POD: &str = "/kubepods/burstable/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e";
+
+    #[test]
+    fn keyed_by_the_limit_that_fired() {
+        let mut pod_a = ev(
+            "n1",
+            Some("95387fa4-da9c-11e7-9d36-5254b24cbf5e"),
+            Some("app"),
+            "cgroup",
+            100,
+        );
+        pod_a.cgroup.oom = Some(POD.into());
+        let mut pod_b = ev(
+            "n1",
+            Some("95387fa4-da9c-11e7-9d36-5254b24cbf5e"),
+            Some("sidecar"),
+            "cgroup",
+            200,
+        );
+        pod_b.cgroup.oom = Some(POD.into());
+        let mut alloc_a = ev("n1", Some("u2"), Some("x"), "cgroup", 5);
+        alloc_a.cgroup.oom = Some("/kubepods.slice".into());
+        let mut alloc_b = ev("n1", Some("u3"), Some("y"), "cgroup", 6);
+        alloc_b.cgroup.oom = Some("/kubepods.slice".into());
+        let mut slice = ev("n1", None, None, "cgroup", 7);
+        slice.cgroup.oom = Some("/system.slice/etl.service".into());
+        let mut manual = ev("n1", Some("u4"), Some("z"), "host", 8);
+        manual.trigger.manual = true;
+        let mut cpuset = ev("n1", None, None, "cpuset", 9);
+        cpuset.cgroup.oom = None;
+        let mut events = vec![pod_a, alloc_a, pod_b, slice, alloc_b, manual, cpuset];
+        for e in &mut events {
+            e.verdict = Some(verdict::verdict(e, None));
+        }
+        let inc = build(&events, &NameIndex::default());
+        let summary: Vec<(&str, Vec<usize>)> = inc
+            .iter()
+            .map(|i| (i.scope.as_str(), i.events.clone()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("pod", vec![0, 2]),
+                ("node_allocatable", vec![1, 4]),
+                ("cgroup", vec![3]),
+                ("manual", vec![5]),
+                ("cpuset", vec![6]),
+            ]
+        );
+        assert_eq!(inc[0].limit, Some(Limit::PodLimit));
+        assert!(
+            inc[0].container.is_none(),
+            "a pod incident names no container"
+        );
+        assert!(inc[1].pod.is_none(), "a node-wide incident names no pod");
+        assert_eq!(
+            inc[0].diagnoses[0].code,
+            crate::model::DiagnosisCode::RepeatedKills,
+            "a pod killed twice at its limit in two containers is one repeated incident"
+        );
+        assert!(inc[1].diagnoses.is_empty(), "node-wide: no crash loop");
+        assert_eq!(inc[2].cgroup.as_deref(), Some("/system.slice/etl.service"));
     }
 }

@@ -22,6 +22,7 @@ pub mod diagnose;
 pub mod incidents;
 pub mod merge;
 pub mod reconcile;
+pub mod verdict;
 
 use crate::bundle::facts::NodeFacts;
 use crate::bundle::{Bundle, SourceFile};
@@ -405,6 +406,7 @@ fn diagnose_events(
                 .map(|kb| kb * 1024),
             reported_oomkilled: reconcile::reported_oomkilled(deaths, i),
         };
+        e.verdict = Some(verdict::verdict(e, ctx.node_mem_kb));
         e.diagnoses = diagnose::event_diagnoses(e, &ctx);
     }
 }

@@ -20,6 +20,10 @@ pub struct OomEvent {
     pub kind: Option<OomKind>,
     /// The kernel's constraint as printed (`CONSTRAINT_MEMCG`, `CONSTRAINT_NONE`, …).
     pub constraint: Option<String>,
+    /// Which limit fired and why, in one sentence with the numbers (set by the
+    /// analysis; absent in a document written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<super::Verdict>,
     pub time: Option<Timestamp>,
     /// Where `time` came from (`zoned`, `node_zone`, `local`, `bundle_date`,
     /// `rotation_name`, `file_time`, `reference_date`, `boot`, `none`).
@@ -384,6 +388,7 @@ diagnosis_codes! {
     KillNotReportedByKubernetes = "kill_not_reported_by_kubernetes",
     HostOomKilledContainerBelowLimit = "host_oom_killed_container_below_limit",
     RepeatedKills = "repeated_kills",
+    HostOomStorm = "host_oom_storm",
     OomkilledWithoutKernelKill = "oomkilled_without_kernel_kill",
     Exit137NotOom = "exit_137_not_oom",
 }

@@ -6,8 +6,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Incident {
     pub id: String,
-    /// `container`, `pod`, `cgroup` or `host`.
+    /// What the kills are grouped by, after the limit that fired: `container`
+    /// (container limit, by pod and container name), `pod` (pod limit),
+    /// `node_allocatable`, `cgroup` (another cgroup, by path), `host` (host RAM),
+    /// `cpuset`, `memory_policy`, `manual` (by node).
     pub scope: Scope,
+    /// The limit that fired at the incident's kills (`events[].verdict.limit`; the
+    /// last kill's when they differ). Absent in documents written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<super::Limit>,
     pub node: Option<String>,
     pub pod: Option<Pod>,
     pub container: Option<Container>,

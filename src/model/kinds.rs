@@ -87,6 +87,14 @@ pub enum Scope {
     Cgroup,
     /// The host OOMs of one node.
     Host,
+    /// The kills at one node's allocatable limit (the kubepods root), whatever pod.
+    NodeAllocatable,
+    /// The cpuset-constrained OOMs of one node.
+    Cpuset,
+    /// The memory-policy-constrained OOMs of one node.
+    MemoryPolicy,
+    /// The OOM kills requested by hand (sysrq-f) on one node.
+    Manual,
 }
 
 impl Scope {
@@ -96,7 +104,16 @@ impl Scope {
             Scope::Pod => "pod",
             Scope::Cgroup => "cgroup",
             Scope::Host => "host",
+            Scope::NodeAllocatable => "node_allocatable",
+            Scope::Cpuset => "cpuset",
+            Scope::MemoryPolicy => "memory_policy",
+            Scope::Manual => "manual",
         }
+    }
+
+    /// Is the incident a node's rather than one workload's?
+    pub fn is_node_wide(self) -> bool {
+        !matches!(self, Scope::Container | Scope::Pod | Scope::Cgroup)
     }
 }
 
@@ -195,6 +212,18 @@ mod tests {
             OomKind::Other("new_thing".into())
         );
         assert_eq!(j(&Scope::Container), "\"container\"");
+        for sc in [
+            Scope::Container,
+            Scope::Pod,
+            Scope::Cgroup,
+            Scope::Host,
+            Scope::NodeAllocatable,
+            Scope::Cpuset,
+            Scope::MemoryPolicy,
+            Scope::Manual,
+        ] {
+            assert_eq!(j(&sc), format!("\"{}\"", sc.as_str()));
+        }
         assert_eq!(j(&DeathKind::K8sExit137), "\"k8s_exit_137\"");
         assert_eq!(
             j(&DeathKind::UnitProcessOomKilled),

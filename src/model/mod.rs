@@ -17,6 +17,7 @@ pub mod event;
 pub mod incident;
 pub mod kinds;
 pub mod time;
+pub mod verdict;
 
 pub use cgroup::CgroupSnapshot;
 pub use document::{Analysis, InputInfo, NodeInfo, Warning};
@@ -24,3 +25,4 @@ pub use event::*;
 pub use incident::Incident;
 pub use kinds::{DeathKind, OomKind, Scope};
 pub use time::{Stamp, TimeSource, Timestamp, Wall};
+pub use verdict::{Filled, HeldBy, Holder, Limit, Verdict};

@@ -9,7 +9,7 @@ pub struct Json;
 
 impl Render for Json {
     fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, analysis).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, analysis).map_err(io::Error::from)?;
         out.write_all(b"\n")
     }
 }

@@ -37,7 +37,9 @@ impl NdjsonStream {
                 );
                 o.insert("bundle".into(), Value::from(e.bundle.clone()));
             }
-            serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
+            // `io::Error::from` keeps a write error's kind (a closed pipe stays
+            // `BrokenPipe`, which is not an error of the run).
+            serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
             out.write_all(b"\n")?;
         }
         Ok(())
@@ -50,5 +52,33 @@ pub struct Ndjson;
 impl Render for Ndjson {
     fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         NdjsonStream::default().write_unit(analysis, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that went away.
+    struct Closed;
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stays_a_broken_pipe() {
+        let a = Analysis {
+            events: vec![crate::model::OomEvent::default()],
+            ..Analysis::default()
+        };
+        let e = NdjsonStream::default()
+            .write_unit(&a, &mut Closed)
+            .expect_err("the write fails");
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
     }
 }

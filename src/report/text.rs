@@ -1,28 +1,15 @@
 //! The terminal summary: per node, the count of host and cgroup kills, then one line
-//! per kill (time, kind, victim, pod or cgroup, usage against limit).
+//! per kill (time, event id, the limit that fired, victim, pod or cgroup, usage against
+//! limit) with its verdict first beneath it, then its diagnoses.
 
 use super::Render;
 use crate::model::Analysis;
-use crate::model::{Container, OomEvent, OomKind, Pod, TimeSource, Timestamp};
+use crate::model::{Container, OomEvent, OomKind, Pod, Scope, TimeSource, Timestamp};
 use std::io::{self, Write};
 
 pub struct Text;
 
-/// `524288` kB → `512.0 MiB`.
-pub fn human_kb(kb: u64) -> String {
-    const UNITS: &[&str] = &["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    let mut v = kb as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{kb} KiB")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
+pub use crate::util::human_kb;
 
 /// A limit of 2^53-ish kB or more is the kernel's "unlimited".
 fn limit_text(kb: u64) -> String {
@@ -46,7 +33,10 @@ fn time_text(time: Option<&Timestamp>, source: TimeSource, raw: Option<&str>) ->
 
 fn line(e: &OomEvent) -> String {
     let time = time_text(e.time.as_ref(), e.time_source, e.time_raw.as_deref());
-    let kind = e.kind.as_ref().map_or("unknown", OomKind::as_str);
+    let kind = match &e.verdict {
+        Some(v) => v.limit.label(),
+        None => e.kind.as_ref().map_or("unknown", OomKind::as_str),
+    };
     let victim = match (e.victim.pid, &e.victim.comm) {
         (Some(p), Some(c)) => format!("{p} ({c})"),
         (None, Some(c)) => format!("? ({c})"),
@@ -69,7 +59,7 @@ fn line(e: &OomEvent) -> String {
             None => String::new(),
         },
     };
-    let mut s = format!("  {time}  {kind:<6}  {victim}");
+    let mut s = format!("  {time}  {}  {kind}  {victim}", e.id);
     for part in [whom, mem] {
         if !part.is_empty() {
             s.push_str("  ");
@@ -169,6 +159,9 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{head}")?;
         for e in evs {
             writeln!(out, "{}", line(e))?;
+            if let Some(v) = &e.verdict {
+                writeln!(out, "      verdict: {}", v.summary)?;
+            }
             for d in &e.diagnoses {
                 writeln!(out, "      {}: {}", d.code, d.summary)?;
             }
@@ -185,9 +178,17 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             let what = workload(i.pod.as_ref(), i.container.as_ref())
                 .or_else(|| i.cgroup.as_ref().map(|c| format!("cgroup {c}")))
                 .unwrap_or_else(|| {
-                    format!("host OOMs on {}", i.node.as_deref().unwrap_or("(unknown)"))
+                    let node = i.node.as_deref().unwrap_or("(unknown)");
+                    match i.scope {
+                        Scope::Host => format!("host OOMs on {node}"),
+                        other => format!("{} OOMs on {node}", other.as_str().replace('_', " ")),
+                    }
                 });
-            writeln!(out, "  {} {what}: {} kill(s)", i.id, i.count)?;
+            let at = i
+                .limit
+                .map(|l| format!(" (limit: {})", l.label()))
+                .unwrap_or_default();
+            writeln!(out, "  {} {what}: {} kill(s){at}", i.id, i.count)?;
             for d in &i.diagnoses {
                 writeln!(out, "      {}: {}", d.code, d.summary)?;
             }

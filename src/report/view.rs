@@ -117,7 +117,8 @@ pub struct Workload {
     pub incident: usize,
     /// Anchor in the page: the incident's id (`i1`, …).
     pub anchor: String,
-    /// `container`, `pod`, `cgroup` or `host`.
+    /// The incident's scope (`container`, `pod`, `cgroup`, `host`, `node_allocatable`,
+    /// `cpuset`, `memory_policy`, `manual`).
     pub scope: &'static str,
     /// A one-line label: `container app in pod shop/web-1`, `cgroup /x.slice`, …
     pub label: String,
@@ -129,7 +130,7 @@ pub struct Workload {
     pub cgroup: usize,
 }
 
-fn pod_label(p: &Pod) -> String {
+pub fn pod_label(p: &Pod) -> String {
     match (&p.namespace, &p.name) {
         (Some(ns), Some(n)) => format!("{ns}/{n}"),
         (None, Some(n)) => n.clone(),
@@ -148,6 +149,10 @@ fn incident_label(i: &Incident) -> String {
     let node = i.node.as_deref().unwrap_or("(unknown node)");
     match (i.scope, &i.pod, &i.container, &i.cgroup) {
         (Scope::Host, ..) => format!("host OOMs on {node}"),
+        (Scope::NodeAllocatable, ..) => format!("node-allocatable limit of {node}"),
+        (Scope::Cpuset, ..) => format!("cpuset OOMs on {node}"),
+        (Scope::MemoryPolicy, ..) => format!("memory-policy OOMs on {node}"),
+        (Scope::Manual, ..) => format!("manual (sysrq) OOM kills on {node}"),
         (_, Some(p), Some(c), _) => {
             format!("container {} in pod {}", container_label(c), pod_label(p))
         }
@@ -248,6 +253,14 @@ pub fn fleet_workloads(a: &Analysis, workloads: &[Workload]) -> Vec<FleetWorkloa
         let named_pod = inc.pod.as_ref().and_then(|p| Some((p, p.name.as_deref()?)));
         let (key, label) = match (wl.scope, named_pod, &inc.cgroup) {
             ("host", ..) => ("host".to_string(), "host OOMs".to_string()),
+            ("node_allocatable", ..) => (
+                "node_allocatable".to_string(),
+                "node-allocatable limits".to_string(),
+            ),
+            ("cpuset" | "memory_policy" | "manual", ..) => (
+                wl.scope.to_string(),
+                format!("{} OOMs", wl.scope.replace('_', " ")),
+            ),
             (_, Some((p, name)), _) => {
                 let ns = p.namespace.as_deref().unwrap_or("");
                 let pod = match pod_owner(name) {

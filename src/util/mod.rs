@@ -36,6 +36,25 @@ pub fn terminal(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `524288` kB → `512.0 MiB`; below 1 MiB in whole KiB.
+pub fn human_kb(kb: u64) -> String {
+    const UNITS: &[&str] = &["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut v = kb as f64;
+    let mut unit = "KiB";
+    for u in UNITS.iter().skip(1) {
+        if v < 1024.0 {
+            break;
+        }
+        v /= 1024.0;
+        unit = u;
+    }
+    if unit == "KiB" {
+        format!("{kb} KiB")
+    } else {
+        format!("{v:.1} {unit}")
+    }
+}
+
 /// An I/O error as a short reason for a one-line message.
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {

@@ -11,7 +11,7 @@
 //! The v1 `kmem: usage` line of the OOM report wins when it is printed and non-zero;
 //! otherwise the `kernel` stat of the OOM memcg's `memory.stat` (cgroup v2).
 
-use super::{Entry, On, Rule, is_cgroup, own_stats, pct};
+use super::{Entry, On, Rule, is_cgroup, kmem_kb, own_stats, pct};
 use crate::model::{Diagnosis, DiagnosisCode, OomEvent, Severity};
 use serde_json::json;
 
@@ -24,13 +24,7 @@ pub const ENTRY: Entry = Entry {
 
 fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
     let usage = e.memory.usage_kb.filter(|u| *u > 0)?;
-    let (kmem, source) = match e.memory.kmem_usage_kb {
-        Some(k) if k > 0 => (k, "kmem: usage (cgroup v1)"),
-        _ => (
-            own_stats(e)?.get("kernel").map(|b| b / 1024)?,
-            "memory.stat kernel (cgroup v2)",
-        ),
-    };
+    let (kmem, source) = kmem_kb(e, own_stats(e))?;
     let share = pct(kmem, usage);
     (is_cgroup(e) && share >= 30.0).then(|| {
         ENTRY.diagnosis(

@@ -18,12 +18,16 @@ use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, OomKind, OtherD
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+pub(crate) use node_allocatable_limit::is_kubepods_root;
+pub(crate) use pod_limit_fired::pod_level_uid;
+
 mod burstable_request_inferred;
 mod child_process_killed;
 mod exit_137_not_oom;
 mod guaranteed_victim;
 mod host_oom_killed_container_below_limit;
 mod host_oom_overcommitted;
+mod host_oom_storm;
 mod kill_not_reported_by_kubernetes;
 mod kills_suppressed;
 mod kmem_dominant;
@@ -57,6 +61,7 @@ pub const REGISTRY: &[Entry] = &[
     kill_not_reported_by_kubernetes::ENTRY,
     host_oom_killed_container_below_limit::ENTRY,
     repeated_kills::ENTRY,
+    host_oom_storm::ENTRY,
     oomkilled_without_kernel_kill::ENTRY,
     exit_137_not_oom::ENTRY,
 ];
@@ -177,7 +182,7 @@ pub fn report_diagnoses(report: &OtherDeath) -> Vec<Diagnosis> {
 }
 
 /// `part` as a percentage of `whole`, one decimal.
-fn pct(part: u64, whole: u64) -> f64 {
+pub(crate) fn pct(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -186,7 +191,7 @@ fn pct(part: u64, whole: u64) -> f64 {
 }
 
 /// The OOM memcg's own stats (the first stats path, or the one named `cgroup.oom`).
-fn own_stats(e: &OomEvent) -> Option<&BTreeMap<String, u64>> {
+pub(crate) fn own_stats(e: &OomEvent) -> Option<&BTreeMap<String, u64>> {
     e.cgroup
         .oom
         .as_ref()
@@ -194,8 +199,32 @@ fn own_stats(e: &OomEvent) -> Option<&BTreeMap<String, u64>> {
         .or_else(|| e.memcg_stats.values().next())
 }
 
+/// Kernel memory charged to the cgroup at the kill, in kB, and where it was read: the
+/// v1 `kmem: usage` line when printed and non-zero, else the `kernel` stat of `stats`
+/// (cgroup v2).
+pub(crate) fn kmem_kb(
+    e: &OomEvent,
+    stats: Option<&BTreeMap<String, u64>>,
+) -> Option<(u64, &'static str)> {
+    match e.memory.kmem_usage_kb {
+        Some(k) if k > 0 => Some((k, "kmem: usage (cgroup v1)")),
+        _ => Some((
+            stats?.get("kernel").map(|b| b / 1024)?,
+            "memory.stat kernel (cgroup v2)",
+        )),
+    }
+}
+
+/// Page cache in `stats`, in kB: `file` (v2) or `cache` (v1) less `shmem`, which is
+/// not reclaimable cache.
+pub(crate) fn page_cache_kb(stats: &BTreeMap<String, u64>) -> Option<u64> {
+    let file = stat_kb(stats, &["file", "cache"])?;
+    let shmem = stat_kb(stats, &["shmem"]).unwrap_or(0);
+    Some(file.saturating_sub(shmem))
+}
+
 /// The first of `keys` in `stats`, in kB.
-fn stat_kb(stats: &BTreeMap<String, u64>, keys: &[&str]) -> Option<u64> {
+pub(crate) fn stat_kb(stats: &BTreeMap<String, u64>, keys: &[&str]) -> Option<u64> {
     keys.iter().find_map(|k| stats.get(*k)).map(|b| b / 1024)
 }
 

@@ -9,7 +9,7 @@
 //! writeback slower than the writer). Read from the OOM memcg's stats: `file` (v2) or
 //! `cache` (v1), less `shmem`, which is not reclaimable cache.
 
-use super::{Entry, On, Rule, is_cgroup, own_stats, pct, stat_kb};
+use super::{Entry, On, Rule, is_cgroup, own_stats, page_cache_kb, pct};
 use crate::model::{Diagnosis, DiagnosisCode, OomEvent, Severity};
 use serde_json::json;
 
@@ -23,9 +23,7 @@ pub const ENTRY: Entry = Entry {
 fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
     let stats = own_stats(e)?;
     let usage = e.memory.usage_kb.filter(|u| *u > 0)?;
-    let file = stat_kb(stats, &["file", "cache"])?;
-    let shmem = stat_kb(stats, &["shmem"]).unwrap_or(0);
-    let cache = file.saturating_sub(shmem);
+    let cache = page_cache_kb(stats)?;
     let share = pct(cache, usage);
     (is_cgroup(e) && share >= 50.0).then(|| {
         ENTRY.diagnosis(

@@ -19,13 +19,18 @@ pub const ENTRY: Entry = Entry {
     rule: Rule::Event(check),
 };
 
+/// The pod UID when `oom` is a pod-level cgroup: it names a pod but no container.
+pub(crate) fn pod_level_uid(oom: &str) -> Option<String> {
+    let id = crate::k8s::cgroup_path::identify(oom);
+    id.container.is_none().then_some(id.pod?.uid)
+}
+
 fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
     let oom = e.cgroup.oom.as_deref()?;
-    let id = crate::k8s::cgroup_path::identify(oom);
-    let pod = id.pod?;
-    (id.container.is_none() && is_cgroup(e)).then(|| {
+    let uid = pod_level_uid(oom)?;
+    is_cgroup(e).then(|| {
         ENTRY.diagnosis(
-            format!("the pod-level cgroup's limit was hit (oom_memcg is the pod {}), not a single container's: the sum of the pod's containers (and its overhead) filled it", pod.uid),
+            format!("the pod-level cgroup's limit was hit (oom_memcg is the pod {uid}), not a single container's: the sum of the pod's containers (and its overhead) filled it"),
             vec![("oom_memcg", json!(oom)), ("task_memcg", json!(e.cgroup.task)), ("limit_kb", json!(e.memory.limit_kb))],
             "Compare each container's usage with its own limit; a container without a limit, or sidecars, may be filling the pod's total.",
         )

@@ -18,7 +18,7 @@
 )]
 
 use super::{Entry, On, Rule};
-use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, Scope, Severity};
+use crate::model::{Diagnosis, DiagnosisCode, Incident, OomEvent, Severity};
 use serde_json::json;
 
 pub const ENTRY: Entry = Entry {
@@ -29,7 +29,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 fn check(inc: &Incident, events: &[&OomEvent]) -> Option<Diagnosis> {
-    if inc.scope == Scope::Host {
+    if inc.scope.is_node_wide() {
         return None;
     }
     repeated_kills(events, inc.restarts)
@@ -121,6 +121,7 @@ mod tests {
         let mut inc = Incident {
             id: "i1".into(),
             scope: crate::model::Scope::Host,
+            limit: None,
             node: None,
             pod: None,
             container: None,

@@ -22,6 +22,7 @@ pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
         details.event id=(t(&e.id)) {
             (summary(e))
             "\n"
+            (verdict(e))
             div.grid { "\n" (tables(e)) }
             "\n"
             (cgroup_table(ctx.a, e))
@@ -54,12 +55,29 @@ pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
     }
 }
 
+/// The verdict of a kill: which limit fired and why, the first thing shown.
+pub(super) fn verdict(e: &OomEvent) -> Markup {
+    html! {
+        @if let Some(v) = &e.verdict {
+            p.verdict.{ "v-" (v.limit.as_str()) } {
+                b { "Verdict: " (t(v.limit.label())) ". " } (t(&v.summary))
+            }
+            "\n"
+        }
+    }
+}
+
 /// The line of a collapsed kill: kind, id, time, victim, usage, diagnosis badges.
 fn summary(e: &OomEvent) -> Markup {
     let kind = Kind::of(e);
     html! {
         summary {
-            span.kind.{ "kind-" (kind.name()) } { (t(e.kind.as_ref().map_or("unknown", OomKind::as_str))) }
+            span.kind.{ "kind-" (kind.name()) } {
+                @match &e.verdict {
+                    Some(v) => (t(v.limit.label())),
+                    None => (t(e.kind.as_ref().map_or("unknown", OomKind::as_str))),
+                }
+            }
             " " b { (t(&e.id)) } " "
             (t(time_text(e)))
             " · killed " b { (t(&victim_text(e))) }

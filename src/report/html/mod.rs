@@ -141,7 +141,7 @@ const CSS: &str = r#"
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);margin:0 auto;max-width:1120px;padding:0 20px 40px}
 h1{font-size:24px;margin:24px 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:2px solid var(--line);padding-bottom:4px}
 h3{font-size:16px;margin:24px 0 6px}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;overflow-wrap:anywhere}
 nav{position:sticky;top:0;background:#fff;border-bottom:1px solid var(--line);padding:6px 0;z-index:1}
 nav a{margin-right:14px}
 a{color:#1a5fb4;text-decoration:none}a:hover{text-decoration:underline}
@@ -177,8 +177,10 @@ figure{margin:10px 0 18px}figure svg{width:100%;height:auto;display:block}
 figcaption{color:var(--muted);font-size:13px}
 ul.sources{margin:4px 0;padding-left:20px}
 .warn{color:#a51d1d}
+p.verdict{background:var(--bg2);border-left:4px solid var(--cgroup);padding:4px 10px;margin:6px 0;overflow-wrap:anywhere}
+p.verdict.v-host_ram,p.verdict.v-cpuset,p.verdict.v-memory_policy{border-left-color:var(--host)}
 footer{margin-top:40px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:8px}
-@media print{nav{display:none}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure,table.kv,details.event{break-inside:avoid}a{color:inherit}details.event{border:none;padding:0}}
+@media print{nav{display:none}pre{white-space:pre-wrap;overflow-wrap:anywhere}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure,table.kv,details.event{break-inside:avoid}a{color:inherit}details.event{border:none;padding:0}}
 "#;
 
 /// Sorts task tables by a clicked header; opens every event before printing.

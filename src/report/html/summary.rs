@@ -3,10 +3,12 @@
 //! found, and the deaths that are not kernel OOM kills (`deaths.rs`).
 
 use super::context::Ctx;
-use super::parts::{badge, id_link, kb, kb_limit, node_link, plural, workload_link};
+use super::parts::{
+    badge, id_link, kb, kb_limit, node_link, plural, victim_rss, victim_text, workload_link,
+};
 use super::{deaths, fleet, t};
-use crate::model::Diagnosis;
-use crate::report::view::Kind;
+use crate::model::{Diagnosis, Limit};
+use crate::report::view::{Kind, human_bytes, pod_label};
 use maud::{Markup, html};
 use std::collections::BTreeMap;
 
@@ -27,8 +29,8 @@ pub(super) fn section(ctx: &Ctx) -> Markup {
                     )))
                 }
             }
-            (nodes_table(ctx))
             (top_workloads(ctx))
+            (nodes_table(ctx))
             (fleet::table(ctx))
             (diagnoses_found(ctx))
             (deaths::table(a))
@@ -144,7 +146,8 @@ fn top_workloads(ctx: &Ctx) -> Markup {
             table {
                 caption { "Incidents, most kills first" }
                 tr {
-                    th { "workload" } th { "QoS" } th { "node" } th.n { "kills" }
+                    th { "workload" } th { "limit that fired" } th { "last victim" }
+                    th { "QoS" } th { "node" } th.n { "kills" }
                     th.n { "max usage" } th.n { "limit" } th { "first and last kill" }
                     th { "diagnoses" }
                 }
@@ -175,14 +178,43 @@ fn incident_row(ctx: &Ctx, w: usize) -> Markup {
     }
     codes.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
     codes.dedup_by(|a, b| a.code == b.code);
+    let last = wl.events.last().and_then(|&i| ctx.event(i));
+    let limit = inc.limit.map_or("", |l| l.label());
+    // A host OOM: the victim's pod and resident size, and the node's RAM, in place of
+    // a cgroup's usage and limit.
+    let host = inc.scope.is_node_wide() && inc.limit != Some(Limit::NodeAllocatable);
+    let victim = last.map(|e| {
+        let mut s = victim_text(e);
+        if let Some(p) = &e.pod {
+            s.push_str(&format!(" · pod {}", pod_label(p)));
+        }
+        if host && let Some(r) = victim_rss(e) {
+            s.push_str(&format!(" · resident {}", human_bytes(r)));
+        }
+        s
+    });
+    let ram = last.and_then(|e| e.verdict.as_ref()?.ram_kb);
+    let (usage, cap) = if host {
+        (
+            String::new(),
+            kb(ram).map(|r| format!("RAM {r}")).unwrap_or_default(),
+        )
+    } else {
+        (
+            kb(inc.max_usage_kb).unwrap_or_default(),
+            kb_limit(inc.limit_kb).unwrap_or_default(),
+        )
+    };
     html! {
         tr {
             td { (workload_link(ctx, w)) }
+            td { (t(limit)) }
+            td { (t(victim.as_deref().unwrap_or(""))) }
             td { (t(wl.qos.as_deref().unwrap_or(""))) }
             td.t { (t(wl.node.as_deref().unwrap_or(""))) }
             td.n { (wl.events.len()) }
-            td.n.t { (t(&kb(inc.max_usage_kb).unwrap_or_default())) }
-            td.n.t { (t(&kb_limit(inc.limit_kb).unwrap_or_default())) }
+            td.n.t { (t(&usage)) }
+            td.n.t { (t(&cap)) }
             td.t {
                 (t(inc.first_time.as_deref().unwrap_or("")))
                 @if inc.last_time != inc.first_time {

@@ -3,7 +3,9 @@
 //! kills (`events.rs`).
 
 use super::context::{Ctx, MAX_WORKLOAD_SECTIONS};
-use super::parts::{diagnoses, figure, kb, kb_limit, kv_table_class, num, time_text, victim_rss};
+use super::parts::{
+    diagnoses, figure, kb, kb_limit, kv_table_class, num, time_text, victim_rss, victim_text,
+};
 use super::{events, t};
 use crate::model::OomEvent;
 use crate::report::plots::{self, TimeAxis, UsagePoint};
@@ -54,6 +56,14 @@ fn workload(ctx: &Ctx, w: usize) -> Markup {
                 @if let Some(q) = &wl.qos { span.badge { (t(q)) } }
             }
             "\n"
+            @if let Some(e) = wl.events.last().and_then(|&i| ctx.event(i)) {
+                (events::verdict(e))
+                p {
+                    "Last victim: " b { (t(&victim_text(e))) }
+                    @if wl.events.len() > 1 { " (" (t(&e.id)) ", the last of " (wl.events.len()) " kills)" }
+                }
+                "\n"
+            }
             (facts(ctx, w))
             (diagnoses(&inc.diagnoses))
             (usage_plot(ctx, wl))
@@ -96,6 +106,7 @@ fn facts(ctx: &Ctx, w: usize) -> Markup {
         "kv wide",
         &format!("Incident {}", inc.id),
         &[
+            ("limit that fired", inc.limit.map(|l| l.label().to_string())),
             ("scope", Some(inc.scope.to_string())),
             ("node", inc.node.clone()),
             ("pod", pod.and_then(|p| p.name.clone())),
