@@ -147,3 +147,29 @@ fn boots_survive_a_merge_of_shards() {
     assert_eq!(merged.code, 0, "{}", merged.stderr);
     assert_eq!(merged.stdout, whole.stdout);
 }
+
+#[test]
+fn another_nodes_boot_time_in_the_same_folder_does_not_date_a_hostless_log() {
+    // Under `testdata/`, the console capture sits beside other nodes' journals whose
+    // records give their own boot times: none of them is the console's.
+    let (doc, r) = analyze_json(&["testdata/"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let console: Vec<(u64, Value, Value)> = events(&doc)
+        .iter()
+        .filter(|e| e["sources"][0]["file"] == CONSOLE)
+        .map(|e| {
+            (
+                e["victim"]["pid"].as_u64().unwrap(),
+                e["time"].clone(),
+                e["boot"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        console,
+        vec![
+            (712, Value::Null, Value::from(0)),
+            (1733, Value::Null, Value::from(1))
+        ]
+    );
+}

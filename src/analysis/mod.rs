@@ -94,7 +94,20 @@ pub fn analyze(
             });
             incomplete = true;
         }
-        let boot = boot_epoch(&b.facts, scans.iter().flat_map(|s| &s.events));
+        // A node's boot time from one of its logs applies to its other logs, not to
+        // another node's side by side (a folder of loose files of several nodes).
+        let host = |e: &OomEvent| b.facts.hostname.clone().or_else(|| e.node.clone());
+        // (A log naming no host has only its own records' boot times.)
+        let mut boots_by_node: std::collections::BTreeMap<String, i64> = Default::default();
+        for e in scans.iter().flat_map(|s| &s.events) {
+            if let (Some(s), Some(h)) = (
+                boot_epoch(&NodeFacts::default(), std::iter::once(e)),
+                host(e),
+            ) {
+                let k = boots_by_node.entry(h).or_insert(s);
+                *k = (*k).max(s);
+            }
+        }
         let opts = TimeOptions {
             bundle_date: b
                 .sources
@@ -105,6 +118,13 @@ pub fn analyze(
         };
         let mut events = Vec::new();
         for (src, scan) in b.sources.iter().zip(scans) {
+            let node = scan.events.first().and_then(host);
+            let boot = b.facts.boot_epoch.or_else(|| match &node {
+                Some(n) => boots_by_node.get(n).copied(),
+                // A log that names no host: the boot of the one node there is.
+                None if boots_by_node.len() == 1 => boots_by_node.values().next().copied(),
+                None => None,
+            });
             for w in &scan.warnings {
                 warnings.push(Warning {
                     file: src.display.clone(),
