@@ -9,6 +9,7 @@
     clippy::cast_possible_truncation
 )]
 
+pub mod fused;
 pub mod journal;
 pub mod prefilter;
 pub mod records;
@@ -29,9 +30,14 @@ pub struct Feed {
     file: String,
     user: Vec<OtherDeath>,
     offset_base: u64,
+    /// Kubelet lines naming pods, kept from the bytes the prefilter skips.
+    capture: crate::k8s::capture::KubeletCapture,
+    /// Offsets of `podUID=` in the lines being skipped (reused).
+    hits: Vec<usize>,
     /// Filled by [`Feed::finish`].
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
+    pub names: crate::k8s::names::NameIndex,
 }
 
 impl Feed {
@@ -39,8 +45,23 @@ impl Feed {
         Feed {
             asm: Assembler::new(file),
             file: file.to_string(),
+            capture: crate::k8s::capture::KubeletCapture::new(file.contains("kubelet")),
             ..Feed::default()
         }
+    }
+
+    /// Complete lines the prefilter passed over (no OOM anchor in them), handed over
+    /// while they are in cache: their newlines counted and, in the same pass
+    /// (`fused`), the kubelet lines among them that name pods kept (`k8s::capture`).
+    /// Returns the newline count.
+    pub fn skipped(&mut self, format: FileFormat, lines: &[u8]) -> u64 {
+        if format != FileFormat::Lines {
+            return bytecount::count(lines, b'\n') as u64;
+        }
+        self.hits.clear();
+        let n = fused::count_and_find(lines, &mut self.hits);
+        self.capture.scan(lines, &self.hits);
+        n
     }
 
     /// Added to record offsets (the position of the scanned buffer in its source).
@@ -56,6 +77,11 @@ impl Feed {
 
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
+        if rec.origin != Origin::Kernel {
+            // Lines read inside an OOM region are not among the skipped ones: a
+            // kubelet line right after a kill (`Killing container`) is kept here.
+            self.capture.scan_all(&rec.msg);
+        }
         if rec.origin != Origin::Kernel && crate::userspace::may_tell(rec) {
             self.user.extend(crate::userspace::deaths(
                 rec,
@@ -78,6 +104,7 @@ impl Feed {
         self.deaths.append(&mut self.asm.deaths);
         self.deaths.append(&mut self.user);
         self.deaths.sort_by_key(|d| d.offset);
+        self.names = std::mem::take(&mut self.capture).names();
     }
 }
 
@@ -100,31 +127,15 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
             ),
         };
     }
-    let kubelet = src.rel.contains("kubelet");
     match src.compression {
         Compression::None => match Body::open(&src.path) {
-            Ok(body) => {
-                let mut scan = scan_body(&body, &src.display, src.format);
-                if kubelet {
-                    scan.names.scan_kubelet(&body);
-                }
-                scan
-            }
+            Ok(body) => scan_body(&body, &src.display, src.format),
             Err(e) => failed(e),
         },
         comp => crate::source::read_ahead(
             || crate::source::stream(&src.path, comp),
             |r| match r {
-                Ok(r) => {
-                    let mut names = crate::k8s::names::NameIndex::default();
-                    let mut scan = scan_stream_with(r, &src.display, src.format, |chunk| {
-                        if kubelet {
-                            names.scan_kubelet(chunk);
-                        }
-                    });
-                    scan.names = names;
-                    scan
-                }
+                Ok(r) => scan_stream(r, &src.display, src.format),
                 Err(e) => failed(e),
             },
         ),
@@ -144,7 +155,7 @@ const MAX_RECORD: usize = 64 << 20;
 pub struct SourceScan {
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
-    /// Pod and container names from kubelet lines.
+    /// Pod and container names from kubelet lines (kept during the scan).
     pub names: crate::k8s::names::NameIndex,
     /// Problems worth a warning; `incomplete` when part of the input could not be read.
     pub warnings: Vec<String>,
@@ -317,6 +328,7 @@ pub fn scan_body_parts(
             d.sources.iter_mut().for_each(|s| s.line += line_base);
             out.deaths.push(d);
         }
+        out.names.merge(asm.names);
         consumed_to = consumed_to.max(start + end.pos as u64);
         all_issues.bad_records += issues.bad_records;
         if all_issues.first_bad.is_none() {
@@ -427,6 +439,7 @@ pub fn scan_stream_opts(
     asm.finish();
     out.events = std::mem::take(&mut asm.events);
     out.deaths = std::mem::take(&mut asm.deaths);
+    out.names = std::mem::take(&mut asm.names);
     issues_warning(&issues, &mut out);
     drift_warnings(&mut out);
     out

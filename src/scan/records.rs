@@ -96,14 +96,14 @@ pub fn scan(
             let hay = buf.get(pos..win).unwrap_or_default();
             match prefilter(format, hay) {
                 None => {
-                    line += count_lines(hay);
+                    line += asm.skipped(format, hay);
                     pos = win;
                     continue;
                 }
                 Some(h) => {
                     let hit = pos + h;
                     let rs = format.record_start(buf, hit).max(pos);
-                    line += buf.get(pos..rs).map_or(0, count_lines);
+                    line += buf.get(pos..rs).map_or(0, |b| asm.skipped(format, b));
                     pos = rs;
                 }
             }
