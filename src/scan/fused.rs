@@ -5,8 +5,10 @@
 //! other, `bytecount` and a `memmem` search for `podUID=` each read the window again
 //! (+~35 % CPU on a syslog; docs/PERFORMANCE.md, *Kubelet names in the one scan*).
 //! Here one AVX2 loop does both: per 32 bytes it compares with `\n` (the count), `U`
-//! and `D`, and checks the rare positions where a `U` has a `D` two bytes on. Without AVX2 (other CPUs, other architectures) the two run one
-//! after the other, with the same result.
+//! and `D`, and checks the rare positions where a `U` has a `D` two bytes on; as
+//! measured so far it is not yet cheaper than the two passes (docs/PERFORMANCE.md,
+//! which says what would make it so). Without AVX2 (other CPUs, other architectures)
+//! the two run one after the other, with the same result.
 
 #![deny(
     clippy::string_slice,
