@@ -66,27 +66,35 @@ mod avx2 {
                 + _mm256_extract_epi64::<2>(s)
                 + _mm256_extract_epi64::<3>(s)) as u64
         };
-        // Blocks of at most 255 rounds (the byte counters cannot overflow); a round
-        // reads hay[i..i + 32] and hay[i + 2..i + 34]. The rounds' masks are stored
-        // and checked after the block, so nothing is called inside the loop and the
-        // counters stay in registers.
-        // (round, mask) of the rounds with a candidate, compacted without a branch.
-        let mut found = [(0usize, 0u32); 256];
-        while i + 32 <= n {
-            let rounds = ((n - i) / 32).min(255);
+        // Blocks of at most 127 rounds of 64 bytes (two vectors; two newlines a lane
+        // a round, so the byte counters cannot overflow). The rounds' masks are
+        // stored, compacted without a branch, and checked after the block, so
+        // nothing is called inside the loop and the counters stay in registers.
+        let mut found = [(0usize, 0u64); 128];
+        while i + 64 <= n {
+            let rounds = ((n - i) / 64).min(127);
             let mut acc = zero;
             let mut k = 0usize;
             for r in 0..rounds {
-                let at = i + 32 * r;
-                // SAFETY: `at + 32 <= n` (`rounds` was bounded so): inside `hay`.
-                let a = unsafe { _mm256_loadu_si256(p.add(at).cast()) };
-                acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a, nl));
-                let mu = _mm256_movemask_epi8(_mm256_cmpeq_epi8(a, u)) as u32;
-                let md = _mm256_movemask_epi8(_mm256_cmpeq_epi8(a, d)) as u32;
+                let at = i + 64 * r;
+                // SAFETY: `at + 64 <= n` (`rounds` was bounded so): inside `hay`.
+                let (a0, a1) = unsafe {
+                    (
+                        _mm256_loadu_si256(p.add(at).cast()),
+                        _mm256_loadu_si256(p.add(at + 32).cast()),
+                    )
+                };
+                acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a0, nl));
+                acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a1, nl));
+                let bits = |v: __m256i, c: __m256i| {
+                    u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)) as u32)
+                };
+                let mu = bits(a0, u) | bits(a1, u) << 32;
+                let md = bits(a0, d) | bits(a1, d) << 32;
                 // A `U` with a `D` two bytes on; the last two bits' `D` would be in
                 // the next round, so they stay candidates (each is verified anyway).
-                let mask = mu & ((md >> (D_AT - U_AT)) | 0xC000_0000);
-                // `k <= r < 255`: always inside `found`.
+                let mask = mu & ((md >> (D_AT - U_AT)) | 0xC000_0000_0000_0000);
+                // `k <= r < 127`: always inside `found`.
                 if let Some(f) = found.get_mut(k) {
                     *f = (r, mask);
                 }
@@ -96,7 +104,7 @@ mod avx2 {
             for &(r, mask) in found.iter().take(k) {
                 let mut m = mask;
                 while m != 0 {
-                    let at = i + 32 * r + m.trailing_zeros() as usize;
+                    let at = i + 64 * r + m.trailing_zeros() as usize;
                     if let Some(start) = at.checked_sub(U_AT)
                         && hay.get(start..).is_some_and(|r| r.starts_with(NEEDLE))
                     {
@@ -105,7 +113,7 @@ mod avx2 {
                     m &= m - 1;
                 }
             }
-            i += 32 * rounds;
+            i += 64 * rounds;
         }
         // The tail: needles whose `U` is at `i` or later, and the last newlines.
         let from = i.saturating_sub(U_AT);
