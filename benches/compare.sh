@@ -7,7 +7,11 @@
 #   benches/compare.sh            # from anywhere; every section; data cached under target/bench-data/
 #   benches/compare.sh plain gz   # only some sections: plain (1 GiB file, RSS by size),
 #                                 # gz (256 MiB .gz), zst (the same as .zst),
-#                                 # archives (sosreport .tar.gz/.tar.xz)
+#                                 # archives (sosreport .tar.gz/.tar.xz),
+#                                 # pairs (512 MiB syslog, oomsift and rg alternating,
+#                                 # wall and CPU; not part of the default run)
+#   PAIRS=9 OOMSIFT_BEFORE=path/to/old/oomsift benches/compare.sh pairs
+#                                 # also time an older build in the same rounds
 #   RUNS=7 benches/compare.sh     # more runs per measurement (default 5, median shown)
 #   ARCH_RUNS=5 benches/compare.sh archives   # quiet runs per archive measurement (default 3, best shown)
 #   WAIT_IDLE=0 benches/compare.sh            # do not wait for idle cores before measuring
@@ -51,8 +55,8 @@ if [ "${SECTIONS[*]}" = journal ]; then
     exec "$ROOT/benches/journal.sh"
 fi
 for s in "${SECTIONS[@]}"; do
-    case $s in plain | gz | zst | archives | journal) ;; *)
-        echo "usage: benches/compare.sh [plain] [gz] [zst] [archives]  (default: all four)" >&2
+    case $s in plain | gz | zst | archives | pairs | journal) ;; *)
+        echo "usage: benches/compare.sh [plain] [gz] [zst] [archives] [pairs] | journal  (default: the first four)" >&2
         exit 2
         ;;
     esac
@@ -81,7 +85,9 @@ gen() { # out MiB blocks seed
         mv "$1.meta.json.tmp" "$1.meta.json"
     fi
 }
-gen "$BIG" "$BIG_MIB" "$BIG_BLOCKS" 1
+if want plain || want gz || want zst || want archives; then gen "$BIG" "$BIG_MIB" "$BIG_BLOCKS" 1; fi
+PAIR_FILE="$DATA/syslog-512MiB-150blocks.log"
+if want pairs; then gen "$PAIR_FILE" 512 150 1; fi
 if { want gz || want zst; } && { [ ! -s "$GZ" ] || [ ! -s "$GZ.meta.json" ]; }; then
     gen "$SMALL" "$GZ_MIB" "$GZ_BLOCKS" 2
     echo "compressing $SMALL…" >&2
@@ -408,6 +414,78 @@ if want zst; then
         "$(gbps "$ZST_BYTES" "$T_MED")" "$(ratio "$T_MED" "$ZD_MED")" "$((RSS_MAX / 1024))"
     Z=$(ratio "$T_MED" "$ZD_MED")
     echo "target: oomsift within 1.1x of zstd -dc: $(python3 -c "print('MET' if $Z <= 1.1 else 'MISSED')") (ratio $Z)"
+fi
+
+# --- pairs: 512 MiB syslog, oomsift and rg alternating (issue 14) ----------------------
+# Each round runs rg, oomsift (and OOMSIFT_BEFORE, an older build, when given) once
+# each on the same cached file, in turn, so a burst of load from other processes
+# falls on both sides of a pair; the per-round ratios to rg are then taken, and their
+# median reported. Wall time from EPOCHREALTIME, CPU time (user + system) from the
+# shell's `times` for its finished children. rg is the two-literal search
+# `rg -c -F -e 'invoked oom-killer' -e 'Killed process'`. The file's kubelet lines
+# (80 pods, ~1 line in 10 with podUID=) must name every killed pod.
+PAIRS=${PAIRS:-9}
+# run_timed CMD…: sets R_WALL and R_CPU (seconds) of one run (stdout discarded).
+run_timed() {
+    local t0 t1 c0
+    child_cpu
+    c0=$CHILD_CPU
+    t0=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1 || die "$1 exited with $?"
+    t1=$EPOCHREALTIME
+    child_cpu
+    R_WALL=$(python3 -c "print(f'{$t1 - $t0:.4f}')")
+    R_CPU=$(python3 -c "print(f'{$CHILD_CPU - $c0:.3f}')")
+}
+if want pairs; then
+    BYTES=$(stat -c %s "$PAIR_FILE")
+    cache_file "$PAIR_FILE"
+    echo
+    echo "## pairs: $PAIR_FILE ($BYTES bytes, $(meta "$PAIR_FILE" blocks) OOM blocks), $PAIRS rounds"
+    "$OOMSIFT" analyze --format json "$PAIR_FILE" >"$TMP/pairs.json" 2>/dev/null || die "oomsift exited with $?"
+    check_events "$TMP/pairs.json" "$PAIR_FILE"
+    python3 - "$TMP/pairs.json" <<'PY' || exit 1
+import json, sys
+ev = json.load(open(sys.argv[1]))["events"]
+unnamed = [e["id"] for e in ev if e.get("pod") and not e["pod"].get("name")]
+print(f"pods named from kubelet lines: {sum(1 for e in ev if (e.get('pod') or {}).get('name'))} of {sum(1 for e in ev if e.get('pod'))}")
+if unnamed:
+    print(f"compare.sh: FAIL: killed pods without a name: {unnamed[:5]}", file=sys.stderr)
+    sys.exit(1)
+PY
+    SIDES=(oomsift)
+    [ -n "${OOMSIFT_BEFORE:-}" ] && SIDES+=(before)
+    : >"$TMP/pairs.tsv"
+    wait_idle
+    for round in $(seq "$PAIRS"); do
+        run_timed rg -c -F -e 'invoked oom-killer' -e 'Killed process' "$PAIR_FILE"
+        line="$round rg $R_WALL $R_CPU"
+        for side in "${SIDES[@]}"; do
+            bin=$OOMSIFT
+            [ "$side" = before ] && bin=$OOMSIFT_BEFORE
+            run_timed "$bin" analyze -q --format json "$PAIR_FILE"
+            line="$line $side $R_WALL $R_CPU"
+        done
+        echo "$line" >>"$TMP/pairs.tsv"
+    done
+    python3 - "$TMP/pairs.tsv" "$BYTES" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+print(f"{'command':<52} {'wall med s':>10} {'CPU med s':>10} {'wall/rg':>8} {'CPU/rg':>8}")
+rg_w = [float(r[2]) for r in rows]
+rg_c = [float(r[3]) for r in rows]
+print(f"{'rg -c -F -e invoked oom-killer -e Killed process':<52} {statistics.median(rg_w):>10.4f} {statistics.median(rg_c):>10.3f} {'1.00':>8} {'1.00':>8}")
+sides = rows[0][4::3]
+for k, side in enumerate(sides):
+    w = [float(r[5 + 3 * k]) for r in rows]
+    c = [float(r[6 + 3 * k]) for r in rows]
+    rw = statistics.median(a / b for a, b in zip(w, rg_w))
+    rc = statistics.median(a / b for a, b in zip(c, rg_c) if b > 0)
+    name = "oomsift analyze --format json" + (" (OOMSIFT_BEFORE)" if side == "before" else "")
+    print(f"{name:<52} {statistics.median(w):>10.4f} {statistics.median(c):>10.3f} {rw:>8.2f} {rc:>8.2f}")
+print("(ratios: median of the per-round ratios)")
+PY
 fi
 
 # --- sosreport bundles: .tar.gz and .tar.xz of the 1 GiB file --------------------------

@@ -65,10 +65,21 @@ def pod(r):
     return f"{r.choice(APPS)}-{hexs(r, 10)}-{hexs(r, 5)}"
 
 
+def pod_pool(seed):
+    """The node's pods: (namespace, name, uid, container id). A node runs tens of
+    pods, so kubelet lines name the same few UIDs over and over; the OOM blocks' cgroup
+    paths are theirs too, so the kills can be named from the kubelet lines."""
+    r = random.Random(seed * 7919 + 17)
+    return [(r.choice(NAMESPACES), pod(r), uid(r), hexs(r, 64)) for _ in range(80)]
+
+
+PODS = []
+
+
 def noise_body(r, c):
     """One userspace (or non-OOM kernel) message: `prog[pid]: text`."""
     k = r.randrange(30)
-    ns, p, u, cid = r.choice(NAMESPACES), pod(r), uid(r), hexs(r, 64)
+    ns, p, u, cid = r.choice(PODS)
     user, n, pid = r.choice(USERS), r.randrange(1, 99999), r.randrange(300, 4000000)
     ip = f"10.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}"
     if k == 0:
@@ -108,6 +119,11 @@ def noise_body(r, c):
             f'kubelet[1344]: W{c.klog(r)}    1344 reflector.go:535] object-"{ns}"/"{p}-config": failed to list '
             f'*v1.ConfigMap: configmaps "{p}-config" is forbidden: User "system:node:{HOST}" cannot list resource '
             f'"configmaps" in API group "" in the namespace "{ns}": no relationship found between node \'{HOST}\' and this object'
+        )
+    if k == 16 and r.randrange(4) == 0:
+        return (
+            f'kubelet[1344]: I{c.klog(r)}    1344 kuberuntime_container.go:779] "Killing container with a grace period" '
+            f'pod="{ns}/{p}" podUID="{u}" containerName="app" containerID="containerd://{cid}" gracePeriod=30'
         )
     if k == 16:
         return (
@@ -155,8 +171,7 @@ def memcg_block(r, i, pfx):
     """A cgroup v2 memcg OOM block (5.14+ kernel), as one list of messages."""
     comm = COMMS[i % len(COMMS)]
     vpid = 100000 + i * 7
-    pu = uid(r)
-    cid = hexs(r, 64)
+    _, _, pu, cid = r.choice(PODS)
     qos = r.choice(["burstable", "besteffort"])
     path = f"/kubepods.slice/kubepods-{qos}.slice/kubepods-{qos}-pod{pu.replace('-', '_')}.slice/cri-containerd-{cid}.scope"
     lim = r.choice([262144, 524288, 1048576, 2097152])
@@ -216,8 +231,7 @@ def host_block(r, i, pfx):
     comm = COMMS[i % len(COMMS)]
     vpid = 100000 + i * 7
     tpid = vpid + 1
-    pu = uid(r)
-    cid = hexs(r, 64)
+    _, _, pu, cid = r.choice(PODS)
     m = [
         f"{comm} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0",
         f"CPU: {r.randrange(8)} PID: {tpid} Comm: {comm} Not tainted 6.1.0-18-amd64 #1 Debian 6.1.76-1",
@@ -299,6 +313,7 @@ def host_block(r, i, pfx):
 
 def generate(out, size, blocks, seed=1):
     r = random.Random(seed)
+    PODS[:] = pod_pool(seed)
     c = Clock()
     pool = [noise_body(r, c) + "\n" for _ in range(30000)]
     # The file spans ~3 weeks: ~1 MiB of noise per 1000 s.

@@ -159,15 +159,8 @@ impl LogSink for ScanSink {
                 }
             };
         }
-        let kubelet = src.rel.contains("kubelet");
-        let mut names = NameIndex::default();
-        let mut scan = scan_stream_with(r, &src.display, src.format, |chunk| {
-            if kubelet {
-                names.scan_kubelet(chunk);
-            }
-        });
-        scan.names = names;
-        scan
+        // Kubelet names are kept by the scan itself (`k8s::capture`).
+        scan_stream_with(r, &src.display, src.format, |_| {})
     }
 }
 

@@ -2,6 +2,7 @@
 //! class, container id and runtime), cgroup snapshots read from a bundle, and the
 //! names its pod files and listings tell.
 
+pub mod capture;
 pub mod cgroup_path;
 pub mod cgroup_snapshot;
 pub mod events;

@@ -176,40 +176,43 @@ impl NameIndex {
         }
     }
 
-    /// A kubelet log message (any envelope removed or not).
+    /// A kubelet log message (any envelope removed or not). Structured klog fields are
+    /// read by hand (this runs on every line the scan keeps); the older
+    /// `("name_ns(uid)")` form by a regex, only on lines that hold `("`.
     pub fn kubelet_line(&mut self, msg: &[u8]) {
-        static STRUCTURED: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r#"podUID="?([0-9a-fA-F_-]{32,36})"?"#).expect("static regex")
-        });
-        static POD: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r#"\bpod="([a-z0-9][-a-z0-9.]*)/([a-z0-9][-a-z0-9.]*)""#)
-                .expect("static regex")
-        });
-        static CNAME: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r#"\bcontainerName="([a-z0-9][-a-z0-9.]*)""#).expect("static regex")
-        });
-        static CID: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r#"\bcontainerID="(?:[a-z-]+://)?([0-9a-f]{64})""#).expect("static regex")
-        });
         static OLD: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r#"\("([a-z0-9][-a-z0-9.]*)_([a-z0-9][-a-z0-9]*)\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)""#)
                 .expect("static regex")
         });
-        let text = |m: regex::bytes::Match| String::from_utf8_lossy(m.as_bytes()).into_owned();
-        if let Some(c) = STRUCTURED.captures(msg) {
-            let uid = text(c.get(1).expect("group"));
-            if let Some(p) = POD.captures(msg) {
-                let (ns, name) = (
-                    text(p.get(1).expect("group")),
-                    text(p.get(2).expect("group")),
-                );
-                self.add_pod(&uid, &ns, &name);
-                if let (Some(cn), Some(id)) = (CNAME.captures(msg), CID.captures(msg)) {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        if let Some(uid) = field(msg, b"podUID=")
+            .map(|v| {
+                let n = v
+                    .iter()
+                    .take(36)
+                    .take_while(|c| c.is_ascii_hexdigit() || **c == b'-' || **c == b'_')
+                    .count();
+                v.get(..n).unwrap_or_default()
+            })
+            .filter(|u| u.len() >= 32)
+            && let Some((ns, name)) = field(msg, b"pod=")
+                .and_then(|v| v.split(|c| *c == b'/').collect::<Vec<_>>().try_into().ok())
+                .filter(|[ns, name]: &[&[u8]; 2]| is_name(ns) && is_name(name))
+                .map(|[ns, name]| (text(ns), text(name)))
+        {
+            let uid = text(uid);
+            self.add_pod(&uid, &ns, &name);
+            if let (Some(cn), Some(id)) = (
+                field(msg, b"containerName=").filter(|c| is_name(c)),
+                field(msg, b"containerID="),
+            ) {
+                let id = strip_runtime(&text(id));
+                if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
                     self.add_container(
-                        &text(id.get(1).expect("group")),
+                        &id,
                         ContainerRef {
                             pod_uid: Some(norm_uid(&uid)),
-                            name: text(cn.get(1).expect("group")),
+                            name: text(cn),
                             pod_name: Some(name),
                             namespace: Some(ns),
                         },
@@ -217,36 +220,13 @@ impl NameIndex {
                 }
             }
         }
+        if memchr::memmem::find(msg, b"(\"").is_none() {
+            return;
+        }
         for c in OLD.captures_iter(msg) {
-            let (name, ns, uid) = (
-                text(c.get(1).expect("group")),
-                text(c.get(2).expect("group")),
-                text(c.get(3).expect("group")),
-            );
+            let g = |i| c.get(i).map(|m| text(m.as_bytes())).unwrap_or_default();
+            let (name, ns, uid) = (g(1), g(2), g(3));
             self.add_pod(&uid, &ns, &name);
-        }
-    }
-
-    /// Every kubelet line naming a pod in a kubelet log (`podUID=…`, `Error syncing pod`).
-    /// Lines about a pod already named are skipped unless they name a container.
-    pub fn scan_kubelet(&mut self, buf: &[u8]) {
-        let finder = memchr::memmem::Finder::new(b"podUID=");
-        for hit in finder.find_iter(buf) {
-            let (start, end) = line_around(buf, hit);
-            let line = buf.get(start..end).unwrap_or_default();
-            let uid_at = hit + 7 + usize::from(buf.get(hit + 7) == Some(&b'"'));
-            let uid = String::from_utf8_lossy(
-                buf.get(uid_at..(uid_at + 36).min(end)).unwrap_or_default(),
-            )
-            .replace('_', "-");
-            let named = self.pods.get(&uid).is_some_and(|p| p.name.is_some());
-            if !named || memchr::memmem::find(line, b"containerID=").is_some() {
-                self.kubelet_line(line);
-            }
-        }
-        for hit in memchr::memmem::find_iter(buf, b"Error syncing pod") {
-            let (start, end) = line_around(buf, hit);
-            self.kubelet_line(buf.get(start..end).unwrap_or_default());
         }
     }
 
@@ -642,6 +622,40 @@ impl NameIndex {
     }
 }
 
+/// The value of the first `key` in a klog line (`key="value"` or `key=value`), where
+/// `key` starts the line or follows a non-word byte.
+fn field<'a>(msg: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let mut from = 0;
+    while let Some(at) = msg.get(from..).and_then(|m| memchr::memmem::find(m, key)) {
+        let at = from + at;
+        from = at + key.len();
+        let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        if at > 0 && msg.get(at - 1).is_some_and(word) {
+            continue;
+        }
+        let v = msg.get(from..).unwrap_or_default();
+        return Some(match v.strip_prefix(b"\"") {
+            Some(q) => q.get(..memchr::memchr(b'"', q)?).unwrap_or_default(),
+            None => v
+                .get(
+                    ..v.iter()
+                        .position(|b| b.is_ascii_whitespace() || *b == b'"')
+                        .unwrap_or(v.len()),
+                )
+                .unwrap_or_default(),
+        });
+    }
+    None
+}
+
+/// A Kubernetes object name or namespace: `[a-z0-9][-a-z0-9.]*`.
+fn is_name(b: &[u8]) -> bool {
+    b.first()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-' || *c == b'.')
+}
+
 /// A Kubernetes memory quantity (`512Mi`, `1G`, `1.5Gi`, `536870912`, `128974848e0`) in bytes.
 pub fn quantity(s: &str) -> Option<u64> {
     let s = s.trim();
@@ -669,14 +683,6 @@ pub fn quantity(s: &str) -> Option<u64> {
         }
     }
     s.parse::<f64>().ok().map(bytes)
-}
-
-/// The line of `buf` holding byte `at`: its start and its end (before the `\n`).
-fn line_around(buf: &[u8], at: usize) -> (usize, usize) {
-    let (before, after) = buf.split_at_checked(at).unwrap_or((buf, &[]));
-    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', after).map_or(buf.len(), |i| at + i);
-    (start, end)
 }
 
 #[cfg(test)]
@@ -821,8 +827,8 @@ mod tests {
     #[test]
     fn truncated_listings_and_lines() {
         let mut n = NameIndex::default();
-        n.scan_kubelet(b"x\npodUID=");
-        n.scan_kubelet(b"podUID=\"");
+        n.kubelet_line(b"x podUID=");
+        n.kubelet_line(b"podUID=\"");
         n.log_path("pods/x");
         n.log_path("log/pods");
         n.log_path("log/containers/a_b.log");

@@ -9,6 +9,7 @@
     clippy::cast_possible_truncation
 )]
 
+pub mod fused;
 pub mod journal;
 pub mod prefilter;
 pub mod records;
@@ -29,11 +30,16 @@ pub struct Feed {
     file: String,
     user: Vec<OtherDeath>,
     offset_base: u64,
+    /// Kubelet lines naming pods, kept from the bytes the prefilter skips.
+    capture: crate::k8s::capture::KubeletCapture,
+    /// Offsets of `podUID=` in the lines being skipped (reused).
+    hits: Vec<usize>,
     /// Filled by [`Feed::finish`].
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
     /// Offsets of the records that start another boot (`Assembler::boot_starts`).
     pub boot_starts: Vec<u64>,
+    pub names: crate::k8s::names::NameIndex,
 }
 
 impl Feed {
@@ -41,8 +47,23 @@ impl Feed {
         Feed {
             asm: Assembler::new(file),
             file: file.to_string(),
+            capture: crate::k8s::capture::KubeletCapture::new(file.contains("kubelet")),
             ..Feed::default()
         }
+    }
+
+    /// Complete lines the prefilter passed over (no OOM anchor in them), handed over
+    /// while they are in cache: their newlines counted and, in the same pass
+    /// (`fused`), the kubelet lines among them that name pods kept (`k8s::capture`).
+    /// Returns the newline count.
+    pub fn skipped(&mut self, format: FileFormat, lines: &[u8]) -> u64 {
+        if format != FileFormat::Lines {
+            return bytecount::count(lines, b'\n') as u64;
+        }
+        self.hits.clear();
+        let n = fused::count_and_find(lines, &mut self.hits);
+        self.capture.scan(lines, &self.hits);
+        n
     }
 
     /// Added to record offsets (the position of the scanned buffer in its source).
@@ -58,6 +79,11 @@ impl Feed {
 
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
+        if rec.origin != Origin::Kernel {
+            // Lines read inside an OOM region are not among the skipped ones: a
+            // kubelet line right after a kill (`Killing container`) is kept here.
+            self.capture.scan_all(&rec.msg);
+        }
         if rec.origin != Origin::Kernel && crate::userspace::may_tell(rec) {
             self.user.extend(crate::userspace::deaths(
                 rec,
@@ -81,6 +107,7 @@ impl Feed {
         self.boot_starts.append(&mut self.asm.boot_starts);
         self.deaths.append(&mut self.user);
         self.deaths.sort_by_key(|d| d.offset);
+        self.names = std::mem::take(&mut self.capture).names();
     }
 }
 
@@ -103,14 +130,10 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
             ),
         };
     }
-    let kubelet = src.rel.contains("kubelet");
     match src.compression {
         Compression::None => match Body::open(&src.path) {
             Ok(body) => {
                 let mut scan = scan_body(&body, &src.display, src.format);
-                if kubelet {
-                    scan.names.scan_kubelet(&body);
-                }
                 shrunk_warning(&body, &mut scan);
                 scan
             }
@@ -119,16 +142,7 @@ pub fn scan_source(src: &SourceFile) -> SourceScan {
         comp => crate::source::read_ahead(
             || crate::source::stream(&src.path, comp),
             |r| match r {
-                Ok(r) => {
-                    let mut names = crate::k8s::names::NameIndex::default();
-                    let mut scan = scan_stream_with(r, &src.display, src.format, |chunk| {
-                        if kubelet {
-                            names.scan_kubelet(chunk);
-                        }
-                    });
-                    scan.names = names;
-                    scan
-                }
+                Ok(r) => scan_stream(r, &src.display, src.format),
                 Err(e) => failed(e),
             },
         ),
@@ -148,7 +162,7 @@ const MAX_RECORD: usize = 64 << 20;
 pub struct SourceScan {
     pub events: Vec<OomEvent>,
     pub deaths: Vec<OtherDeath>,
-    /// Pod and container names from kubelet lines.
+    /// Pod and container names from kubelet lines (kept during the scan).
     pub names: crate::k8s::names::NameIndex,
     /// Problems worth a warning; `incomplete` when part of the input could not be read.
     pub warnings: Vec<String>,
@@ -349,6 +363,7 @@ pub fn scan_body_parts(
             d.sources.iter_mut().for_each(|s| s.line += line_base);
             out.deaths.push(d);
         }
+        out.names.merge(asm.names);
         consumed_to = consumed_to.max(start + end.pos as u64);
         all_issues.bad_records += issues.bad_records;
         all_issues.nul = records::NulDamage::join(all_issues.nul, issues.nul);
@@ -463,6 +478,7 @@ pub fn scan_stream_opts(
     out.events = std::mem::take(&mut asm.events);
     out.deaths = std::mem::take(&mut asm.deaths);
     out.boot_starts = std::mem::take(&mut asm.boot_starts);
+    out.names = std::mem::take(&mut asm.names);
     issues_warning(&issues, &mut out);
     drift_warnings(&mut out);
     out

@@ -96,21 +96,32 @@ fn lines_of(
     base: u64,
     issues: &mut ScanIssues,
 ) -> u64 {
-    let Some(b) = buf.get(from..to) else {
-        return 0;
-    };
-    if format != FileFormat::JournalExport {
-        let clip = issues.nul_clip.unwrap_or(usize::MAX).clamp(from, to);
-        if let Some((first, runs, bytes)) = buf.get(from..clip).and_then(crate::source::nul_runs) {
-            let found = NulDamage {
-                first: base + (from + first) as u64,
-                runs: runs as u64,
-                bytes: bytes as u64,
-            };
-            issues.nul = NulDamage::join(issues.nul, Some(found));
-        }
+    note_nuls(format, buf, from, to, base, issues);
+    buf.get(from..to).map_or(0, count_lines)
+}
+
+/// Notes the NUL runs of `buf[from..to]` (up to `issues.nul_clip`) as damage. A
+/// journal export is exempt: its binary fields hold NULs.
+fn note_nuls(
+    format: FileFormat,
+    buf: &[u8],
+    from: usize,
+    to: usize,
+    base: u64,
+    issues: &mut ScanIssues,
+) {
+    if format == FileFormat::JournalExport || from >= to {
+        return;
     }
-    count_lines(b)
+    let clip = issues.nul_clip.unwrap_or(usize::MAX).clamp(from, to);
+    if let Some((first, runs, bytes)) = buf.get(from..clip).and_then(crate::source::nul_runs) {
+        let found = NulDamage {
+            first: base + (from + first) as u64,
+            runs: runs as u64,
+            bytes: bytes as u64,
+        };
+        issues.nul = NulDamage::join(issues.nul, Some(found));
+    }
 }
 
 /// Scans `buf[start..]`. Prefilter hits are searched for only before `soft_end` (a
@@ -151,14 +162,16 @@ pub fn scan(
             let hay = buf.get(pos..win).unwrap_or_default();
             match prefilter(format, hay) {
                 None => {
-                    line += lines_of(format, buf, pos, win, asm.offset_base, issues);
+                    note_nuls(format, buf, pos, win, asm.offset_base, issues);
+                    line += asm.skipped(format, hay);
                     pos = win;
                     continue;
                 }
                 Some(h) => {
                     let hit = pos + h;
                     let rs = format.record_start(buf, hit).max(pos);
-                    line += lines_of(format, buf, pos, rs, asm.offset_base, issues);
+                    note_nuls(format, buf, pos, rs, asm.offset_base, issues);
+                    line += buf.get(pos..rs).map_or(0, |b| asm.skipped(format, b));
                     pos = rs;
                 }
             }
