@@ -579,6 +579,14 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 .push((shown, msg));
         }
         let tree = Arc::new(std::mem::take(&mut self.tree));
+        // The roots holding a cgroup file, in one pass over the buffered files (not a
+        // pass per root: an archive may hold 200,000 roots).
+        let cgroup_roots: std::collections::BTreeSet<String> = tree
+            .files
+            .keys()
+            .filter(|k| by_path(k) == Kind::Cgroup)
+            .map(|k| root_of(k))
+            .collect();
         let mut out = Vec::new();
         let mut errors = std::mem::take(&mut self.errors);
         for (root, layout) in &layouts {
@@ -590,9 +598,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 join(&self.display, base)
             };
             let facts = facts::read(&*tree, base);
-            let cgroups = tree.files.keys().any(|k| {
-                k.starts_with(root.as_str()) && root_of(k) == *root && by_path(k) == Kind::Cgroup
-            });
+            let cgroups = cgroup_roots.contains(root);
             if members.is_empty() && !cgroups && skipped.is_empty() && facts == Default::default() {
                 continue; // nothing of a node here (e.g. the container of nested archives)
             }

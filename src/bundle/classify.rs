@@ -287,13 +287,18 @@ impl NodeRoots {
         NodeRoots(paths.map(node_root).collect())
     }
 
+    /// The longest root that prefixes `p`. A root is `""` or ends at a component
+    /// boundary of the path it came from, so only the prefixes of `p` that end at one
+    /// of its `/` are looked up: O(depth · log roots), not a pass over every root.
     pub fn of(&self, p: &str) -> String {
-        self.0
-            .iter()
-            .filter(|r| p.starts_with(r.as_str()))
-            .max_by_key(|r| r.len())
-            .cloned()
+        p.match_indices('/')
+            .map(|(i, _)| i + 1)
+            .chain(std::iter::once(p.len()))
+            .rev()
+            .filter_map(|i| p.get(..i))
+            .find(|pre| self.0.contains(*pre))
             .unwrap_or_default()
+            .to_string()
     }
 }
 
