@@ -515,6 +515,42 @@ fn memory_oom_group_kill_is_one_event() {
     assert!(codes(&doc["incidents"][0]).is_empty());
 }
 
+/// A group kill is told where people read: the text summary names the other tasks
+/// killed with the victim, and the HTML kill shows them in a table.
+#[test]
+fn memory_oom_group_kill_is_shown_in_text_and_html() {
+    let path = "testdata/formats/oom-group-k8s.log";
+    let (code, text) = analyze(&["--reference-date", "2025-03-12", path]);
+    assert_eq!(code, 0, "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("oom_group:"))
+        .unwrap_or_else(|| panic!("no oom_group line:\n{text}"));
+    assert!(line.contains("3 more task(s)"), "{line}");
+    assert!(
+        line.ends_with("70318 (gunicorn), 70440 (gunicorn), 70441 (gunicorn)"),
+        "{line}"
+    );
+    let dir = std::env::temp_dir().join(format!("oomsift-group-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let html = dir.join("r.html");
+    let r = common::run(&[
+        "analyze",
+        "--reference-date",
+        "2025-03-12",
+        "--html",
+        html.to_str().unwrap(),
+        path,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&html).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(page.contains("Group kill (memory.oom.group)"));
+    for pid in ["70318 (gunicorn)", "70440 (gunicorn)", "70441 (gunicorn)"] {
+        assert!(page.contains(pid), "{pid}");
+    }
+}
+
 /// The RHEL 7 backport puts the UID after the comm: its figures and uid are kept.
 #[test]
 fn rhel7_backport_kill_line_keeps_uid_and_figures() {

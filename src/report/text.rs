@@ -162,6 +162,20 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             if let Some(v) = &e.verdict {
                 writeln!(out, "      verdict: {}", v.summary)?;
             }
+            if let Some(g) = &e.oom_group {
+                let tasks: Vec<String> = g
+                    .killed
+                    .iter()
+                    .map(|m| format!("{} ({})", m.pid, m.comm))
+                    .collect();
+                writeln!(
+                    out,
+                    "      oom_group: {} more task(s) of {} killed with the victim: {}",
+                    g.killed.len(),
+                    g.cgroup,
+                    tasks.join(", ")
+                )?;
+            }
             for d in &e.diagnoses {
                 writeln!(out, "      {}: {}", d.code, d.summary)?;
             }

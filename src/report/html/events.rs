@@ -95,6 +95,33 @@ fn summary(e: &OomEvent) -> Markup {
     }
 }
 
+/// The other tasks a `memory.oom.group` kill took with the victim, in print order.
+fn group_table(g: &crate::model::event::OomGroup) -> Markup {
+    let members: Vec<(String, Option<String>)> = g
+        .killed
+        .iter()
+        .map(|m| {
+            let mut what = format!(
+                "anon-rss {}",
+                kb(m.anon_rss_kb).unwrap_or_else(|| "?".into())
+            );
+            if m.reaped.is_some() {
+                what.push_str(", reaped");
+            }
+            (format!("{} ({})", m.pid, m.comm), Some(what))
+        })
+        .collect();
+    let mut rows: Vec<(&str, Option<String>)> = vec![
+        ("cgroup", Some(g.cgroup.clone())),
+        (
+            "tasks killed with the victim",
+            Some(g.killed.len().to_string()),
+        ),
+    ];
+    rows.extend(members.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    kv_table("Group kill (memory.oom.group)", &rows)
+}
+
 /// The kill, the victim, the trigger and the memory counters, side by side.
 fn tables(e: &OomEvent) -> Markup {
     let v = &e.victim;
@@ -136,6 +163,9 @@ fn tables(e: &OomEvent) -> Markup {
                 )
             })),
         ]))
+        @if let Some(g) = &e.oom_group {
+            (group_table(g))
+        }
         (kv_table("Trigger (invoked the OOM killer)", &[
             ("process", match (tr.pid, &tr.comm) {
                 (Some(p), Some(c)) => Some(format!("{p} ({c})")),
