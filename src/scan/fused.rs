@@ -1,4 +1,5 @@
-//! The newline count and the kubelet-name search in one pass over a window.
+//! The newline count, the kubelet-name search and the NUL check in one pass over a
+//! window.
 //!
 //! The scan counts the newlines of every window the OOM prefilter passes over (line
 //! numbers); kubelet lines naming pods are found in the same bytes. Run one after the
@@ -9,6 +10,11 @@
 //! measured so far it is not yet cheaper than the two passes (docs/PERFORMANCE.md,
 //! which says what would make it so). Without AVX2 (other CPUs, other architectures)
 //! the two run one after the other, with the same result.
+//!
+//! NUL bytes (damage: docs/THREAT-MODEL.md) are found in the same loop: each block
+//! of up to 8 KiB ORs a compare with zero into a flag, and only a block whose flag is
+//! set is handed to the exact [`crate::source::nul_runs`] (a run crossing two blocks
+//! is joined, so the result equals one `nul_runs` over the whole range).
 
 #![deny(
     clippy::string_slice,
@@ -19,28 +25,67 @@
 /// The literal searched for: every structured klog line about a pod carries it.
 pub const NEEDLE: &[u8] = b"podUID=";
 
-/// Counts the newlines of `hay` and appends to `hits` the offset of every
-/// [`NEEDLE`] in it, in order.
-pub fn count_and_find(hay: &[u8], hits: &mut Vec<usize>) -> u64 {
+/// The NUL runs of a range as [`crate::source::nul_runs`] gives them: the offset of
+/// the first NUL, the number of runs, the number of NUL bytes.
+pub type Nuls = Option<(usize, usize, usize)>;
+
+/// What one pass over a window found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    /// Newlines in the window.
+    pub lines: u64,
+    /// The NUL runs of its first `nul_len` bytes.
+    pub nuls: Nuls,
+}
+
+static PODUID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(NEEDLE));
+
+/// Offsets of every [`NEEDLE`] in `hay`, in order (one prebuilt searcher).
+pub fn find_iter<'h>(hay: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    PODUID.find_iter(hay)
+}
+
+/// Counts the newlines of `hay`, appends to `hits` the offset of every [`NEEDLE`] in
+/// it, in order, and finds the NUL runs of `hay[..nul_len]` (0: none looked for).
+pub fn count_and_find(hay: &[u8], nul_len: usize, hits: &mut Vec<usize>) -> Pass {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is available (checked just above).
-            return unsafe { avx2::count_and_find(hay, hits) };
+            return unsafe { avx2::count_and_find(hay, nul_len, hits) };
         }
     }
-    portable(hay, hits)
+    portable(hay, nul_len, hits)
 }
 
-/// The same, with `bytecount` and `memchr::memmem`.
-pub fn portable(hay: &[u8], hits: &mut Vec<usize>) -> u64 {
-    hits.extend(memchr::memmem::find_iter(hay, NEEDLE));
-    bytecount::count(hay, b'\n') as u64
+/// The same, with `bytecount`, `memchr::memmem` and `nul_runs`.
+pub fn portable(hay: &[u8], nul_len: usize, hits: &mut Vec<usize>) -> Pass {
+    hits.extend(find_iter(hay));
+    Pass {
+        lines: bytecount::count(hay, b'\n') as u64,
+        nuls: hay
+            .get(..nul_len.min(hay.len()))
+            .and_then(crate::source::nul_runs),
+    }
+}
+
+/// Adds the NUL runs of `hay[from..to]` to `acc` (the runs of `hay[..from]`); a run
+/// that `from` cuts in two is counted once.
+fn add_nuls(acc: &mut Nuls, hay: &[u8], from: usize, to: usize) {
+    let Some((first, runs, bytes)) = hay.get(from..to).and_then(crate::source::nul_runs) else {
+        return;
+    };
+    let cut = first == 0 && from > 0 && hay.get(from - 1) == Some(&0);
+    *acc = Some(match *acc {
+        None => (from + first, runs, bytes),
+        Some((f, r, b)) => (f, r + runs - usize::from(cut), b + bytes),
+    });
 }
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::NEEDLE;
+    use super::{NEEDLE, Pass, add_nuls};
     use std::arch::x86_64::*;
 
     /// Where `U` and `D` are in [`NEEDLE`].
@@ -50,8 +95,10 @@ mod avx2 {
     /// # Safety
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn count_and_find(hay: &[u8], hits: &mut Vec<usize>) -> u64 {
+    pub unsafe fn count_and_find(hay: &[u8], nul_len: usize, hits: &mut Vec<usize>) -> Pass {
         let n = hay.len();
+        let nul_len = nul_len.min(n);
+        let mut nuls = None;
         let p = hay.as_ptr();
         let nl = _mm256_set1_epi8(b'\n' as i8);
         let u = _mm256_set1_epi8(b'U' as i8);
@@ -74,6 +121,7 @@ mod avx2 {
         while i + 64 <= n {
             let rounds = ((n - i) / 64).min(127);
             let mut acc = zero;
+            let mut nul = zero;
             let mut k = 0usize;
             for r in 0..rounds {
                 let at = i + 64 * r;
@@ -86,6 +134,10 @@ mod avx2 {
                 };
                 acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a0, nl));
                 acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a1, nl));
+                nul = _mm256_or_si256(
+                    nul,
+                    _mm256_or_si256(_mm256_cmpeq_epi8(a0, zero), _mm256_cmpeq_epi8(a1, zero)),
+                );
                 let bits = |v: __m256i, c: __m256i| {
                     u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)) as u32)
                 };
@@ -101,6 +153,10 @@ mod avx2 {
                 k += usize::from(mask != 0);
             }
             count += lanes(acc);
+            let end = i + 64 * rounds;
+            if i < nul_len && _mm256_testz_si256(nul, nul) == 0 {
+                add_nuls(&mut nuls, hay, i, end.min(nul_len));
+            }
             for &(r, mask) in found.iter().take(k) {
                 let mut m = mask;
                 while m != 0 {
@@ -119,15 +175,21 @@ mod avx2 {
         let from = i.saturating_sub(U_AT);
         if let Some(rest) = hay.get(from..) {
             hits.extend(
-                memchr::memmem::find_iter(rest, NEEDLE)
+                super::find_iter(rest)
                     .map(|s| from + s)
                     .filter(|s| s + U_AT >= i),
             );
         }
-        count
-            + hay
-                .get(i..)
-                .map_or(0, |t| bytecount::count(t, b'\n') as u64)
+        if i < nul_len {
+            add_nuls(&mut nuls, hay, i, nul_len);
+        }
+        Pass {
+            lines: count
+                + hay
+                    .get(i..)
+                    .map_or(0, |t| bytecount::count(t, b'\n') as u64),
+            nuls,
+        }
     }
 }
 
@@ -148,20 +210,50 @@ mod tests {
                 )
                 .as_bytes(),
             );
+            // NUL runs of 1..70 bytes now and then, some across 64-byte rounds.
+            if i % 41 == 7 {
+                text.extend(std::iter::repeat_n(0u8, 1 + i % 70));
+            }
         }
+        // A run across the end of a block of 127 rounds (8128 bytes) and the tail.
+        text.splice(8120..8140, std::iter::repeat_n(0u8, 20));
+        let tail = text.len() - 10;
+        text[tail] = 0;
         text.extend_from_slice(b"podUID=");
+        let mut seen_nuls = 0;
         for start in 0..70 {
             for end in [text.len(), text.len() - 1, text.len() - 5, start + 40] {
                 let hay = &text[start..end.max(start)];
-                let (mut a, mut b) = (Vec::new(), Vec::new());
-                let n = count_and_find(hay, &mut a);
-                assert_eq!(n, portable(hay, &mut b), "{start}..{end}");
-                assert_eq!(a, b, "{start}..{end}");
+                for nul_len in [usize::MAX, hay.len(), hay.len() / 2, 8128, 8130, 0] {
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let got = count_and_find(hay, nul_len, &mut a);
+                    let want = portable(hay, nul_len, &mut b);
+                    assert_eq!(got, want, "{start}..{end} nul_len {nul_len}");
+                    assert_eq!(a, b, "{start}..{end}");
+                    seen_nuls += usize::from(got.nuls.is_some());
+                }
             }
         }
+        assert!(seen_nuls > 0);
+        let full = portable(&text, usize::MAX, &mut Vec::new()).nuls.unwrap();
+        // 8 runs from the loop, the spliced one, the one in the tail.
+        assert_eq!(full.1, 10, "{full:?}");
         let mut hits = Vec::new();
-        assert_eq!(count_and_find(b"", &mut hits), 0);
-        assert_eq!(count_and_find(b"podUID=", &mut hits), 0);
+        assert_eq!(count_and_find(b"", 9, &mut hits).lines, 0);
+        let p = count_and_find(b"podUID=", 9, &mut hits);
+        assert_eq!((p.lines, p.nuls), (0, None));
         assert_eq!(hits, [0]);
+    }
+
+    #[test]
+    fn a_nul_run_cut_by_a_block_is_one_run() {
+        let mut hay = vec![b'a'; 20_000];
+        hay[8100..8200].fill(0);
+        hay[16_256..16_300].fill(0);
+        let p = count_and_find(&hay, usize::MAX, &mut Vec::new());
+        assert_eq!(p.nuls, Some((8100, 2, 144)));
+        let p = count_and_find(&hay, 8150, &mut Vec::new());
+        assert_eq!(p.nuls, Some((8100, 1, 50)));
+        assert_eq!(count_and_find(&hay, 8100, &mut Vec::new()).nuls, None);
     }
 }

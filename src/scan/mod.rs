@@ -54,16 +54,22 @@ impl Feed {
 
     /// Complete lines the prefilter passed over (no OOM anchor in them), handed over
     /// while they are in cache: their newlines counted and, in the same pass
-    /// (`fused`), the kubelet lines among them that name pods kept (`k8s::capture`).
-    /// Returns the newline count.
-    pub fn skipped(&mut self, format: FileFormat, lines: &[u8]) -> u64 {
+    /// (`fused`), the kubelet lines among them that name pods kept (`k8s::capture`)
+    /// and the NUL runs of their first `nul_len` bytes found. Returns the newline
+    /// count and the NUL runs.
+    pub fn skipped(&mut self, format: FileFormat, lines: &[u8], nul_len: usize) -> fused::Pass {
         if format != FileFormat::Lines {
-            return bytecount::count(lines, b'\n') as u64;
+            return fused::Pass {
+                lines: bytecount::count(lines, b'\n') as u64,
+                nuls: lines
+                    .get(..nul_len.min(lines.len()))
+                    .and_then(crate::source::nul_runs),
+            };
         }
         self.hits.clear();
-        let n = fused::count_and_find(lines, &mut self.hits);
+        let pass = fused::count_and_find(lines, nul_len, &mut self.hits);
         self.capture.scan(lines, &self.hits);
-        n
+        pass
     }
 
     /// Added to record offsets (the position of the scanned buffer in its source).

@@ -110,11 +110,28 @@ fn note_nuls(
     base: u64,
     issues: &mut ScanIssues,
 ) {
-    if format == FileFormat::JournalExport || from >= to {
+    if from >= to {
         return;
     }
-    let clip = issues.nul_clip.unwrap_or(usize::MAX).clamp(from, to);
-    if let Some((first, runs, bytes)) = buf.get(from..clip).and_then(crate::source::nul_runs) {
+    let nuls = buf
+        .get(from..to)
+        .and_then(|b| b.get(..nul_len(format, from, to, issues)))
+        .and_then(crate::source::nul_runs);
+    join_nuls(from, nuls, base, issues);
+}
+
+/// How many bytes of `buf[from..to]` are looked at for NULs (`issues.nul_clip`; none
+/// in a journal export).
+fn nul_len(format: FileFormat, from: usize, to: usize, issues: &ScanIssues) -> usize {
+    if format == FileFormat::JournalExport {
+        return 0;
+    }
+    issues.nul_clip.unwrap_or(usize::MAX).clamp(from, to) - from
+}
+
+/// Adds the NUL runs found in a range starting at `from` to the damage noted.
+fn join_nuls(from: usize, nuls: crate::scan::fused::Nuls, base: u64, issues: &mut ScanIssues) {
+    if let Some((first, runs, bytes)) = nuls {
         let found = NulDamage {
             first: base + (from + first) as u64,
             runs: runs as u64,
@@ -122,6 +139,24 @@ fn note_nuls(
         };
         issues.nul = NulDamage::join(issues.nul, Some(found));
     }
+}
+
+/// Lines the prefilter passed over, `buf[from..to]`: handed to [`Feed::skipped`],
+/// which counts them and finds their NUL runs in the same pass. Returns the count.
+fn skip(
+    format: FileFormat,
+    buf: &[u8],
+    from: usize,
+    to: usize,
+    asm: &mut Feed,
+    issues: &mut ScanIssues,
+) -> u64 {
+    let Some(hay) = buf.get(from..to) else {
+        return 0;
+    };
+    let pass = asm.skipped(format, hay, nul_len(format, from, to, issues));
+    join_nuls(from, pass.nuls, asm.offset_base, issues);
+    pass.lines
 }
 
 /// Scans `buf[start..]`. Prefilter hits are searched for only before `soft_end` (a
@@ -162,16 +197,14 @@ pub fn scan(
             let hay = buf.get(pos..win).unwrap_or_default();
             match prefilter(format, hay) {
                 None => {
-                    note_nuls(format, buf, pos, win, asm.offset_base, issues);
-                    line += asm.skipped(format, hay);
+                    line += skip(format, buf, pos, win, asm, issues);
                     pos = win;
                     continue;
                 }
                 Some(h) => {
                     let hit = pos + h;
                     let rs = format.record_start(buf, hit).max(pos);
-                    note_nuls(format, buf, pos, rs, asm.offset_base, issues);
-                    line += buf.get(pos..rs).map_or(0, |b| asm.skipped(format, b));
+                    line += skip(format, buf, pos, rs, asm, issues);
                     pos = rs;
                 }
             }

@@ -79,12 +79,20 @@ pub fn classify(program: Option<&str>, msg: &[u8]) -> Vec<UserDeath> {
         .unwrap_or_default()
 }
 
+/// [`ANCHORS`] as searchers built once ([`may_tell`] runs on every non-kernel record
+/// inside a block).
+static ANCHOR_FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    std::sync::LazyLock::new(|| {
+        ANCHORS
+            .iter()
+            .map(|a| memchr::memmem::Finder::new(a.as_bytes()))
+            .collect()
+    });
+
 /// May this (non-kernel) record tell of a memory death? Its message holds an anchor,
 /// or its program is a userspace OOM killer.
 pub fn may_tell(rec: &Record) -> bool {
-    ANCHORS
-        .iter()
-        .any(|a| memchr::memmem::find(&rec.msg, a.as_bytes()).is_some())
+    ANCHOR_FINDERS.iter().any(|f| f.find(&rec.msg).is_some())
         || matches!(rec.program, Some("systemd-oomd" | "earlyoom" | "oomd"))
 }
 
