@@ -1,7 +1,10 @@
 //! `docs/oomsift-1.schema.json` against the documents of every testdata bundle, with
 //! a small validator of the JSON Schema keywords the file uses (`type`, `required`,
-//! `properties`, `items`, `enum`, `const`, `minimum`, `$ref` to `#/$defs/…`): an
-//! unknown keyword fails the test, so the schema cannot silently use one unchecked.
+//! `properties`, `additionalProperties: false`, `items`, `enum`, `const`, `minimum`,
+//! `$ref` to `#/$defs/…`): an unknown keyword fails the test, so the schema cannot
+//! silently use one unchecked. With `additionalProperties: false` an object may carry
+//! only the keys its sibling `properties` names, so a field added to the document
+//! without a schema entry fails the test.
 #![allow(
     clippy::string_slice,
     clippy::indexing_slicing,
@@ -91,6 +94,21 @@ fn check(root: &Value, s: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
                     }
                 }
             }
+            "additionalProperties" => {
+                assert_eq!(
+                    want,
+                    &Value::Bool(false),
+                    "{at}: only additionalProperties: false is checked"
+                );
+                if let Some(o) = v.as_object() {
+                    let known = obj.get("properties").and_then(Value::as_object);
+                    for key in o.keys() {
+                        if !known.is_some_and(|p| p.contains_key(key)) {
+                            errs.push(format!("{at}: undocumented field {key}"));
+                        }
+                    }
+                }
+            }
             "items" => {
                 for (i, x) in v.as_array().into_iter().flatten().enumerate() {
                     check(root, want, x, &format!("{at}[{i}]"), errs);
@@ -148,5 +166,24 @@ fn the_validator_finds_what_is_wrong() {
     assert!(
         errs.iter()
             .any(|e| e.starts_with("$.complete: \"yes\" is not of type"))
+    );
+}
+
+#[test]
+fn an_undocumented_field_fails_the_schema() {
+    let (mut doc, _) = analyze_json(&["testdata/sosreport-node1"]);
+    assert!(errors(&doc).is_empty());
+    doc["nodes"][0]["not_in_the_schema"] = Value::from(1);
+    doc["events"][0]["verdict"]["filled"]["extra_kb"] = Value::from(2);
+    doc["surprise"] = Value::Bool(true);
+    let errs = errors(&doc);
+    assert_eq!(
+        errs,
+        [
+            "$: undocumented field surprise",
+            "$.events[0].verdict.filled: undocumented field extra_kb",
+            "$.nodes[0]: undocumented field not_in_the_schema",
+        ],
+        "{errs:#?}"
     );
 }
