@@ -203,6 +203,50 @@ pub struct AnalyzeArgs {
     /// One line per bundle on stderr as it is done.
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Output filters: applied after the analysis (incidents and diagnoses are computed
+/// on every kill) to what every output shows.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Show only kills at or after TIME (RFC 3339, or YYYY-MM-DD: that UTC day's start).
+    #[arg(long, value_name = "TIME", value_parser = |s: &str| crate::analysis::filter::parse_bound(s, false))]
+    pub since: Option<i64>,
+    /// Show only kills at or before TIME (RFC 3339, or YYYY-MM-DD: through that UTC day).
+    #[arg(long, value_name = "TIME", value_parser = |s: &str| crate::analysis::filter::parse_bound(s, true))]
+    pub until: Option<i64>,
+    /// With --since/--until: also show kills with no wall time.
+    #[arg(long)]
+    pub include_undated: bool,
+    /// Show only kills on this node.
+    #[arg(long, value_name = "NAME")]
+    pub node: Option<String>,
+    /// Show only kills of pods in this namespace.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Show only kills of this pod (by name).
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+    /// Show only kills of this kind: host, cgroup, cpuset, memory_policy, ...
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+}
+
+impl FilterArgs {
+    /// The filter these flags ask for.
+    pub fn filter(&self) -> crate::analysis::filter::Filter {
+        crate::analysis::filter::Filter {
+            since_us: self.since,
+            until_us: self.until,
+            include_undated: self.include_undated,
+            node: self.node.clone(),
+            namespace: self.namespace.clone(),
+            pod: self.pod.clone(),
+            kind: self.kind.clone(),
+        }
+    }
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {

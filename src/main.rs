@@ -51,7 +51,10 @@ fn run() -> Result<ExitCode, String> {
     let mut streamed = None;
     let (analysis, quiet, exports) = match cli.command {
         Command::Analyze(args) => {
-            let analysis = if args.out.stdout_format() == Format::Ndjson {
+            let filter = args.filter.filter();
+            // Filtered ndjson is written after the analysis: the filter needs all of it.
+            let mut analysis = if args.out.stdout_format() == Format::Ndjson && !filter.is_active()
+            {
                 // Events are kept for a report file only; else memory stays flat.
                 let (r, written) =
                     oomsift::run_ndjson(&args.config(), args.out.writes_html(), &mut out);
@@ -60,6 +63,7 @@ fn run() -> Result<ExitCode, String> {
             } else {
                 oomsift::run(&args.config())?
             };
+            filter.apply(&mut analysis);
             (analysis, args.quiet, args.out.exports())
         }
         Command::Merge(args) => (args.run()?, args.quiet, args.out.exports()),
