@@ -185,18 +185,7 @@ pub fn parse_date_output(s: &str) -> Option<Collected> {
         .find_map(|t| (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten())?;
     let offset = rest.iter().find_map(|t| match *t {
         "UTC" | "GMT" | "Z" => Some(0),
-        z => {
-            // `+0100`, `-0530`: bytes, so a non-ASCII byte is no offset (not a panic).
-            let (sign, hhmm) = match z.as_bytes() {
-                [b'+', rest @ ..] => (1, rest),
-                [b'-', rest @ ..] => (-1, rest),
-                _ => return None,
-            };
-            let [h1, h2, m1, m2] = *hhmm else { return None };
-            let h = i32::try_from(parse_u64(&[h1, h2])?).ok()?;
-            let m = i32::try_from(parse_u64(&[m1, m2])?).ok()?;
-            Some(sign * (h * 3600 + m * 60))
-        }
+        z => hhmm_offset(z),
     });
     let civil = Civil {
         year,
@@ -236,7 +225,20 @@ pub fn parse_go_time(s: &str) -> Option<Collected> {
     let (date, time, zone) = (toks.next()?, toks.next()?, toks.next()?);
     let time = time.split('.').next()?;
     let (civil, _, _) = crate::clock::parse_iso(format!("{date}T{time}").as_bytes())?;
-    let (sign, hhmm) = match zone.as_bytes() {
+    let offset = hhmm_offset(zone)?;
+    Some(Collected {
+        civil: Civil {
+            micros: None,
+            ..civil
+        },
+        offset: Some(offset),
+    })
+}
+
+/// A numeric zone offset, `+0100` or `-0530`, in seconds. Read as bytes, so a
+/// non-ASCII byte is no offset (not a panic).
+fn hhmm_offset(z: &str) -> Option<i32> {
+    let (sign, hhmm) = match z.as_bytes() {
         [b'+', rest @ ..] => (1, rest),
         [b'-', rest @ ..] => (-1, rest),
         _ => return None,
@@ -244,13 +246,7 @@ pub fn parse_go_time(s: &str) -> Option<Collected> {
     let [h1, h2, m1, m2] = *hhmm else { return None };
     let h = i32::try_from(parse_u64(&[h1, h2])?).ok()?;
     let m = i32::try_from(parse_u64(&[m1, m2])?).ok()?;
-    Some(Collected {
-        civil: Civil {
-            micros: None,
-            ..civil
-        },
-        offset: Some(sign * (h * 3600 + m * 60)),
-    })
+    Some(sign * (h * 3600 + m * 60))
 }
 
 fn meminfo_total(s: &str) -> Option<u64> {
