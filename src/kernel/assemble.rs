@@ -427,17 +427,10 @@ impl Assembler {
 /// A printk caller id left on the message (`[ T9185] `, `[    C3] `,
 /// CONFIG_PRINTK_CALLER) when the envelope did not take it: it is not the kernel's text.
 fn strip_caller_id(msg: &[u8]) -> &[u8] {
-    let Some(rest) = msg.strip_prefix(b"[") else {
-        return msg;
-    };
-    let rest = rest.trim_ascii_start();
-    let Some(id) = rest.strip_prefix(b"T").or_else(|| rest.strip_prefix(b"C")) else {
-        return msg;
-    };
-    let digits = id.iter().take_while(|c| c.is_ascii_digit()).count();
-    match id.get(digits..).and_then(|r| r.strip_prefix(b"]")) {
-        Some(after) if digits > 0 => after.strip_prefix(b" ").unwrap_or(after),
-        _ => msg,
+    use crate::envelope::fields::{after_sep, caller_id_end};
+    match caller_id_end(msg, 0) {
+        Some(end) => msg.get(after_sep(msg, end)..).unwrap_or_default(),
+        None => msg,
     }
 }
 
