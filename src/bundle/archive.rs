@@ -428,9 +428,19 @@ impl<'a, S: LogSink> Reader<'a, S> {
         mtime: Option<i64>,
         kind: Kind,
     ) -> io::Result<()> {
+        // A member damaged within its first 64 KiB (a CRC error, cut short) still
+        // gives the bytes before the damage, then the error: read as a loose file is.
         let mut head = vec![0u8; HEAD];
-        let n = read_full(r, &mut head)?;
+        let (n, err) = source::read_partial(r, &mut head);
         head.truncate(n);
+        let mut failing;
+        let r: &mut dyn Read = match err {
+            Some(e) => {
+                failing = Failing(Some(e));
+                &mut failing
+            }
+            None => r,
+        };
         let comp = Compression::detect(&head);
         if comp == Compression::None {
             if is_tar(&head) {
@@ -450,8 +460,12 @@ impl<'a, S: LogSink> Reader<'a, S> {
         }
         let mut dec = guarded_decoder(Cursor::new(head).chain(r), comp)?;
         let mut dhead = vec![0u8; HEAD];
-        let n = read_full(&mut dec, &mut dhead)?;
+        let (n, err) = source::read_partial(&mut dec, &mut dhead);
         dhead.truncate(n);
+        let dec: Box<dyn Read + '_> = match err {
+            Some(e) => Box::new(Failing(Some(e))),
+            None => dec,
+        };
         if is_tar(&dhead) {
             return self.nested_tar(Box::new(Cursor::new(dhead).chain(dec)), rel);
         }
@@ -681,6 +695,16 @@ impl<'a, S: LogSink> Reader<'a, S> {
             first.bundle.container_logs.append(&mut self.container_logs);
         }
         out
+    }
+}
+
+/// A reader that fails once with the error it holds, then ends: the damage after a
+/// member's head, handed on to the scan after the bytes before it.
+struct Failing(Option<io::Error>);
+
+impl Read for Failing {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
     }
 }
 

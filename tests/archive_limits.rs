@@ -1,0 +1,85 @@
+#![allow(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+//! Issue 16, the archive half: a small damaged member (under the 64 KiB head) keeps
+//! its complete kills, as the same file given loose does, with a warning (exit 1).
+
+mod common;
+
+use serde_json::Value;
+
+const LOG: &str = "testdata/sosreport-node1/var/log/messages";
+
+fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in members {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(0o644);
+        h.set_mtime(1_709_635_500);
+        h.set_size(data.len() as u64);
+        b.append_data(&mut h, name, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+fn pids(doc: &Value) -> Vec<u64> {
+    let mut v: Vec<u64> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["complete"] == true)
+        .filter_map(|e| e["victim"]["pid"].as_u64())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// The gzip member damaged two ways: its CRC flipped, and cut before its trailer.
+fn damaged() -> Vec<(&'static str, Vec<u8>)> {
+    let whole = common::gzip(&common::testdata("sosreport-node1/var/log/messages"));
+    let mut crc = whole.clone();
+    let at = crc.len() - 8;
+    crc[at] ^= 0xff;
+    let cut = whole[..whole.len() - 6].to_vec();
+    vec![("crc", crc), ("cut", cut)]
+}
+
+#[test]
+fn a_small_damaged_member_keeps_its_kills_as_the_loose_file_does() {
+    let dir = common::scratch_dir("h16-small-member");
+    let (clean, _) = common::analyze_json(&[LOG]);
+    let want = pids(&clean);
+    assert!(want.len() >= 2, "the sample has kills: {want:?}");
+    for (how, bytes) in damaged() {
+        let loose = dir.join(format!("messages-{how}.1.gz"));
+        std::fs::write(&loose, &bytes).unwrap();
+        let (doc, r) = common::analyze_json(&[loose.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{how} loose: {}", r.stderr);
+        assert_eq!(pids(&doc), want, "{how} loose");
+
+        let other: &[u8] = b"just a readme\n";
+        let archive = dir.join(format!("node-{how}.tar"));
+        std::fs::write(
+            &archive,
+            tar(&[
+                ("node/var/log/messages.1.gz", &bytes),
+                ("node/README", other),
+            ]),
+        )
+        .unwrap();
+        let (doc, r) = common::analyze_json(&[archive.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{how} member: {}", r.stderr);
+        assert_eq!(pids(&doc), want, "{how} member: {}", r.stderr);
+        let said: String = doc["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| format!("{} {}\n", w["file"], w["message"]))
+            .collect();
+        assert!(said.contains("messages.1.gz"), "{how}: {said}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
