@@ -83,3 +83,84 @@ fn a_small_damaged_member_keeps_its_kills_as_the_loose_file_does() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A stored zip whose directory has `copies` entries, all pointing at the one local
+/// member (`name`, `data`): the overlap a zip bomb uses to decode a small file many times.
+fn overlapping_zip(name: &str, data: &[u8], copies: usize) -> Vec<u8> {
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    let (crc, len, n) = (crc.sum(), data.len() as u32, name.len() as u16);
+    let mut z = Vec::new();
+    // local file header, stored
+    z.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    for v in [20u16, 0, 0, 0, 0] {
+        z.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [crc, len, len] {
+        z.extend_from_slice(&v.to_le_bytes());
+    }
+    z.extend_from_slice(&n.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z.extend_from_slice(name.as_bytes());
+    z.extend_from_slice(data);
+    let dir_start = z.len() as u32;
+    for i in 0..copies {
+        // each directory entry names its own path, all at local offset 0
+        let entry = format!("{name}.{i}");
+        z.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        for v in [20u16, 20, 0, 0, 0, 0] {
+            z.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, len, len] {
+            z.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [entry.len() as u16, 0, 0, 0, 0] {
+            z.extend_from_slice(&v.to_le_bytes());
+        }
+        z.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        z.extend_from_slice(&0u32.to_le_bytes()); // local header offset
+        z.extend_from_slice(entry.as_bytes());
+    }
+    let dir_len = z.len() as u32 - dir_start;
+    z.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, copies as u16, copies as u16] {
+        z.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [dir_len, dir_start] {
+        z.extend_from_slice(&v.to_le_bytes());
+    }
+    z.extend_from_slice(&0u16.to_le_bytes());
+    z
+}
+
+#[test]
+fn overlapping_zip_entries_are_read_once_and_named() {
+    let dir = common::scratch_dir("h16-zip-overlap");
+    let log = common::testdata("sosreport-node1/var/log/messages");
+    let (clean, _) = common::analyze_json(&[LOG]);
+    let want = pids(&clean);
+    let path = dir.join("bundle.zip");
+    std::fs::write(&path, overlapping_zip("node/var/log/messages", &log, 300)).unwrap();
+    let (doc, r) = common::analyze_json(&[path.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(pids(&doc), want, "{}", r.stderr);
+    let said: Vec<String> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("299 zip entries share bytes")),
+        "{said:?}"
+    );
+    // every source of every event is the one entry read
+    for e in doc["events"].as_array().unwrap() {
+        for s in e["sources"].as_array().unwrap() {
+            let f = s["file"].as_str().unwrap();
+            assert!(f.ends_with("messages.0"), "{f}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -329,6 +329,11 @@ impl<'a, S: LogSink> Reader<'a, S> {
     }
 
     fn zip_entries<R: Read + io::Seek>(&mut self, z: &mut zip::ZipArchive<R>) {
+        // The byte ranges (local header to end of data) of the entries read: a crafted
+        // zip points many directory entries at the same bytes, so a small file decodes
+        // to many times its size. Each byte is read for one entry; the rest are skipped.
+        let mut taken: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
+        let mut overlapping: Option<(usize, u64)> = None;
         for i in 0..z.len() {
             let mut f = match z.by_index(i) {
                 Ok(f) => f,
@@ -343,6 +348,23 @@ impl<'a, S: LogSink> Reader<'a, S> {
             if f.is_dir() || f.is_symlink() {
                 continue;
             }
+            let start = f.header_start();
+            let end = f
+                .data_start()
+                .unwrap_or(start)
+                .saturating_add(f.compressed_size())
+                .max(start.saturating_add(1));
+            if taken
+                .range(..end)
+                .next_back()
+                .is_some_and(|(_, &e)| e > start)
+            {
+                let (n, first) = overlapping.get_or_insert((0, start));
+                *n += 1;
+                *first = (*first).min(start);
+                continue;
+            }
+            taken.insert(start, end);
             let rel = sanitize(&f.name().map(|n| n.into_owned()).unwrap_or_default());
             let (size, offset) = (f.size(), f.header_start());
             if let Err(e) = self.member(&mut f, &rel, size, None) {
@@ -351,6 +373,12 @@ impl<'a, S: LogSink> Reader<'a, S> {
                     format!("cannot read this member (at archive offset {offset}): {e}"),
                 ));
             }
+        }
+        if let Some((n, first)) = overlapping {
+            self.errors.push((
+                self.display.clone(),
+                format!("{n} zip entries share bytes with entries already read (overlapping entries, as a crafted zip has; the first at archive offset {first}): skipped"),
+            ));
         }
     }
 
