@@ -727,8 +727,9 @@ impl<'a, S: LogSink> Reader<'a, S> {
 }
 
 /// A reader that fails once with the error it holds, then ends: the damage after a
-/// member's head, handed on to the scan after the bytes before it.
-struct Failing(Option<io::Error>);
+/// member's head (or of standard input's), handed on to the scan after the bytes
+/// before it.
+pub(crate) struct Failing(pub(crate) Option<io::Error>);
 
 impl Read for Failing {
     fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {

@@ -80,7 +80,7 @@ fn read_named<S: LogSink>(
     // the scan reports the damage as it does anywhere else.
     let (head, rest): (Vec<u8>, Box<dyn Read>) = match read_head(&mut decoded) {
         Ok(head) => (head, decoded),
-        Err((head, e)) => (head, Box::new(Failing(Some(e)))),
+        Err((head, e)) => (head, Box::new(archive::Failing(Some(e)))),
     };
     if is_tar(&head) {
         let r = Box::new(Cursor::new(head).chain(rest));
@@ -117,14 +117,5 @@ fn read_head(r: &mut dyn Read) -> Result<Vec<u8>, (Vec<u8>, io::Error)> {
     match err {
         None => Ok(head),
         Some(e) => Err((head, e)),
-    }
-}
-
-/// A reader that fails once with the error it holds, then ends.
-struct Failing(Option<io::Error>);
-
-impl Read for Failing {
-    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
-        self.0.take().map_or(Ok(0), Err)
     }
 }
