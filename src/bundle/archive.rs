@@ -366,11 +366,11 @@ impl<'a, S: LogSink> Reader<'a, S> {
             }
             taken.insert(start, end);
             let rel = sanitize(&f.name().map(|n| n.into_owned()).unwrap_or_default());
-            let (size, offset) = (f.size(), f.header_start());
+            let size = f.size();
             if let Err(e) = self.member(&mut f, &rel, size, None) {
                 self.errors.push((
                     self.member_display(&rel),
-                    format!("cannot read this member (at archive offset {offset}): {e}"),
+                    format!("cannot read this member (at archive offset {start}): {e}"),
                 ));
             }
         }
@@ -458,17 +458,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
     ) -> io::Result<()> {
         // A member damaged within its first 64 KiB (a CRC error, cut short) still
         // gives the bytes before the damage, then the error: read as a loose file is.
-        let mut head = vec![0u8; HEAD];
-        let (n, err) = source::read_partial(r, &mut head);
-        head.truncate(n);
-        let mut failing;
-        let r: &mut dyn Read = match err {
-            Some(e) => {
-                failing = Failing(Some(e));
-                &mut failing
-            }
-            None => r,
-        };
+        let (head, r) = split_head(r);
         let comp = Compression::detect(&head);
         if comp == Compression::None {
             if is_tar(&head) {
@@ -486,14 +476,8 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 kind,
             );
         }
-        let mut dec = guarded_decoder(Cursor::new(head).chain(r), comp)?;
-        let mut dhead = vec![0u8; HEAD];
-        let (n, err) = source::read_partial(&mut dec, &mut dhead);
-        dhead.truncate(n);
-        let dec: Box<dyn Read + '_> = match err {
-            Some(e) => Box::new(Failing(Some(e))),
-            None => dec,
-        };
+        let dec = guarded_decoder(Cursor::new(head).chain(r), comp)?;
+        let (dhead, dec) = split_head(dec);
         if is_tar(&dhead) {
             return self.nested_tar(Box::new(Cursor::new(dhead).chain(dec)), rel);
         }
@@ -726,10 +710,22 @@ impl<'a, S: LogSink> Reader<'a, S> {
     }
 }
 
-/// A reader that fails once with the error it holds, then ends: the damage after a
-/// member's head (or of standard input's), handed on to the scan after the bytes
-/// before it.
-pub(crate) struct Failing(pub(crate) Option<io::Error>);
+/// Up to [`HEAD`] bytes of `r`, then what reads on after them: `r` itself or, when
+/// reading failed within the head, that error once. A member or stream damaged within
+/// its head so still gives the bytes before the damage, and the scan reports the damage.
+pub(crate) fn split_head<'r>(mut r: impl Read + 'r) -> (Vec<u8>, Box<dyn Read + 'r>) {
+    let mut head = vec![0u8; HEAD];
+    let (n, err) = source::read_partial(&mut r, &mut head);
+    head.truncate(n);
+    let rest: Box<dyn Read + 'r> = match err {
+        Some(e) => Box::new(Failing(Some(e))),
+        None => Box::new(r),
+    };
+    (head, rest)
+}
+
+/// A reader that fails once with the error it holds, then ends.
+struct Failing(Option<io::Error>);
 
 impl Read for Failing {
     fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {

@@ -62,7 +62,9 @@ fn read_named<S: LogSink>(
         "the stream"
     };
     let fail = |e: io::Error| format!("{name}: cannot read {what}: {}", io_reason(&e));
-    let magic = read_head(&mut raw).map_err(|(_, e)| fail(e))?;
+    let mut magic = vec![0; HEAD];
+    let n = source::read_full(&mut raw, &mut magic).map_err(fail)?;
+    magic.truncate(n);
     let compression = Compression::detect(&magic);
     let path = Path::new(name);
     if compression == Compression::None && is_zip(&magic) {
@@ -74,14 +76,11 @@ fn read_named<S: LogSink>(
         let r = Box::new(Cursor::new(magic).chain(raw));
         return Ok(archive::read_tar_stream(r, path, name, sink, sniff));
     }
-    let mut decoded =
+    let decoded =
         source::guarded_decoder(Cursor::new(magic).chain(raw), compression).map_err(fail)?;
     // A stream damaged within its head still gives what was read, then the error, so
     // the scan reports the damage as it does anywhere else.
-    let (head, rest): (Vec<u8>, Box<dyn Read>) = match read_head(&mut decoded) {
-        Ok(head) => (head, decoded),
-        Err((head, e)) => (head, Box::new(archive::Failing(Some(e)))),
-    };
+    let (head, rest) = archive::split_head(decoded);
     if is_tar(&head) {
         let r = Box::new(Cursor::new(head).chain(rest));
         return Ok(archive::read_tar_stream(r, path, name, sink, sniff));
@@ -107,15 +106,4 @@ fn read_named<S: LogSink>(
         tree: None,
         base: String::new(),
     }])
-}
-
-/// Up to [`HEAD`] bytes; on an error, the bytes read before it with the error.
-fn read_head(r: &mut dyn Read) -> Result<Vec<u8>, (Vec<u8>, io::Error)> {
-    let mut head = vec![0; HEAD];
-    let (n, err) = source::read_partial(r, &mut head);
-    head.truncate(n);
-    match err {
-        None => Ok(head),
-        Some(e) => Err((head, e)),
-    }
 }
