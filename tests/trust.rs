@@ -410,3 +410,117 @@ fn merged_shards_of_copies_equal_one_run() {
     let doc: Value = serde_json::from_str(&merged.stdout).unwrap();
     assert_eq!(events(&doc).len(), 2);
 }
+
+/// Per node, what identifies a kill whatever its year guess: (uptime, victim pid,
+/// victim name, kind) → the times it was given.
+type Kills = std::collections::BTreeMap<
+    Option<String>,
+    std::collections::BTreeMap<[String; 4], std::collections::BTreeSet<String>>,
+>;
+
+fn kills_by_node(doc: &Value, into: &mut Kills) {
+    for e in events(doc) {
+        into.entry(e["node"].as_str().map(str::to_string))
+            .or_default()
+            .entry([
+                e["uptime_us"].to_string(),
+                e["victim"]["pid"].to_string(),
+                e["victim"]["comm"].to_string(),
+                e["kind"].to_string(),
+            ])
+            .or_default()
+            .insert(e["time"].to_string());
+    }
+}
+
+#[test]
+fn a_parent_folder_gives_per_node_the_union_of_its_bundles_alone() {
+    // Every top-level entry of `testdata/` alone, then `testdata/` itself: no kill
+    // moves to another node, none appears or vanishes, and each keeps a time one of
+    // its copies had alone (the best established, where two copies of one kill were
+    // dated differently).
+    let mut alone = Kills::new();
+    let mut entries: Vec<String> = std::fs::read_dir("testdata")
+        .unwrap()
+        .map(|e| format!("testdata/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    entries.sort();
+    for entry in &entries {
+        let (doc, _) = analyze_json(&[entry]);
+        kills_by_node(&doc, &mut alone);
+    }
+    let (doc, _) = analyze_json(&["testdata/"]);
+    let mut whole = Kills::new();
+    kills_by_node(&doc, &mut whole);
+    let ids = |k: &Kills| -> Vec<(Option<String>, Vec<[String; 4]>)> {
+        k.iter()
+            .map(|(n, m)| (n.clone(), m.keys().cloned().collect()))
+            .collect()
+    };
+    assert_eq!(ids(&whole), ids(&alone));
+    for (node, m) in &whole {
+        for (kill, times) in m {
+            assert!(
+                alone[node][kill].is_superset(times),
+                "{node:?} {kill:?}: {times:?} not among {:?}",
+                alone[node][kill]
+            );
+        }
+    }
+    // The must-gather under `testdata/` is dated by its own `timestamp`.
+    let mg: Vec<&Value> = events(&doc)
+        .iter()
+        .filter(|e| {
+            e["sources"][0]["file"]
+                .as_str()
+                .unwrap()
+                .contains("must-gather")
+        })
+        .collect();
+    assert!(!mg.is_empty());
+    assert!(
+        doc["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| !(w["file"].as_str().unwrap().contains("must-gather")
+                && w["message"].as_str().unwrap().contains("modification time"))),
+        "{:?}",
+        doc["warnings"]
+    );
+}
+
+#[test]
+fn a_support_bundle_is_dated_by_the_time_its_name_carries() {
+    // Without a journal header to tell the year, the folder troubleshoot named
+    // `support-bundle-<collection time>` does: in the folder given, or in a folder of
+    // cases beside other things, not the files' modification times (2026 here).
+    const SB: &str = "testdata/support-bundle/support-bundle-2024-03-05T10_45_00";
+    let dir = scratch_dir("support-bundle-name-date");
+    let case = dir.join("case-77");
+    let sb = case.join("support-bundle-2024-03-05T10_45_00");
+    std::fs::create_dir_all(&sb).unwrap();
+    copy_tree(Path::new(SB), &sb);
+    let kernel = sb.join("host-collectors/journald/kernel.txt");
+    let text = std::fs::read_to_string(&kernel).unwrap();
+    let body: String = text.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    assert!(!body.starts_with("-- "));
+    std::fs::write(&kernel, body).unwrap();
+    set_mtime(&kernel, 1_781_000_000); // 2026-06-09
+    std::fs::write(case.join("notes.txt"), "customer says pods restart\n").unwrap();
+    for input in [sb.clone(), case.clone()] {
+        let (doc, r) = analyze_json(&[arg(&input)]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stderr.contains("modification time"), "{}", r.stderr);
+        let e = only_event(&doc);
+        assert_eq!(e["time"], "2024-03-05T10:21:07", "{input:?}");
+        assert_eq!(e["time_source"], "bundle_date");
+        let node = doc["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["name"] == e["node"])
+            .unwrap();
+        assert_eq!(node["collected_at"], "2024-03-05T10:45:00");
+    }
+}

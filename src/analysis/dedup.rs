@@ -8,7 +8,9 @@
 //! when both carry a kernel uptime, those must agree within a second, and wall-clock
 //! times of the same kind likewise. An event whose node is unknown (a loose dmesg) is
 //! the kill of the one node that has a copy of it. The most complete copy is kept and
-//! the others fill what it lacks.
+//! the others fill what it lacks; its time is the best established copy's (a logged
+//! zone over a year from the collection date over one from a file's time:
+//! `TimeSource::trust`).
 //!
 //! Events are grouped by that key, and within a group by uptime second (else by
 //! wall-clock second), so dedup stays linear in the number of events however many
@@ -96,7 +98,11 @@ macro_rules! fill {
 
 /// Merges `other` into `base` (the richer copy).
 fn merge(base: &mut OomEvent, other: OomEvent) {
-    if base.time.is_none() {
+    // The copy whose time is best established gives the time (a year from the
+    // bundle's collection date over one from a file's modification time).
+    if other.time.is_some()
+        && (base.time.is_none() || other.time_source.trust() > base.time_source.trust())
+    {
         base.time = other.time;
         base.time_source = other.time_source;
     }
@@ -498,6 +504,23 @@ mod tests {
         assert!(out[0].complete);
         assert_eq!(out[0].time.as_deref(), Some("2024-03-05T10:11:12"));
         assert_eq!(out[0].sources.len(), 2);
+    }
+
+    #[test]
+    fn the_best_established_time_of_the_copies_is_kept() {
+        use crate::model::TimeSource;
+        let mut a = ev("diagnoses/messages", 3, None, true);
+        a.time = crate::model::Timestamp::parse("2026-06-12T08:30:00");
+        a.time_source = TimeSource::FileTime;
+        let mut b = ev("sosreport/var/log/messages", 9, None, false);
+        b.time = crate::model::Timestamp::parse("2024-06-12T08:30:00");
+        b.time_source = TimeSource::BundleDate;
+        for events in [vec![a.clone(), b.clone()], vec![b, a]] {
+            let out = dedup(events);
+            assert_eq!(out.len(), 1);
+            assert_eq!(out[0].time.as_deref(), Some("2024-06-12T08:30:00"));
+            assert_eq!(out[0].time_source, TimeSource::BundleDate);
+        }
     }
 
     #[test]

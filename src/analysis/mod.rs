@@ -122,8 +122,13 @@ pub fn analyze(
             let node = scan.events.first().and_then(host);
             let boot = b.facts.boot_epoch.or_else(|| match &node {
                 Some(n) => boots_by_node.get(n).copied(),
-                // A log that names no host: the boot of the one node there is.
-                None if boots_by_node.len() == 1 => boots_by_node.values().next().copied(),
+                // A log that names no host: the boot of the one node there is, in a
+                // bundle of one node's files (a folder of loose logs may hold any
+                // machine's; a copy of its kill in a log that names the node still
+                // gives it that log's time, by dedup).
+                None if boots_by_node.len() == 1 && b.layout != crate::bundle::Layout::Loose => {
+                    boots_by_node.values().next().copied()
+                }
                 None => None,
             });
             for w in &scan.warnings {
@@ -294,7 +299,7 @@ pub fn analyze(
     deaths.sort_by(|a, b| (&a.node, a.sources.first()).cmp(&(&b.node, b.sources.first())));
     let mut nodes: Vec<NodeInfo> = bundles
         .iter()
-        .filter_map(|b| node_info(&b.facts, &events))
+        .filter_map(|b| node_info(&named_facts(b, &events)?, &events))
         .collect();
     for e in &events {
         if e.node.is_some() && !nodes.iter().any(|n| n.name == e.node) {
@@ -467,6 +472,24 @@ fn join_node_objects(
         n.mem_capacity_kb = n.mem_capacity_kb.or(o.mem_capacity_kb);
         n.mem_allocatable_kb = n.mem_allocatable_kb.or(o.mem_allocatable_kb);
     }
+}
+
+/// A bundle's facts, named: by its host name, or when it names none, by the one node
+/// its kills are of (a support bundle's journal names the node; its facts, such as the
+/// collection date, are that node's). None when it names no node or several.
+fn named_facts(b: &Bundle, events: &[OomEvent]) -> Option<NodeFacts> {
+    if b.facts.hostname.is_some() {
+        return Some(b.facts.clone());
+    }
+    let mut names = events
+        .iter()
+        .filter(|e| e.bundle == b.input)
+        .map(|e| e.node.as_ref());
+    let first = names.next()??;
+    names.all(|n| n == Some(first)).then(|| NodeFacts {
+        hostname: Some(first.clone()),
+        ..b.facts.clone()
+    })
 }
 
 fn node_info(f: &NodeFacts, events: &[OomEvent]) -> Option<NodeInfo> {

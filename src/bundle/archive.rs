@@ -623,7 +623,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
             } else {
                 join(&self.display, base)
             };
-            let facts = facts::read(&*tree, base);
+            let facts = facts::read_named(&*tree, base, &input);
             let cgroups = cgroup_roots.contains(root);
             if members.is_empty() && !cgroups && skipped.is_empty() && facts == Default::default() {
                 continue; // nothing of a node here (e.g. the container of nested archives)

@@ -270,11 +270,40 @@ pub fn node_root(rel: &str) -> String {
     match dirs.iter().position(|c| ROOT_MARKERS.contains(c)) {
         Some(0) => String::new(),
         Some(i) => format!("{}/", dirs.get(..i).unwrap_or_default().join("/")),
-        None => match fact_suffix(rel) {
-            Some(i) => rel.get(..i).unwrap_or_default().to_string(),
-            None => String::new(),
+        None => match (fact_suffix(rel), cluster_bundle_top(&comps)) {
+            (Some(i), _) => rel.get(..i).unwrap_or_default().to_string(),
+            (None, Some(0)) | (None, None) => String::new(),
+            (None, Some(i)) => format!("{}/", comps.get(..i).unwrap_or_default().join("/")),
         },
     }
+}
+
+/// Folders at the top of a support bundle (Replicated troubleshoot).
+const SUPPORT_BUNDLE_TOP: &[&str] = &["cluster-resources", "host-collectors"];
+/// Folders at the top of a must-gather's image folder (`must-gather.local.N/<image>/…`).
+const MUST_GATHER_IMAGE_TOP: &[&str] = &[
+    "namespaces",
+    "cluster-scoped-resources",
+    "host_service_logs",
+];
+
+/// How many leading components of a path (its folders, then its name) make the top of
+/// the cluster bundle it is in: the folder holding a support bundle's
+/// `cluster-resources/`, a must-gather's `timestamp`, or the image folder of its
+/// `namespaces/` (the must-gather's own folder, one up). So a must-gather or support
+/// bundle inside a folder of other things is a unit of its own, dated by its own
+/// files.
+fn cluster_bundle_top(comps: &[&str]) -> Option<usize> {
+    let (name, dirs) = comps.split_last()?;
+    if *name == super::facts::MUST_GATHER_TIMESTAMP {
+        return Some(dirs.len());
+    }
+    if let Some(i) = dirs.iter().position(|c| SUPPORT_BUNDLE_TOP.contains(c)) {
+        return Some(i);
+    }
+    dirs.iter()
+        .position(|c| MUST_GATHER_IMAGE_TOP.contains(c))
+        .map(|i| i.saturating_sub(1))
 }
 
 /// The node roots of a set of paths: a path belongs to the longest root that prefixes
@@ -492,10 +521,16 @@ mod tests {
                     "must-gather.local.1/quay-io-x/host_service_logs/workers/kubelet_service.log",
                     "must-gather.local.1/quay-io-x/namespaces/shop/core/events.yaml",
                 ],
-                &[(
-                    "must-gather.local.1/quay-io-x/namespaces/shop/core/events.yaml",
-                    "",
-                )],
+                &[
+                    (
+                        "must-gather.local.1/quay-io-x/namespaces/shop/core/events.yaml",
+                        "must-gather.local.1/",
+                    ),
+                    (
+                        "must-gather.local.1/quay-io-x/host_service_logs/workers/kubelet_service.log",
+                        "must-gather.local.1/",
+                    ),
+                ],
             ),
             (
                 &[
@@ -504,8 +539,37 @@ mod tests {
                 ],
                 &[(
                     "support-bundle-2024/host-collectors/journald/kernel.txt",
-                    "",
+                    "support-bundle-2024/",
                 )],
+            ),
+            // Given as the input itself, or beside other things in a case folder: a
+            // must-gather (without its wrapper, too) and a support bundle are units.
+            (
+                &[
+                    "namespaces/shop/core/events.yaml",
+                    "nodes/worker-0/dmesg",
+                    "cluster-resources/pods/shop.json",
+                ],
+                &[
+                    ("nodes/worker-0/dmesg", ""),
+                    ("namespaces/shop/core/events.yaml", ""),
+                ],
+            ),
+            (
+                &[
+                    "case/messages",
+                    "case/mg/timestamp",
+                    "case/mg/quay-io-x/nodes/worker-0/dmesg",
+                    "case/mg2/quay-io-y/namespaces/shop/pods/p/p.yaml",
+                    "case/mg2/quay-io-y/nodes/worker-1/dmesg",
+                    "case/sb/host-collectors/journald/kernel.txt",
+                ],
+                &[
+                    ("case/messages", ""),
+                    ("case/mg/quay-io-x/nodes/worker-0/dmesg", "case/mg/"),
+                    ("case/mg2/quay-io-y/nodes/worker-1/dmesg", "case/mg2/"),
+                    ("case/sb/host-collectors/journald/kernel.txt", "case/sb/"),
+                ],
             ),
             (
                 &["messages", "messages-20240101", "kern.log"],

@@ -215,6 +215,47 @@ fn must_gather_timestamp(root: &Root) -> Option<Collected> {
         })
 }
 
+/// The collection time a support bundle's name carries: Replicated troubleshoot names
+/// its folder and archive `support-bundle-2024-03-05T10_45_00` (the collecting
+/// machine's local time, so the date only, no zone). `input` is the input as given,
+/// joined with the node root inside it; the last component so named wins.
+pub fn support_bundle_name_date(input: &str) -> Option<Collected> {
+    input.rsplit(['/', '\\']).find_map(|c| {
+        let rest = c.strip_prefix("support-bundle-")?;
+        let stamp = rest.get(..19)?;
+        let tail = rest.get(19..).unwrap_or_default();
+        if !(tail.is_empty() || tail.starts_with('.')) {
+            return None;
+        }
+        let (date, time) = stamp.split_once('T')?;
+        let time = time.replace('_', ":");
+        let (civil, _, _) = crate::clock::parse_iso(format!("{date}T{time}").as_bytes())?;
+        Some(Collected {
+            civil: Civil {
+                micros: None,
+                ..civil
+            },
+            offset: None,
+        })
+    })
+}
+
+/// Facts of the node rooted at `base` in `tree`, for the input named `input`: what
+/// [`read`] finds, and when nothing in it dates the collection, the date a support
+/// bundle's name carries (the input's, or else the latest of the folders just inside).
+pub fn read_named(tree: &dyn Tree, base: &str, input: &str) -> NodeFacts {
+    let mut f = read(tree, base);
+    if f.collected.is_none() {
+        f.collected = support_bundle_name_date(input).or_else(|| {
+            tree.subdirs(base)
+                .iter()
+                .filter_map(|d| support_bundle_name_date(d))
+                .max_by_key(|c| c.civil.as_utc_micros())
+        });
+    }
+    f
+}
+
 /// The name of a must-gather's collection time file.
 pub const MUST_GATHER_TIMESTAMP: &str = "timestamp";
 
@@ -317,6 +358,35 @@ mod tests {
         assert_eq!((c.civil.year, c.offset), (2023, Some(-5 * 3600)));
         assert!(parse_go_time("not a time").is_none());
         assert!(parse_go_time("2024-03-05 10:44:12").is_none());
+    }
+
+    #[test]
+    fn support_bundle_names() {
+        let c = support_bundle_name_date(
+            "/cases/4711/support-bundle-2024-03-05T10_45_00.tar.gz/support-bundle",
+        )
+        .unwrap();
+        assert_eq!(c.civil.rfc3339_local(), "2024-03-05T10:45:00");
+        assert_eq!(c.offset, None);
+        let c = support_bundle_name_date("b/support-bundle-2021-09-10T18_50_35").unwrap();
+        assert_eq!((c.civil.year, c.civil.month, c.civil.day), (2021, 9, 10));
+        assert_eq!(support_bundle_name_date("b/support-bundle"), None);
+        assert_eq!(
+            support_bundle_name_date("support-bundle-2024-13-05T10_45_00"),
+            None
+        );
+        assert_eq!(
+            support_bundle_name_date("support-bundle-2024-03-05T10_45_00-copy"),
+            None
+        );
+        assert_eq!(
+            support_bundle_name_date("support-bundle-2024-03-05T10"),
+            None
+        );
+        assert_eq!(
+            support_bundle_name_date("support-bundle-2024-03-05T10_45_00é"),
+            None
+        );
     }
 
     #[test]

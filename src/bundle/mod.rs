@@ -305,7 +305,8 @@ impl DirNode {
         // Facts are read inside the node root, resolved (a bundle reached through a
         // top-level link is read where it is, and nothing outside it).
         let tree = tree::DiskTree::new(self.canon.join(base));
-        b.facts = facts::read(&tree, "");
+        // (The resolved path names the folder even when given as `.`.)
+        b.facts = facts::read_named(&tree, "", &self.canon.join(base).to_string_lossy());
         b.errors.extend(self.errors);
         b.skipped.extend(self.skipped);
         b.note_skipped(tree.refused(&b.input));

@@ -85,6 +85,24 @@ impl TimeSource {
         }
     }
 
+    /// How far a time of this source can be trusted, for choosing among copies of one
+    /// kill: a logged zone, the node's zone, an uptime on a known boot start (exact but
+    /// for the clock's drift since boot), a year from the user's date, the file's name
+    /// or the bundle's date, and last a time without zone or a year from a file's time.
+    pub const fn trust(self) -> u8 {
+        match self {
+            TimeSource::Zoned => 8,
+            TimeSource::NodeZone => 7,
+            TimeSource::Boot => 6,
+            TimeSource::ReferenceDate => 5,
+            TimeSource::RotationName => 4,
+            TimeSource::BundleDate => 3,
+            TimeSource::Local => 2,
+            TimeSource::FileTime => 1,
+            TimeSource::None => 0,
+        }
+    }
+
     /// A short note to show beside a time whose source is worth telling (`None` for a
     /// time logged with its zone or in the node's known zone, and for no time).
     pub const fn note(self) -> Option<&'static str> {
