@@ -224,7 +224,7 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
         Work::Node(n) => Ok(vec![on_disk(n.read(&Sniff))]),
         Work::File { path, display } => {
             let b = bundle::read_file(&path, &display, &Sniff);
-            if b.sources.is_empty() {
+            if b.sources.is_empty() && b.pod_files.is_empty() {
                 let why = b
                     .errors
                     .iter()
@@ -271,7 +271,7 @@ fn all_streamed(
 /// Whether a bundle gave anything to read: a log, a fact, a cgroup snapshot, a pod
 /// file that is not empty, or a container log path.
 fn read_anything(b: &Bundle, snapshots: &[CgroupSnapshot]) -> bool {
-    !b.sources.is_empty()
+    b.sources.iter().any(|s| !s.empty)
         || b.facts != NodeFacts::default()
         || !snapshots.is_empty()
         || !b.container_logs.is_empty()
@@ -378,5 +378,15 @@ fn names(b: &mut Bundle) -> (NameIndex, Vec<String>) {
     b.errors.extend(errors);
     b.pod_files = Vec::new();
     b.container_logs = Vec::new();
-    (names, empty.into_iter().map(|p| p.display).collect())
+    let empty_logs = b
+        .sources
+        .iter()
+        .filter(|s| s.empty)
+        .map(|s| s.display.clone());
+    (
+        names,
+        empty_logs
+            .chain(empty.into_iter().map(|p| p.display))
+            .collect(),
+    )
 }

@@ -161,17 +161,19 @@ pub fn run_streaming(
     analyzed.sort_by(|a, b| a.bundle.input.cmp(&b.bundle.input));
     if analyzed.iter().all(|a| a.nothing_read) {
         // No input yielded anything: each one's reason, on one line.
-        let why: Vec<String> =
-            failed
-                .iter()
-                .map(|w| (w.file.clone(), w.message.clone()))
-                .chain(analyzed.iter().map(|a| {
-                    a.bundle.errors.first().cloned().unwrap_or_else(|| {
-                        (a.bundle.input.clone(), analysis::NOTHING_READ.to_string())
-                    })
-                }))
-                .map(|(f, m)| format!("{f}: {m}"))
-                .collect();
+        let why: Vec<String> = failed
+            .iter()
+            .map(|w| (w.file.clone(), w.message.clone()))
+            .chain(analyzed.iter().map(|a| {
+                a.bundle.errors.first().cloned().unwrap_or_else(|| {
+                    (
+                        a.bundle.input.clone(),
+                        analysis::nothing_read_message(a.empty_files.len()),
+                    )
+                })
+            }))
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect();
         return Err(if why.is_empty() {
             // Never an empty message.
             format!(

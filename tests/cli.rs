@@ -51,6 +51,7 @@ fn sosreport_inputs_and_node_facts() {
             "container_runtime": null,
             "kubelet_version": null,
             "memory_pressure": null,
+            "machine_id": null,
         }])
     );
     // systemd's note on the pod slice is a userspace report, not a second kernel kill.

@@ -87,3 +87,114 @@ fn the_same_machine_id_is_one_node() {
     assert_eq!(node_names(&doc), ["node1"]);
     assert_eq!(events(&doc).len(), 2);
 }
+
+fn machine_ids(doc: &Value) -> Vec<(String, Value)> {
+    doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap().to_string(),
+                n["machine_id"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_binary_journals_folder_names_the_machine() {
+    // No `etc/machine-id` in the second copy: the folder journald keeps its files in
+    // (`var/log/journal/<machine-id>/`) tells the machine, and it is another one.
+    let dir = scratch_dir("machine-id-journal-folder");
+    let a = dir.join("a");
+    copy_tree(Path::new("testdata/sosreport-node1"), &a);
+    std::fs::create_dir_all(a.join("etc")).unwrap();
+    std::fs::write(
+        a.join("etc/machine-id"),
+        "3c5b1a3e8f2d4c6b9a7e1f0d2c4b6a8e\n",
+    )
+    .unwrap();
+    let b = dir.join("b");
+    copy_tree(Path::new("testdata/sosreport-node1"), &b);
+    let jdir = b.join("var/log/journal/9F0E1D2C3B4A59687766554433221100");
+    std::fs::create_dir_all(&jdir).unwrap();
+    std::fs::write(
+        jdir.join("system.journal.zst"),
+        testdata("journal/rotated/system.journal.zst"),
+    )
+    .unwrap();
+    let (doc, r) = analyze_json(&[arg(&a), arg(&b)]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    assert_eq!(
+        machine_ids(&doc),
+        [
+            (
+                "node1 [machine-id 3c5b1a3e8f2d]".to_string(),
+                Value::from("3c5b1a3e8f2d4c6b9a7e1f0d2c4b6a8e")
+            ),
+            (
+                "node1 [machine-id 9f0e1d2c3b4a]".to_string(),
+                Value::from("9f0e1d2c3b4a59687766554433221100")
+            )
+        ]
+    );
+}
+
+const NODE_YAML: &str = "apiVersion: v1
+kind: Node
+metadata:
+  name: node1
+status:
+  capacity:
+    memory: 16303600Ki
+  allocatable:
+    memory: 15152656Ki
+  nodeInfo:
+    machineID: MACHINE
+    kernelVersion: 5.14.0-284.48.1.el9_2.x86_64
+";
+
+#[test]
+fn a_node_object_joins_the_node_of_its_machine_only() {
+    let mine = "3c5b1a3e8f2d4c6b9a7e1f0d2c4b6a8e";
+    for (theirs, want) in [
+        (mine, vec![("node1".to_string(), Some(16_303_600))]),
+        (
+            "9f0e1d2c3b4a59687766554433221100",
+            vec![
+                ("node1".to_string(), None),
+                (
+                    "node1 [machine-id 9f0e1d2c3b4a]".to_string(),
+                    Some(16_303_600),
+                ),
+            ],
+        ),
+    ] {
+        let dir = scratch_dir(&format!("machine-id-node-object-{}", &theirs[..4]));
+        let a = dir.join("sosreport-node1");
+        copy_tree(Path::new("testdata/sosreport-node1"), &a);
+        std::fs::create_dir_all(a.join("etc")).unwrap();
+        std::fs::write(a.join("etc/machine-id"), format!("{mine}\n")).unwrap();
+        let objects = dir.join("nodes.yaml");
+        std::fs::write(&objects, NODE_YAML.replace("MACHINE", theirs)).unwrap();
+        let (doc, r) = analyze_json(&[arg(&a), arg(&objects)]);
+        assert!(r.code == 0, "{}", r.stderr);
+        let got: Vec<(String, Option<u64>)> = doc["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["name"].as_str().unwrap().to_string(),
+                    n["mem_capacity_kb"].as_u64(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "machine {theirs}");
+        // The kills stay with the bundle's machine.
+        for e in events(&doc) {
+            assert_eq!(e["node"], "node1");
+        }
+    }
+}

@@ -63,6 +63,17 @@ pub struct Analyzed {
 pub const NOTHING_READ: &str =
     "nothing could be read in it: no log, fact, cgroup or pod file (this is not \"no OOM kill\")";
 
+/// The warning of an input nothing could be read in, saying so when all it held to
+/// read were empty files.
+pub fn nothing_read_message(empty_files: usize) -> String {
+    match empty_files {
+        0 => NOTHING_READ.into(),
+        n => format!(
+            "nothing could be read in it: its {n} log or pod file(s) are empty, and it holds no fact or cgroup file (this is not \"no OOM kill\")"
+        ),
+    }
+}
+
 /// Builds the analysis from the analyzed bundles.
 pub fn analyze(
     analyzed: Vec<Analyzed>,
@@ -70,6 +81,15 @@ pub fn analyze(
     opts: TimeOptions,
 ) -> Analysis {
     let mut analyzed = analyzed;
+    for a in &mut analyzed {
+        if a.bundle.facts.machine_id.is_none() {
+            a.bundle.facts.machine_id = a
+                .bundle
+                .sources
+                .iter()
+                .find_map(|s| crate::bundle::facts::journal_machine_id(&s.display));
+        }
+    }
     distinct_machines(&mut analyzed);
     let mut warnings = failed_inputs;
     let mut incomplete = !warnings.is_empty();
@@ -84,14 +104,14 @@ pub fn analyze(
         snapshots,
         names: bundle_names,
         nothing_read,
-        empty_files: _,
+        empty_files,
     } in analyzed
     {
         // Nothing read is never "nothing found"; an input whose files failed says why.
         if nothing_read && b.errors.is_empty() {
             warnings.push(Warning {
                 file: b.input.clone(),
-                message: NOTHING_READ.into(),
+                message: nothing_read_message(empty_files.len()),
             });
             incomplete = true;
         }
@@ -448,6 +468,21 @@ fn join_node_objects(
     for o in objects {
         let mut name = Some(o.name.clone());
         node_names.apply(&mut name);
+        // A Node object of another machine than the bundle of that name (a name reused
+        // by a new instance) is a node of its own; one of a machine whose bundles were
+        // told apart by machine-id joins that machine's.
+        if let (Some(theirs), Some(plain)) = (&o.machine_id, &name) {
+            let qualified = Some(machine_qualified(plain, theirs));
+            let other_machine = nodes.iter().any(|n| {
+                n.name == name
+                    && n.machine_id
+                        .as_ref()
+                        .is_some_and(|m| !m.eq_ignore_ascii_case(theirs))
+            });
+            if other_machine || nodes.iter().any(|n| n.name == qualified) {
+                name = qualified;
+            }
+        }
         let i = match nodes.iter().position(|n| n.name == name) {
             Some(i) => i,
             None => {
@@ -469,6 +504,7 @@ fn join_node_objects(
         fill(&mut n.container_runtime, &o.container_runtime);
         fill(&mut n.kubelet_version, &o.kubelet_version);
         fill(&mut n.memory_pressure, &o.memory_pressure);
+        fill(&mut n.machine_id, &o.machine_id);
         n.mem_capacity_kb = n.mem_capacity_kb.or(o.mem_capacity_kb);
         n.mem_allocatable_kb = n.mem_allocatable_kb.or(o.mem_allocatable_kb);
     }
@@ -504,6 +540,7 @@ fn node_info(f: &NodeFacts, events: &[OomEvent]) -> Option<NodeInfo> {
             None => c.civil.rfc3339_local(),
         }),
         mem_total_kb: f.mem_total_kb,
+        machine_id: f.machine_id.clone(),
         cgroup_version: f.cgroup_version.clone(),
         sysctl: f.sysctl.clone(),
         cgroup_driver: f
@@ -569,9 +606,17 @@ fn distinct_machines(analyzed: &mut [Analyzed]) {
         if let (Some(h), Some(m)) = (&f.hostname, &f.machine_id)
             && ids.get(&key(h)).is_some_and(|s| s.len() > 1)
         {
-            f.hostname = Some(format!("{h} [machine-id {}]", m.get(..12).unwrap_or(m)));
+            f.hostname = Some(machine_qualified(h, m));
         }
     }
+}
+
+/// A host name told apart from another machine's of that name: `localhost [machine-id 3c5b1a3e8f2d]`.
+fn machine_qualified(host: &str, machine_id: &str) -> String {
+    format!(
+        "{host} [machine-id {}]",
+        machine_id.get(..12).unwrap_or(machine_id)
+    )
 }
 
 /// The uptime (s) the node had when the bundle was collected, when its boot time and

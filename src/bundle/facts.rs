@@ -120,7 +120,7 @@ pub fn read(tree: &dyn Tree, base: &str) -> NodeFacts {
         mem_total_kb: first_text(root, &["proc/meminfo"]).and_then(|s| meminfo_total(&s)),
         machine_id: first_text(root, &["etc/machine-id"])
             .map(|s| s.trim().to_ascii_lowercase())
-            .filter(|m| m.len() == 32 && m.bytes().all(|b| b.is_ascii_hexdigit())),
+            .filter(|m| is_machine_id(m)),
         ..NodeFacts::default()
     };
     f.boot_epoch = first_text(root, &["proc/stat"])
@@ -256,6 +256,20 @@ pub fn read_named(tree: &dyn Tree, base: &str, input: &str) -> NodeFacts {
     f
 }
 
+/// The machine-id a binary journal's folder names (`var/log/journal/<machine-id>/…`,
+/// `run/log/journal/<machine-id>/…`): journald keeps each machine's files there.
+pub fn journal_machine_id(path: &str) -> Option<String> {
+    let comps: Vec<&str> = path.split('/').collect();
+    comps.windows(3).find_map(|w| match w {
+        ["journal", id, _] if is_machine_id(id) => Some(id.to_ascii_lowercase()),
+        _ => None,
+    })
+}
+
+fn is_machine_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The name of a must-gather's collection time file.
 pub const MUST_GATHER_TIMESTAMP: &str = "timestamp";
 
@@ -358,6 +372,26 @@ mod tests {
         assert_eq!((c.civil.year, c.offset), (2023, Some(-5 * 3600)));
         assert!(parse_go_time("not a time").is_none());
         assert!(parse_go_time("2024-03-05 10:44:12").is_none());
+    }
+
+    #[test]
+    fn journal_folders() {
+        assert_eq!(
+            journal_machine_id(
+                "sosreport-n/var/log/journal/3C5B1A3E8F2D4C6B9A7E1F0D2C4B6A8E/system.journal"
+            )
+            .as_deref(),
+            Some("3c5b1a3e8f2d4c6b9a7e1f0d2c4b6a8e")
+        );
+        assert_eq!(journal_machine_id("var/log/journal/system.journal"), None);
+        assert_eq!(
+            journal_machine_id("var/log/journal/3c5b1a3e/system.journal"),
+            None
+        );
+        assert_eq!(
+            journal_machine_id("journal/3c5b1a3e8f2d4c6b9a7e1f0d2c4b6a8e"),
+            None
+        );
     }
 
     #[test]

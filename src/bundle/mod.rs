@@ -116,6 +116,9 @@ pub struct SourceFile {
     pub header_date: Option<(i32, u8, u8)>,
     /// Modification time (seconds since the epoch), the last resort for a syslog year.
     pub mtime: Option<i64>,
+    /// It held no bytes (decompressed): scanned, but it is not something read (an
+    /// input of empty logs alone is "nothing read", not "no OOM"), listed with `-v`.
+    pub empty: bool,
 }
 
 impl Bundle {
@@ -157,6 +160,7 @@ impl SourceFile {
             rotation_date: rotation_date(rel),
             header_date: journal_header_date(head),
             mtime,
+            empty: head.is_empty(),
         }
     }
 }
@@ -456,6 +460,21 @@ pub fn read_file(path: &Path, input: &str, sniff: &dyn Sniffer) -> Bundle {
     let name = path
         .file_name()
         .map_or_else(|| input.to_string(), |n| n.to_string_lossy().into_owned());
+    // A Kubernetes object file or runtime listing given by itself (`kubectl get pods
+    // -o json > pods.json`) is read as what its name says, as inside a bundle.
+    if let Some(kind) = classify::names_file(&name) {
+        match std::fs::read(path) {
+            Ok(bytes) => b.pod_files.push(PodFile {
+                kind,
+                display: input.to_string(),
+                bytes,
+            }),
+            Err(e) => b
+                .errors
+                .push((input.to_string(), format!("cannot read: {}", io_reason(&e)))),
+        }
+        return b;
+    }
     let kind = classify::loose_file(&name);
     consider(
         &mut b,
@@ -661,7 +680,11 @@ fn consider(
     explicit: bool,
     sniff: &dyn Sniffer,
 ) {
-    let (compression, head) = match source::head(&path, 64 * 1024) {
+    let source::Head {
+        compression,
+        bytes: head,
+        damaged,
+    } = match source::head_checked(&path, 64 * 1024) {
         Ok(h) => h,
         Err(e) => {
             b.errors
@@ -678,15 +701,9 @@ fn consider(
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map(|d| d.as_secs() as i64);
-            b.sources.push(SourceFile::new(
-                path,
-                display,
-                rel,
-                compression,
-                &head,
-                mtime,
-                sniff,
-            ));
+            let mut src = SourceFile::new(path, display, rel, compression, &head, mtime, sniff);
+            src.empty &= !damaged;
+            b.sources.push(src);
         }
     }
 }

@@ -61,6 +61,11 @@ pub struct NodeInfo {
     pub kubelet_version: Option<String>,
     #[serde(default)]
     pub memory_pressure: Option<String>,
+    /// The machine-id: the bundle's `etc/machine-id`, the folder of its binary
+    /// journal (`var/log/journal/<machine-id>/`), else the Node object's
+    /// `status.nodeInfo.machineID`.
+    #[serde(default)]
+    pub machine_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -387,21 +387,40 @@ impl Body {
 
 /// Reads the first `n` bytes of a file, decompressed if it is compressed.
 pub fn head(path: &Path, n: usize) -> io::Result<(Compression, Vec<u8>)> {
+    head_checked(path, n).map(|h| (h.compression, h.bytes))
+}
+
+/// The first bytes of a file, decompressed.
+#[derive(Debug)]
+pub struct Head {
+    pub compression: Compression,
+    /// Up to the bytes asked for; those before damage when decoding failed.
+    pub bytes: Vec<u8>,
+    /// Decoding failed within them (a CRC error, a stream cut short): the file is
+    /// damaged, not empty, whatever `bytes` holds.
+    pub damaged: bool,
+}
+
+/// [`head`], telling whether decoding failed within the head.
+pub fn head_checked(path: &Path, n: usize) -> io::Result<Head> {
     let mut f = File::open(path)?;
     let mut magic = [0u8; 6];
     let got = read_full(&mut f, &mut magic)?;
     let comp = Compression::detect(magic.get(..got).unwrap_or(&magic));
     let mut reader = decoder(File::open(path)?, comp)?;
     let mut buf = vec![0u8; n];
-    let got = read_full(&mut reader, &mut buf).or_else(|e| {
-        if comp != Compression::None {
-            Ok(0)
-        } else {
-            Err(e)
-        }
-    })?;
+    let (got, err) = read_partial(&mut reader, &mut buf);
+    // A plain file that cannot be read is an error; a compressed one keeps the bytes
+    // decoded before its damage (the scan reports the damage).
+    if let (Some(e), Compression::None) = (&err, comp) {
+        return Err(io::Error::new(e.kind(), e.to_string()));
+    }
     buf.truncate(got);
-    Ok((comp, buf))
+    Ok(Head {
+        compression: comp,
+        bytes: buf,
+        damaged: err.is_some(),
+    })
 }
 
 /// A decompressing reader over a file.
