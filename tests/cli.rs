@@ -331,7 +331,7 @@ fn lookalike_lines_are_not_kernel_kills() {
     assert_eq!(r.code, 0);
     assert!(
         r.stdout.starts_with(
-            "No kernel OOM kills found in 1 input(s).\nother deaths and Kubernetes reports:\n"
+            "No kernel OOM kills found in 1 input.\nother deaths and Kubernetes reports:\n"
         ),
         "{}",
         r.stdout

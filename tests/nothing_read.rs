@@ -237,3 +237,33 @@ fn a_bundle_of_cgroup_files_alone_is_read_and_exits_0() {
     let doc = analyze_ok(&[arg(&archive)]);
     assert_eq!(doc["cgroups"][0]["path"], "/kubepods.slice");
 }
+
+#[test]
+fn kubernetes_objects_alone_say_no_kernel_log_was_read_not_no_kill() {
+    // A support bundle of cluster resources without host collectors: its pod reports
+    // are shown, and the summary says kernel kills cannot be told, not that there
+    // were none.
+    let dir = scratch_dir("nothing-read-objects-only");
+    let sb = dir.join("support-bundle");
+    let from = std::path::Path::new(
+        "testdata/support-bundle/support-bundle-2024-03-05T10_45_00/cluster-resources",
+    );
+    std::fs::create_dir_all(sb.join("cluster-resources/pods")).unwrap();
+    for f in ["nodes.json", "pods/shop.json"] {
+        std::fs::copy(from.join(f), sb.join("cluster-resources").join(f)).unwrap();
+    }
+    let r = run(&["analyze", arg(&sb)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "No kernel log in 1 input (only Kubernetes objects, facts or cgroup files): kernel OOM kills cannot be told from what was read.\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("k8s_oomkilled (pod status)"),
+        "{}",
+        r.stdout
+    );
+}

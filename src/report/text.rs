@@ -105,11 +105,7 @@ impl Render for Text {
 
 fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     if a.events.is_empty() {
-        writeln!(
-            out,
-            "No kernel OOM kills found in {} input(s).",
-            a.inputs.len()
-        )?;
+        writeln!(out, "{}", crate::report::view::no_kills_line(a))?;
     }
     let mut nodes: Vec<Option<&str>> = a.events.iter().map(|e| e.node.as_deref()).collect();
     nodes.dedup();

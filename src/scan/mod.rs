@@ -543,6 +543,93 @@ mod tests {
         assert_eq!(scan.warnings, stream.warnings);
     }
 
+    /// Reaper lines in parts of every size: a reaper line late after its kill, a banner,
+    /// the same pid killed again in the next boot and reaped: the parts give what the
+    /// whole file does, and no reaper line reaches a kill of another boot.
+    #[test]
+    fn reaper_lines_across_parts_and_boots() {
+        let mut text = String::new();
+        let k = |t: &mut String, up: &str, l: &str| {
+            t.push_str(&format!("[{up}] {l}\n"));
+        };
+        k(
+            &mut text,
+            "  100.000000",
+            "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+        );
+        k(&mut text, "  100.000001", "Mem-Info:");
+        k(
+            &mut text,
+            "  100.000002",
+            "Out of memory: Killed process 7 (a) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+        );
+        for i in 0..12 {
+            k(
+                &mut text,
+                &format!("  101.{i:06}"),
+                &format!("eth0: link flap {i}"),
+            );
+        }
+        k(
+            &mut text,
+            "  102.000000",
+            "oom_reaper: reaped process 7 (a), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
+        );
+        k(
+            &mut text,
+            "    0.000000",
+            "Linux version 5.14.0-284.30.1.el9_2.x86_64 (mockbuild@x86-vm-07) #1 SMP PREEMPT_DYNAMIC",
+        );
+        k(
+            &mut text,
+            "    0.000001",
+            "oom_reaper: reaped process 7 (a), now anon-rss:0kB, file-rss:1kB, shmem-rss:0kB",
+        );
+        k(
+            &mut text,
+            "   50.000000",
+            "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+        );
+        k(
+            &mut text,
+            "   50.000001",
+            "Out of memory: Killed process 7 (a) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+        );
+        k(
+            &mut text,
+            "   50.000002",
+            "oom_reaper: reaped process 7 (a), now anon-rss:0kB, file-rss:2kB, shmem-rss:0kB",
+        );
+        let body = Body::Buf(text.clone().into_bytes());
+        let whole = scan_body(&body, "f", FileFormat::Lines);
+        let reaped: Vec<Option<Option<u64>>> = whole
+            .events
+            .iter()
+            .map(|e| e.reaped.as_ref().map(|r| r.file_rss_kb))
+            .collect();
+        assert_eq!(whole.events.len(), 2);
+        // The first kill's own reaper line (file-rss 0), none from after the banner;
+        // the second kill's own (file-rss 2).
+        assert_eq!(reaped, [Some(Some(0)), Some(Some(2))]);
+        let want = serde_json::to_string(&whole.events).ok();
+        for part in (40..text.len()).step_by(37) {
+            let (parts, _) = scan_body_parts(&body, "f", FileFormat::Lines, part);
+            assert_eq!(
+                serde_json::to_string(&parts.events).ok(),
+                want,
+                "parts of {part}"
+            );
+            assert_eq!(parts.boot_starts, whole.boot_starts, "parts of {part}");
+            let streamed =
+                scan_stream_opts(&mut text.as_bytes(), "f", FileFormat::Lines, part, |_| {});
+            assert_eq!(
+                serde_json::to_string(&streamed.events).ok(),
+                want,
+                "chunks of {part}"
+            );
+        }
+    }
+
     /// Tiny parts: a block crosses part boundaries and is reported once, as a whole.
     #[test]
     fn tiny_parts_give_the_whole_file_scan() {

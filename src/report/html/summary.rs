@@ -22,12 +22,7 @@ pub(super) fn section(ctx: &Ctx) -> Markup {
             "\n" h2 { "Summary" } "\n"
             (cards(ctx))
             @if a.events.is_empty() {
-                p {
-                    (t(&format!(
-                        "No kernel OOM kills found in {}.",
-                        plural(a.inputs.len(), "input", "inputs")
-                    )))
-                }
+                p { (t(&crate::report::view::no_kills_line(a))) }
             }
             (top_workloads(ctx))
             (nodes_table(ctx))
