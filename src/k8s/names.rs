@@ -8,7 +8,10 @@
 //!   `/var/log/containers/<pod>_<ns>_<container>-<id>.log` paths;
 //! - `docker ps -a` (`k8s_<container>_<pod>_<ns>_<uid>_<n>` names), `crictl ps -a` and
 //!   `crictl pods` outputs;
-//! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`).
+//! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`);
+//! - the container runtime's JSON (`crictl inspect`/`inspectp`, `docker inspect`:
+//!   [`super::runtime`], which fills this index through `add_pod`, `add_container`
+//!   and `container_limit`).
 
 #![deny(
     clippy::string_slice,
@@ -96,12 +99,12 @@ fn is_uid(s: &str) -> bool {
         || (s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn norm_uid(s: &str) -> String {
+pub(crate) fn norm_uid(s: &str) -> String {
     s.replace('_', "-").to_lowercase()
 }
 
 /// `containerd://<id>`, `cri-o://<id>`, `docker://<id>` → id.
-fn strip_runtime(id: &str) -> String {
+pub(crate) fn strip_runtime(id: &str) -> String {
     id.rsplit("://").next().unwrap_or(id).to_lowercase()
 }
 
@@ -142,6 +145,19 @@ impl NameIndex {
         e.pod_uid = e.pod_uid.take().or(r.pod_uid);
         e.pod_name = e.pod_name.take().or(r.pod_name);
         e.namespace = e.namespace.take().or(r.namespace);
+    }
+
+    /// Records a container's memory limit (bytes) in its pod, when none is known yet.
+    pub fn container_limit(&mut self, uid: &str, container: &str, bytes: u64) {
+        if !is_uid(&norm_uid(uid)) || bytes == 0 {
+            return;
+        }
+        let c = self
+            .pod(uid)
+            .containers
+            .entry(container.to_string())
+            .or_default();
+        c.limit_bytes.get_or_insert(bytes);
     }
 
     /// Merges another index into this one.
@@ -280,11 +296,7 @@ impl NameIndex {
             let (Some(id), Some(name)) = (toks.first(), toks.last()) else {
                 continue;
             };
-            let Some(rest) = name.strip_prefix("k8s_") else {
-                continue;
-            };
-            let parts: Vec<&str> = rest.split('_').collect();
-            if let &[container, pod, ns, uid, _, ..] = parts.as_slice()
+            if let Some((container, pod, ns, uid)) = docker_k8s_name(name)
                 && container != "POD"
             {
                 self.add_pod(uid, ns, pod);
@@ -619,6 +631,18 @@ impl NameIndex {
             p.namespace = p.namespace.take().or(r.namespace.clone());
             p.name = p.name.take().or(r.pod_name.clone());
         }
+    }
+}
+
+/// A dockershim container name, `k8s_<container>_<pod>_<ns>_<uid>_<attempt>` (with or
+/// without the leading `/` of `docker inspect`'s `Name`) → (container, pod, namespace,
+/// pod UID).
+pub fn docker_k8s_name(name: &str) -> Option<(&str, &str, &str, &str)> {
+    let rest = name.trim_start_matches('/').strip_prefix("k8s_")?;
+    let parts: Vec<&str> = rest.split('_').collect();
+    match parts.as_slice() {
+        &[container, pod, ns, uid, _, ..] => Some((container, pod, ns, uid)),
+        _ => None,
     }
 }
 
