@@ -137,3 +137,84 @@ fn a_broken_inspect_file_is_one_warning() {
     );
     assert_eq!(event_by_victim(&doc, 7311)["container"]["name"], "indexer");
 }
+
+/// `pod.name_source` and `container.name_source` of the kill of victim `pid`.
+fn sources_of(doc: &Value, pid: u64) -> (Value, Value) {
+    let e = event_by_victim(doc, pid);
+    (
+        e["pod"]["name_source"].clone(),
+        e["container"]["name_source"].clone(),
+    )
+}
+
+/// A kubelet log and `crictl inspect` both name the indexer's pod and container: the
+/// runtime's record wins. The cart-api pod only `crictl inspect` names.
+#[test]
+fn crictl_inspect_outranks_the_kubelet_log() {
+    let doc = analyze_ok(&["testdata/sosreport-crio"]);
+    let journal =
+        std::fs::read_to_string("testdata/sosreport-crio/sos_commands/logs/journalctl_--no-pager")
+            .unwrap();
+    assert!(journal.contains(r#"pod="store/search-indexer-0""#));
+    assert!(!journal.contains("cart-api-5f6d7c9b8-q8w2z"));
+    assert_eq!(sources_of(&doc, 7311), (json!("crictl"), json!("crictl")));
+    assert_eq!(sources_of(&doc, 81244), (json!("crictl"), json!("crictl")));
+    // The incident of the container kill carries the event's pod and container.
+    let inc = &doc["incidents"][0];
+    assert_eq!(inc["pod"]["name_source"], "crictl");
+    assert_eq!(inc["container"]["name_source"], "crictl");
+}
+
+#[test]
+fn each_source_is_named() {
+    let doc = analyze_ok(&["testdata/sosreport-rhel9-journal"]);
+    let e = &doc["events"][0];
+    assert_eq!(
+        (&e["pod"]["name_source"], &e["container"]["name_source"]),
+        (&json!("kubelet_log"), &json!("kubelet_log"))
+    );
+    let doc = analyze_ok(&["testdata/sosreport-docker"]);
+    assert_eq!(sources_of(&doc, 23817), (json!("docker"), json!("docker")));
+    let doc = analyze_ok(&["testdata/diagnoses/host_oom_killed_container_below_limit"]);
+    let e = &doc["events"][0];
+    assert_eq!(
+        (&e["pod"]["name_source"], &e["container"]["name_source"]),
+        (&json!("pod_object"), &json!("pod_object"))
+    );
+}
+
+/// A kill whose pod no source names has no `name_source`.
+#[test]
+fn an_unnamed_pod_has_no_name_source() {
+    let dir = scratch_dir("runtime-names-unnamed");
+    copy_bundle("sosreport-crio", &dir);
+    std::fs::remove_dir_all(dir.join("sos_commands/crio")).unwrap();
+    let doc = analyze_ok(&[arg(&dir)]);
+    let e = event_by_victim(&doc, 81244);
+    assert_eq!(e["pod"]["name"], Value::Null);
+    assert!(e["pod"].get("name_source").is_none(), "{:#}", e["pod"]);
+    assert!(e["container"].get("name_source").is_none());
+    // The indexer's pod the kubelet log still names.
+    assert_eq!(
+        sources_of(&doc, 7311),
+        (json!("kubelet_log"), json!("kubelet_log"))
+    );
+}
+
+/// The page says where each name came from.
+#[test]
+fn the_html_says_where_names_came_from() {
+    let dir = scratch_dir("runtime-names-html");
+    let page = dir.join("report.html");
+    let r = common::run(&["analyze", "testdata/sosreport-crio", "--html", arg(&page)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<td>cart-api-5f6d7c9b8-q8w2z (from crictl inspect)</td>"),
+        "pod row"
+    );
+    assert!(
+        html.contains("<td>cart-api (from crictl inspect)</td>"),
+        "container row"
+    );
+}

@@ -45,6 +45,7 @@ pub fn identify(path: &str) -> CgroupIdentity {
                 qos,
                 namespace: None,
                 name: None,
+                name_source: None,
             });
         }
     }
@@ -110,6 +111,7 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
                 id: id.to_lowercase(),
                 runtime: Some((*runtime).to_string()),
                 name: None,
+                name_source: None,
             });
         }
     }
@@ -122,6 +124,7 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
             id: c.to_lowercase(),
             runtime,
             name: None,
+            name_source: None,
         });
     }
     None

@@ -52,6 +52,7 @@ mod tests {
             qos: Some("guaranteed".into()),
             namespace: None,
             name: None,
+            name_source: None,
         });
         e.victim.oom_score_adj = Some(-997);
         assert_eq!(codes(&e, &ctx()), vec!["guaranteed_victim"]);

@@ -54,6 +54,7 @@ mod tests {
             qos: Some("besteffort".into()),
             namespace: None,
             name: None,
+            name_source: None,
         });
         e.victim.oom_score_adj = Some(1000);
         assert_eq!(codes(&e, &ctx()), vec!["qos_victim_expected"]);

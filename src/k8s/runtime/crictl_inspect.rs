@@ -6,6 +6,7 @@
 
 use super::{Format, Labels, bytes_at, str_at};
 use crate::k8s::names::NameIndex;
+use crate::model::NameSource;
 use serde_json::Value;
 
 pub const FORMAT: Format = Format {
@@ -48,7 +49,7 @@ fn read(v: &Value, names: &mut NameIndex) {
     // The limit the runtime applied (its OCI spec), else the CRI status's.
     let limit = bytes_at(spec, &["linux", "resources", "memory", "limit"])
         .or_else(|| bytes_at(status, &["resources", "linux", "memoryLimitInBytes"]));
-    super::add_container(names, id, &labels, limit);
+    super::add_container(names, id, &labels, limit, NameSource::Crictl);
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use super::{Format, Labels, str_at};
 use crate::k8s::names::NameIndex;
+use crate::model::NameSource;
 use serde_json::Value;
 
 pub const FORMAT: Format = Format {
@@ -32,7 +33,7 @@ fn read(v: &Value, names: &mut NameIndex) {
         meta("namespace").or(l.namespace),
         meta("name").or(l.pod),
     ) {
-        names.add_pod(uid, ns, name);
+        names.add_pod(uid, ns, name, NameSource::Crictl);
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::{Format, Labels, str_at};
 use crate::k8s::names::NameIndex;
+use crate::model::NameSource;
 use serde_json::Value;
 
 pub const PS: Format = Format {
@@ -44,7 +45,7 @@ fn read_ps(v: &Value, names: &mut NameIndex) {
             container: l.container.or_else(|| str_at(c, &["metadata", "name"])),
             ..l
         };
-        super::add_container(names, id, &l, None);
+        super::add_container(names, id, &l, None, NameSource::RuntimeListing);
     }
 }
 
@@ -62,7 +63,7 @@ fn read_pods(v: &Value, names: &mut NameIndex) {
             meta("namespace").or(l.namespace),
             meta("name").or(l.pod),
         ) {
-            names.add_pod(uid, ns, name);
+            names.add_pod(uid, ns, name, NameSource::RuntimeListing);
         }
     }
 }

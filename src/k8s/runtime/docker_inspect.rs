@@ -6,6 +6,7 @@
 
 use super::{Format, Labels, bytes_at, str_at};
 use crate::k8s::names::{NameIndex, docker_k8s_name};
+use crate::model::NameSource;
 use serde_json::Value;
 
 pub const FORMAT: Format = Format {
@@ -40,13 +41,13 @@ fn read(v: &Value, names: &mut NameIndex) {
             || l.container == Some("POD");
         if sandbox {
             if let (Some(uid), Some(ns), Some(pod)) = (l.uid, l.namespace, l.pod) {
-                names.add_pod(uid, ns, pod);
+                names.add_pod(uid, ns, pod, NameSource::Docker);
             }
             continue;
         }
         // `HostConfig.Memory`: the limit in bytes, 0 for none.
         let limit = bytes_at(o, &["HostConfig", "Memory"]);
-        super::add_container(names, id, &l, limit);
+        super::add_container(names, id, &l, limit, NameSource::Docker);
     }
 }
 

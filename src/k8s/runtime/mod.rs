@@ -23,6 +23,7 @@ pub mod crictl_list;
 pub mod docker_inspect;
 
 use super::names::NameIndex;
+use crate::model::NameSource;
 use serde_json::Value;
 
 /// One JSON shape a runtime prints.
@@ -148,24 +149,31 @@ impl<'a> Labels<'a> {
     }
 }
 
-/// Records what a container's labels tell: its pod (when UID, namespace and name are
-/// known), its id → name (and pod), its memory limit.
-pub(crate) fn add_container(names: &mut NameIndex, id: &str, l: &Labels, limit: Option<u64>) {
+/// Records what a container's labels tell, as `source`: its pod (when UID, namespace
+/// and name are known), its id → name (and pod), its memory limit.
+pub(crate) fn add_container(
+    names: &mut NameIndex,
+    id: &str,
+    l: &Labels,
+    limit: Option<u64>,
+    source: NameSource,
+) {
     let Some(cname) = l.container else { return };
     if let (Some(uid), Some(ns), Some(pod)) = (l.uid, l.namespace, l.pod) {
-        names.add_pod(uid, ns, pod);
+        names.add_pod(uid, ns, pod, source);
         if let Some(bytes) = limit {
             names.container_limit(uid, cname, bytes);
         }
     }
     names.add_container(
         id,
-        super::names::ContainerRef {
-            pod_uid: l.uid.map(super::names::norm_uid),
-            name: cname.to_string(),
-            pod_name: l.pod.map(str::to_string),
-            namespace: l.namespace.map(str::to_string),
-        },
+        super::names::ContainerRef::new(
+            cname,
+            l.uid.map(super::names::norm_uid),
+            l.pod.map(str::to_string),
+            l.namespace.map(str::to_string),
+            source,
+        ),
     );
 }
 
