@@ -153,6 +153,7 @@ mod tests {
             namespace: None,
             name: None,
             name_source: None,
+            api_uid: None,
         });
         e.container = cname.map(|n| Container {
             id: format!("{n:0>64}"),

@@ -46,6 +46,7 @@ pub fn identify(path: &str) -> CgroupIdentity {
                 namespace: None,
                 name: None,
                 name_source: None,
+                api_uid: None,
             });
         }
     }

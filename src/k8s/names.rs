@@ -64,6 +64,9 @@ pub struct PodInfo {
     pub name: Option<String>,
     /// Where `namespace` and `name` came from.
     pub name_source: Option<NameSource>,
+    /// A static pod's: its mirror pod's `metadata.uid` (the entry is keyed by the
+    /// config hash, the UID its cgroup path shows).
+    pub api_uid: Option<String>,
     pub qos: Option<String>,
     pub node: Option<String>,
     /// `status.reason` / `status.message` (`Evicted`, "The node was low on resource: memory…").
@@ -248,6 +251,7 @@ impl NameIndex {
             if let (Some(ns), Some(name), Some(source)) = (&p.namespace, &p.name, p.name_source) {
                 mine.set_name(ns, name, source);
             }
+            mine.api_uid = mine.api_uid.take().or(p.api_uid);
             mine.qos = mine.qos.take().or(p.qos);
             mine.node = mine.node.take().or(p.node);
             mine.status_reason = mine.status_reason.take().or(p.status_reason);
@@ -563,8 +567,13 @@ impl NameIndex {
         };
         for pod in items {
             let meta = &pod["metadata"];
+            // A static pod's mirror: the kubelet (and the pod's cgroup path) knows it
+            // by its config hash, the API by `metadata.uid`. Keyed by the hash alone,
+            // so one pod object is one pod (and one report of each termination).
+            let hash = static_pod_hash(&meta["annotations"]);
+            let api_uid = meta["uid"].as_str();
             let (Some(uid), Some(ns), Some(name)) = (
-                meta["uid"].as_str(),
+                hash.or(api_uid),
                 meta["namespace"].as_str(),
                 meta["name"].as_str(),
             ) else {
@@ -573,6 +582,12 @@ impl NameIndex {
             self.add_pod(uid, ns, name, NameSource::PodObject);
             let uid = norm_uid(uid);
             let info = self.pod(&uid);
+            if hash.is_some() {
+                info.api_uid = info
+                    .api_uid
+                    .take()
+                    .or(api_uid.map(norm_uid).filter(|a| *a != uid));
+            }
             info.qos = info
                 .qos
                 .take()
@@ -706,6 +721,9 @@ impl NameIndex {
         }
         let Some(p) = pod.as_mut() else { return };
         let info = self.pods.get(&p.uid);
+        if let Some(a) = info.and_then(|i| i.api_uid.as_ref()) {
+            p.api_uid.get_or_insert_with(|| a.clone());
+        }
         if let Some(c) = container.as_mut()
             && c.name.is_none()
             && let Some((n, ci)) = info.and_then(|i| {
@@ -733,6 +751,16 @@ impl NameIndex {
             p.name_source = Some(source);
         }
     }
+}
+
+/// A static pod's config hash (`kubernetes.io/config.mirror` on its mirror pod, else
+/// `kubernetes.io/config.hash`): 32 hex digits, the UID the kubelet gives the pod.
+fn static_pod_hash(annotations: &serde_json::Value) -> Option<&str> {
+    ["kubernetes.io/config.mirror", "kubernetes.io/config.hash"]
+        .iter()
+        .filter_map(|k| annotations.get(*k)?.as_str())
+        .map(str::trim)
+        .find(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A dockershim container name, `k8s_<container>_<pod>_<ns>_<uid>_<attempt>` (with or
@@ -1026,6 +1054,67 @@ mod tests {
         assert_eq!(container.name_source, Some(NameSource::RuntimeListing));
         assert_eq!(pod.name_source, Some(NameSource::RuntimeListing));
         assert_eq!(pod.namespace.as_deref(), Some("shop"));
+    }
+
+    const HASH: &str = "6a8e4d2f9b1c3e5a7d9f0b2c4e6a8d0f";
+
+    /// A static pod's mirror is keyed by its config hash (what its cgroup path shows),
+    /// with its API UID beside; nothing is kept under the API UID.
+    #[test]
+    fn mirror_pods_are_keyed_by_their_config_hash() {
+        let json = format!(
+            r#"{{"items": [{{"metadata": {{"name": "haproxy-cp-1", "namespace": "kube-system", "uid": "{UID}",
+              "annotations": {{"kubernetes.io/config.hash": "{HASH}", "kubernetes.io/config.mirror": "{HASH}",
+              "kubernetes.io/config.source": "file"}}}},
+              "spec": {{"containers": [{{"name": "haproxy", "resources": {{"limits": {{"memory": "256Mi"}}}}}}]}},
+              "status": {{"containerStatuses": [{{"name": "haproxy", "containerID": "containerd://{ID}",
+              "lastState": {{"terminated": {{"reason": "OOMKilled", "exitCode": 137}}}}}}]}}}}]}}"#
+        );
+        let mut n = NameIndex::default();
+        n.pod_json(json.as_bytes()).unwrap();
+        assert_eq!(n.pods.keys().collect::<Vec<_>>(), [HASH]);
+        let p = &n.pods[HASH];
+        assert_eq!(p.api_uid.as_deref(), Some(UID));
+        assert_eq!(p.name.as_deref(), Some("haproxy-cp-1"));
+        assert_eq!(p.containers["haproxy"].limit_bytes, Some(256 << 20));
+        assert_eq!(n.containers[ID].pod_uid.as_deref(), Some(HASH));
+        let mut pod = Some(Pod {
+            uid: HASH.into(),
+            ..Pod::default()
+        });
+        n.enrich_ids(&mut pod, &mut None);
+        let pod = pod.unwrap();
+        assert_eq!(
+            (pod.api_uid.as_deref(), pod.namespace.as_deref()),
+            (Some(UID), Some("kube-system"))
+        );
+        // Merged into another index, the API UID stays.
+        let mut m = NameIndex::default();
+        m.add_pod(HASH, "kube-system", "haproxy-cp-1", NameSource::KubeletLog);
+        m.merge(n);
+        assert_eq!(m.pods[HASH].api_uid.as_deref(), Some(UID));
+        assert_eq!(m.pods[HASH].name_source, Some(NameSource::PodObject));
+    }
+
+    /// The same from must-gather's pod YAML; a pod without the annotations, or with a
+    /// hash that is not one, keeps its API UID.
+    #[test]
+    fn mirror_pod_yaml_and_ordinary_pods() {
+        let yaml = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    kubernetes.io/config.hash: {HASH}\n    kubernetes.io/config.mirror: {HASH}\n    kubernetes.io/config.seen: \"2024-05-20T08:11:02.512304188Z\"\n    kubernetes.io/config.source: file\n  name: etcd-master-0\n  namespace: openshift-etcd\n  uid: {UID}\nspec:\n  nodeName: master-0\n"
+        );
+        let mut n = NameIndex::default();
+        n.pod_yaml(yaml.as_bytes());
+        assert_eq!(n.pods[HASH].name.as_deref(), Some("etcd-master-0"));
+        assert_eq!(n.pods[HASH].api_uid.as_deref(), Some(UID));
+        let other = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+        let json = format!(
+            r#"[{{"metadata": {{"name": "web-0", "namespace": "front", "uid": "{other}",
+                 "annotations": {{"kubernetes.io/config.mirror": "not-a-hash"}}}}}}]"#
+        );
+        n.pod_json(json.as_bytes()).unwrap();
+        assert_eq!(n.pods[other].name.as_deref(), Some("web-0"));
+        assert_eq!(n.pods[other].api_uid, None);
     }
 
     #[test]

@@ -156,6 +156,10 @@ pub struct Pod {
     /// Where `namespace` and `name` came from (absent when no source names the pod).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_source: Option<super::kinds::NameSource>,
+    /// A static pod's mirror pod UID (the API object's); `uid` is then the config hash
+    /// the cgroup path shows. Absent for other pods, or when no mirror pod was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_uid: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -66,6 +66,7 @@ mod tests {
             namespace: None,
             name: None,
             name_source: None,
+            api_uid: None,
         });
         e.victim.oom_score_adj = Some(938);
         assert_eq!(

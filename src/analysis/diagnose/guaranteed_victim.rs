@@ -53,6 +53,7 @@ mod tests {
             namespace: None,
             name: None,
             name_source: None,
+            api_uid: None,
         });
         e.victim.oom_score_adj = Some(-997);
         assert_eq!(codes(&e, &ctx()), vec!["guaranteed_victim"]);

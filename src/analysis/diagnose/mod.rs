@@ -338,6 +338,7 @@ mod tests {
             namespace: None,
             name: None,
             name_source: None,
+            api_uid: None,
         });
         e.victim.oom_score_adj = Some(0);
         e.trigger.manual = true;

@@ -63,6 +63,7 @@ mod tests {
                 namespace: None,
                 name: None,
                 name_source: None,
+                api_uid: None,
             });
             e.victim.oom_score_adj = Some(adj);
             assert_eq!(check(&e, &ctx()).is_some(), fires, "{qos} {adj}");
