@@ -32,7 +32,9 @@ fn pods_and_containers_are_named() {
     for (e, id_prefix) in events.iter().zip(["a1b2c3d4e5f6", "f0e9d8c7b6a5"]) {
         assert_eq!(
             e["pod"],
-            json!({"uid": UID, "qos": "burstable", "namespace": "payments", "name": "ledger-5d8f7c9b6-qx2lm"})
+            json!({"uid": UID, "qos": "burstable", "namespace": "payments", "name": "ledger-5d8f7c9b6-qx2lm",
+                   // The kubelet's journal outranks the `/var/log/pods` name.
+                   "name_source": "kubelet_log"})
         );
         assert_eq!(e["container"]["name"], "ledger");
         assert_eq!(e["container"]["runtime"], "cri-o");

@@ -30,7 +30,7 @@ fn rhel7_kubelet_lines_in_var_log_messages_name_the_pod() {
     assert_eq!(
         e["pod"],
         json!({"uid": "3f2a9b1c-5d4e-11e9-8a7b-0242ac110004", "qos": "burstable",
-               "namespace": "billing", "name": "invoicer-6b7d9f-8kq2z"})
+               "namespace": "billing", "name": "invoicer-6b7d9f-8kq2z", "name_source": "kubelet_log"})
     );
     // The `Killing container` line maps the docker container id to its name.
     assert_eq!(e["container"]["name"], "invoicer");

@@ -152,11 +152,14 @@ mod tests {
             qos: None,
             namespace: None,
             name: None,
+            name_source: None,
+            api_uid: None,
         });
         e.container = cname.map(|n| Container {
             id: format!("{n:0>64}"),
             runtime: None,
             name: Some(n.into()),
+            name_source: None,
         });
         e.victim.anon_rss_kb = Some(rss);
         e.memory.usage_kb = Some(rss);

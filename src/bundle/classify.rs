@@ -58,6 +58,9 @@ pub enum NamesFile {
     CrictlPs,
     CrictlPods,
     PodJson,
+    /// What the container runtime prints as JSON: `crictl inspect`/`inspectp`,
+    /// `docker inspect`, `crictl ps`/`pods -o json`.
+    RuntimeJson,
     /// Node objects (`cluster-scoped-resources/core/nodes/*.yaml`, `nodes.json`).
     Nodes,
 }
@@ -185,7 +188,9 @@ pub fn log_by_name(rel: &str) -> bool {
 /// `kubectl describe`), by path.
 pub fn names_file(rel: &str) -> Option<NamesFile> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    if name.starts_with("docker_ps") {
+    if runtime_json(name) {
+        Some(NamesFile::RuntimeJson)
+    } else if name.starts_with("docker_ps") {
         Some(NamesFile::DockerPs)
     } else if name.starts_with("crictl_ps") {
         Some(NamesFile::CrictlPs)
@@ -212,6 +217,15 @@ pub fn names_file(rel: &str) -> Option<NamesFile> {
     } else {
         None
     }
+}
+
+/// `crictl_inspect_<id>`, `crictl_inspectp_<id>` (not `crictl_inspecti_`: images),
+/// `docker_inspect_<name>`, and `crictl ps`/`crictl pods` printed with `-o json`.
+fn runtime_json(name: &str) -> bool {
+    (name.starts_with("crictl_inspect") && !name.starts_with("crictl_inspecti"))
+        || name.starts_with("docker_inspect")
+        || ((name.starts_with("crictl_ps") || name.starts_with("crictl_pods"))
+            && name.contains("json"))
 }
 
 /// Node objects: a must-gather's `cluster-scoped-resources/core/nodes/<node>.yaml`, a
@@ -403,6 +417,26 @@ mod tests {
             (
                 "sos_commands/crio/crictl_ps_-a",
                 Kind::Pod(NamesFile::CrictlPs),
+            ),
+            (
+                "sos_commands/crio/crictl_ps_-a_-o_json",
+                Kind::Pod(NamesFile::RuntimeJson),
+            ),
+            (
+                "sos_commands/crio/containers/crictl_inspect_4f3a9c1e7b2d8a6f",
+                Kind::Pod(NamesFile::RuntimeJson),
+            ),
+            (
+                "sos_commands/crio/pods/crictl_inspectp_9a8b7c6d5e4f3011",
+                Kind::Pod(NamesFile::RuntimeJson),
+            ),
+            (
+                "sos_commands/crio/images/crictl_inspecti_5b2c8e1f0a9d",
+                Kind::MaybeLog,
+            ),
+            (
+                "sos_commands/docker/containers/docker_inspect_k8s_app_web-0_front_uid_0",
+                Kind::Pod(NamesFile::RuntimeJson),
             ),
             (
                 "quay-io-x/namespaces/shop/pods/cart-1/cart-1.yaml",

@@ -45,6 +45,8 @@ pub fn identify(path: &str) -> CgroupIdentity {
                 qos,
                 namespace: None,
                 name: None,
+                name_source: None,
+                api_uid: None,
             });
         }
     }
@@ -110,6 +112,7 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
                 id: id.to_lowercase(),
                 runtime: Some((*runtime).to_string()),
                 name: None,
+                name_source: None,
             });
         }
     }
@@ -122,6 +125,7 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
             id: c.to_lowercase(),
             runtime,
             name: None,
+            name_source: None,
         });
     }
     None

@@ -9,4 +9,5 @@ pub mod events;
 pub mod names;
 pub mod nodes;
 pub mod pod_files;
+pub mod runtime;
 pub mod yaml;

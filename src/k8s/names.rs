@@ -8,7 +8,10 @@
 //!   `/var/log/containers/<pod>_<ns>_<container>-<id>.log` paths;
 //! - `docker ps -a` (`k8s_<container>_<pod>_<ns>_<uid>_<n>` names), `crictl ps -a` and
 //!   `crictl pods` outputs;
-//! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`).
+//! - pod JSON (`kubectl get pods -o json`, support bundles' `cluster-resources/pods/*.json`);
+//! - the container runtime's JSON (`crictl inspect`/`inspectp`, `docker inspect`:
+//!   [`super::runtime`], which fills this index through `add_pod`, `add_container`
+//!   and `container_limit`).
 
 #![deny(
     clippy::string_slice,
@@ -16,7 +19,7 @@
     clippy::cast_possible_truncation
 )]
 
-use crate::model::{Container, OomEvent, Pod};
+use crate::model::{Container, NameSource, OomEvent, Pod};
 use regex::bytes::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -26,6 +29,8 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerInfo {
     pub id: Option<String>,
+    /// Where the link of `id` to this container's name came from.
+    pub id_source: Option<NameSource>,
     pub limit_bytes: Option<u64>,
     pub request_bytes: Option<u64>,
     pub restart_count: Option<u64>,
@@ -57,6 +62,11 @@ pub struct PodInfo {
     pub uid: String,
     pub namespace: Option<String>,
     pub name: Option<String>,
+    /// Where `namespace` and `name` came from.
+    pub name_source: Option<NameSource>,
+    /// A static pod's: its mirror pod's `metadata.uid` (the entry is keyed by the
+    /// config hash, the UID its cgroup path shows).
+    pub api_uid: Option<String>,
     pub qos: Option<String>,
     pub node: Option<String>,
     /// `status.reason` / `status.message` (`Evicted`, "The node was low on resource: memory…").
@@ -65,7 +75,10 @@ pub struct PodInfo {
     pub containers: BTreeMap<String, ContainerInfo>,
 }
 
-/// Names from all sources, merged (a later source fills what earlier ones lacked).
+/// Names from all sources, merged: of two names for one pod or container the more exact
+/// source's wins (`NameSource::rank`; of two equally exact, the smaller name), so the
+/// order files are read in does not matter; other facts a later source fills when
+/// earlier ones lacked them.
 #[derive(Debug, Default, Clone)]
 pub struct NameIndex {
     /// Memory deaths Kubernetes reported in Event objects and `kubectl describe` text.
@@ -78,12 +91,69 @@ pub struct NameIndex {
     pub nodes: Vec<super::nodes::NodeObject>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContainerRef {
     pub pod_uid: Option<String>,
     pub name: String,
     pub pod_name: Option<String>,
     pub namespace: Option<String>,
+    /// Where `name` came from.
+    pub source: NameSource,
+    /// Where `pod_name` and `namespace` came from (when known).
+    pub pod_source: Option<NameSource>,
+}
+
+impl ContainerRef {
+    /// A container's name (and what it says of its pod) from one source.
+    pub fn new(
+        name: &str,
+        pod_uid: Option<String>,
+        pod_name: Option<String>,
+        namespace: Option<String>,
+        source: NameSource,
+    ) -> ContainerRef {
+        ContainerRef {
+            pod_source: pod_name.as_ref().map(|_| source),
+            pod_uid,
+            name: name.to_string(),
+            pod_name,
+            namespace,
+            source,
+        }
+    }
+}
+
+/// Does a value named by `new` replace one named by `old`? The more exact source
+/// wins; of two equally exact, the smaller value (whatever order they came in).
+fn replaces<T: Ord>(new: (NameSource, T), old: Option<(NameSource, T)>) -> bool {
+    old.is_none_or(|(os, ov)| {
+        (new.0.rank(), std::cmp::Reverse(new.1)) > (os.rank(), std::cmp::Reverse(ov))
+    })
+}
+
+impl PodInfo {
+    /// Names the pod from `source`, unless a more exact source named it already.
+    fn set_name(&mut self, namespace: &str, name: &str, source: NameSource) {
+        let old = self
+            .name_source
+            .zip(self.namespace.as_deref().zip(self.name.as_deref()));
+        if replaces((source, (namespace, name)), old) {
+            self.namespace = Some(namespace.to_string());
+            self.name = Some(name.to_string());
+            self.name_source = Some(source);
+        }
+    }
+}
+
+impl ContainerInfo {
+    /// Links the container's name to a container id from `source` (the first id
+    /// stays: a container's ids differ across restarts).
+    fn set_id(&mut self, id: &str, source: NameSource) {
+        if self.id.is_none() {
+            self.id = Some(id.to_string());
+            self.id_source = Some(source);
+        }
+    }
 }
 
 fn is_uid(s: &str) -> bool {
@@ -96,12 +166,12 @@ fn is_uid(s: &str) -> bool {
         || (s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn norm_uid(s: &str) -> String {
+pub(crate) fn norm_uid(s: &str) -> String {
     s.replace('_', "-").to_lowercase()
 }
 
 /// `containerd://<id>`, `cri-o://<id>`, `docker://<id>` → id.
-fn strip_runtime(id: &str) -> String {
+pub(crate) fn strip_runtime(id: &str) -> String {
     id.rsplit("://").next().unwrap_or(id).to_lowercase()
 }
 
@@ -114,14 +184,12 @@ impl NameIndex {
         })
     }
 
-    /// Records a pod's namespace and name.
-    pub fn add_pod(&mut self, uid: &str, namespace: &str, name: &str) {
+    /// Records a pod's namespace and name, as `source` tells them.
+    pub fn add_pod(&mut self, uid: &str, namespace: &str, name: &str, source: NameSource) {
         if !is_uid(&norm_uid(uid)) {
             return;
         }
-        let p = self.pod(uid);
-        p.namespace.get_or_insert_with(|| namespace.to_string());
-        p.name.get_or_insert_with(|| name.to_string());
+        self.pod(uid).set_name(namespace, name, source);
     }
 
     /// Records a container id's name (and pod, when known).
@@ -135,13 +203,43 @@ impl NameIndex {
             p.containers
                 .entry(r.name.clone())
                 .or_default()
-                .id
-                .get_or_insert_with(|| id.clone());
+                .set_id(&id, r.source);
         }
-        let e = self.containers.entry(id).or_insert_with(|| r.clone());
+        let Some(e) = self.containers.get_mut(&id) else {
+            self.containers.insert(id, r);
+            return;
+        };
+        if replaces((r.source, &r.name), Some((e.source, &e.name))) {
+            e.name.clone_from(&r.name);
+            e.source = r.source;
+        }
         e.pod_uid = e.pod_uid.take().or(r.pod_uid);
-        e.pod_name = e.pod_name.take().or(r.pod_name);
-        e.namespace = e.namespace.take().or(r.namespace);
+        if let (Some(pod), Some(source)) = (r.pod_name, r.pod_source) {
+            let old = e
+                .pod_source
+                .zip(e.pod_name.as_deref().map(|n| (n, e.namespace.as_deref())));
+            if replaces((source, (pod.as_str(), r.namespace.as_deref())), old) {
+                // A namespace the better source lacks stays when it names the same pod.
+                if r.namespace.is_some() || e.pod_name.as_deref() != Some(pod.as_str()) {
+                    e.namespace = r.namespace;
+                }
+                e.pod_name = Some(pod);
+                e.pod_source = Some(source);
+            }
+        }
+    }
+
+    /// Records a container's memory limit (bytes) in its pod, when none is known yet.
+    pub fn container_limit(&mut self, uid: &str, container: &str, bytes: u64) {
+        if !is_uid(&norm_uid(uid)) || bytes == 0 {
+            return;
+        }
+        let c = self
+            .pod(uid)
+            .containers
+            .entry(container.to_string())
+            .or_default();
+        c.limit_bytes.get_or_insert(bytes);
     }
 
     /// Merges another index into this one.
@@ -150,15 +248,19 @@ impl NameIndex {
         self.nodes.extend(other.nodes);
         for (uid, p) in other.pods {
             let mine = self.pod(&uid);
-            mine.namespace = mine.namespace.take().or(p.namespace);
-            mine.name = mine.name.take().or(p.name);
+            if let (Some(ns), Some(name), Some(source)) = (&p.namespace, &p.name, p.name_source) {
+                mine.set_name(ns, name, source);
+            }
+            mine.api_uid = mine.api_uid.take().or(p.api_uid);
             mine.qos = mine.qos.take().or(p.qos);
             mine.node = mine.node.take().or(p.node);
             mine.status_reason = mine.status_reason.take().or(p.status_reason);
             mine.status_message = mine.status_message.take().or(p.status_message);
             for (n, c) in p.containers {
                 let m = mine.containers.entry(n).or_default();
-                m.id = m.id.take().or(c.id);
+                if let (Some(id), Some(source)) = (&c.id, c.id_source) {
+                    m.set_id(id, source);
+                }
                 m.limit_bytes = m.limit_bytes.or(c.limit_bytes);
                 m.request_bytes = m.request_bytes.or(c.request_bytes);
                 m.restart_count = m.restart_count.or(c.restart_count);
@@ -201,7 +303,7 @@ impl NameIndex {
                 .map(|[ns, name]| (text(ns), text(name)))
         {
             let uid = text(uid);
-            self.add_pod(&uid, &ns, &name);
+            self.add_pod(&uid, &ns, &name, NameSource::KubeletLog);
             if let (Some(cn), Some(id)) = (
                 field(msg, b"containerName=").filter(|c| is_name(c)),
                 field(msg, b"containerID="),
@@ -210,12 +312,13 @@ impl NameIndex {
                 if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
                     self.add_container(
                         &id,
-                        ContainerRef {
-                            pod_uid: Some(norm_uid(&uid)),
-                            name: text(cn),
-                            pod_name: Some(name),
-                            namespace: Some(ns),
-                        },
+                        ContainerRef::new(
+                            &text(cn),
+                            Some(norm_uid(&uid)),
+                            Some(name),
+                            Some(ns),
+                            NameSource::KubeletLog,
+                        ),
                     );
                 }
             }
@@ -226,7 +329,7 @@ impl NameIndex {
         for c in OLD.captures_iter(msg) {
             let g = |i| c.get(i).map(|m| text(m.as_bytes())).unwrap_or_default();
             let (name, ns, uid) = (g(1), g(2), g(3));
-            self.add_pod(&uid, &ns, &name);
+            self.add_pod(&uid, &ns, &name, NameSource::KubeletLog);
         }
     }
 
@@ -241,7 +344,7 @@ impl NameIndex {
         {
             let parts: Vec<&str> = dir.splitn(3, '_').collect();
             if let &[ns, name, uid] = parts.as_slice() {
-                self.add_pod(uid, ns, name);
+                self.add_pod(uid, ns, name, NameSource::LogPath);
                 if let Some(container) = comps.get(i + 2).filter(|_| comps.len() > i + 3) {
                     self.pod(uid)
                         .containers
@@ -262,12 +365,13 @@ impl NameIndex {
             {
                 self.add_container(
                     id,
-                    ContainerRef {
-                        pod_uid: None,
-                        name: container.to_string(),
-                        pod_name: Some(pod.to_string()),
-                        namespace: Some(ns.to_string()),
-                    },
+                    ContainerRef::new(
+                        container,
+                        None,
+                        Some(pod.to_string()),
+                        Some(ns.to_string()),
+                        NameSource::LogPath,
+                    ),
                 );
             }
         }
@@ -280,22 +384,19 @@ impl NameIndex {
             let (Some(id), Some(name)) = (toks.first(), toks.last()) else {
                 continue;
             };
-            let Some(rest) = name.strip_prefix("k8s_") else {
-                continue;
-            };
-            let parts: Vec<&str> = rest.split('_').collect();
-            if let &[container, pod, ns, uid, _, ..] = parts.as_slice()
+            if let Some((container, pod, ns, uid)) = docker_k8s_name(name)
                 && container != "POD"
             {
-                self.add_pod(uid, ns, pod);
+                self.add_pod(uid, ns, pod, NameSource::RuntimeListing);
                 self.add_container(
                     id,
-                    ContainerRef {
-                        pod_uid: Some(norm_uid(uid)),
-                        name: container.to_string(),
-                        pod_name: Some(pod.to_string()),
-                        namespace: Some(ns.to_string()),
-                    },
+                    ContainerRef::new(
+                        container,
+                        Some(norm_uid(uid)),
+                        Some(pod.to_string()),
+                        Some(ns.to_string()),
+                        NameSource::RuntimeListing,
+                    ),
                 );
             }
         }
@@ -341,12 +442,7 @@ impl NameIndex {
             );
             self.add_container(
                 id,
-                ContainerRef {
-                    pod_uid: None,
-                    name: name.to_string(),
-                    pod_name,
-                    namespace,
-                },
+                ContainerRef::new(name, None, pod_name, namespace, NameSource::RuntimeListing),
             );
         }
     }
@@ -368,7 +464,14 @@ impl NameIndex {
                     p.namespace.as_deref().unwrap_or(""),
                     p.name.as_deref().unwrap_or("")
                 );
-                idx.pods.insert(key.clone(), PodInfo { uid: key, ..p });
+                idx.pods.insert(
+                    key.clone(),
+                    PodInfo {
+                        uid: key,
+                        name_source: Some(NameSource::PodObject),
+                        ..p
+                    },
+                );
             }
         };
         for line in text.lines() {
@@ -415,7 +518,10 @@ impl NameIndex {
             };
             let e = p.containers.entry(c.clone()).or_default();
             match k {
-                "Container ID" => e.id = Some(strip_runtime(v)),
+                "Container ID" => {
+                    e.id = Some(strip_runtime(v));
+                    e.id_source = Some(NameSource::PodObject);
+                }
                 "Reason" if indent >= 6 => e.last_terminated_reason = Some(v.to_string()),
                 "Exit Code" if indent >= 6 => e.last_exit_code = v.parse().ok(),
                 "Finished" if indent >= 6 => e.last_finished_at = Some(v.to_string()),
@@ -461,16 +567,27 @@ impl NameIndex {
         };
         for pod in items {
             let meta = &pod["metadata"];
+            // A static pod's mirror: the kubelet (and the pod's cgroup path) knows it
+            // by its config hash, the API by `metadata.uid`. Keyed by the hash alone,
+            // so one pod object is one pod (and one report of each termination).
+            let hash = static_pod_hash(&meta["annotations"]);
+            let api_uid = meta["uid"].as_str();
             let (Some(uid), Some(ns), Some(name)) = (
-                meta["uid"].as_str(),
+                hash.or(api_uid),
                 meta["namespace"].as_str(),
                 meta["name"].as_str(),
             ) else {
                 continue;
             };
-            self.add_pod(uid, ns, name);
+            self.add_pod(uid, ns, name, NameSource::PodObject);
             let uid = norm_uid(uid);
             let info = self.pod(&uid);
+            if hash.is_some() {
+                info.api_uid = info
+                    .api_uid
+                    .take()
+                    .or(api_uid.map(norm_uid).filter(|a| *a != uid));
+            }
             info.qos = info
                 .qos
                 .take()
@@ -562,12 +679,13 @@ impl NameIndex {
             for (id, cname) in ids {
                 self.add_container(
                     &id,
-                    ContainerRef {
-                        pod_uid: Some(uid.clone()),
-                        name: cname,
-                        pod_name: Some(name.to_string()),
-                        namespace: Some(ns.to_string()),
-                    },
+                    ContainerRef::new(
+                        &cname,
+                        Some(uid.clone()),
+                        Some(name.to_string()),
+                        Some(ns.to_string()),
+                        NameSource::PodObject,
+                    ),
                 );
             }
         }
@@ -590,35 +708,70 @@ impl NameIndex {
         self.enrich_ids(&mut e.pod, &mut e.container);
     }
 
-    /// Fills a pod's namespace/name and a container's name.
+    /// Fills a pod's namespace/name and a container's name, with where each came
+    /// from: of the pod's entry (by UID) and the container's (by id), the more exact.
     pub fn enrich_ids(&self, pod: &mut Option<Pod>, container: &mut Option<Container>) {
-        let cref = container
-            .as_ref()
-            .and_then(|c| self.container_ref(&c.id))
-            .cloned();
+        let cref = container.as_ref().and_then(|c| self.container_ref(&c.id));
         if let Some(c) = container.as_mut()
-            && let Some(r) = &cref
+            && c.name.is_none()
+            && let Some(r) = cref
         {
-            c.name.get_or_insert_with(|| r.name.clone());
+            c.name = Some(r.name.clone());
+            c.name_source = Some(r.source);
         }
         let Some(p) = pod.as_mut() else { return };
-        if let Some(info) = self.pods.get(&p.uid) {
-            p.namespace = p.namespace.take().or(info.namespace.clone());
-            p.name = p.name.take().or(info.name.clone());
-            if let Some(c) = container.as_mut()
-                && c.name.is_none()
-                && let Some((n, _)) = info
-                    .containers
+        let info = self.pods.get(&p.uid);
+        if let Some(a) = info.and_then(|i| i.api_uid.as_ref()) {
+            p.api_uid.get_or_insert_with(|| a.clone());
+        }
+        if let Some(c) = container.as_mut()
+            && c.name.is_none()
+            && let Some((n, ci)) = info.and_then(|i| {
+                i.containers
                     .iter()
                     .find(|(_, ci)| ci.id.as_deref() == Some(c.id.as_str()))
-            {
-                c.name = Some(n.clone());
-            }
+            })
+        {
+            c.name = Some(n.clone());
+            c.name_source = ci.id_source;
         }
-        if let Some(r) = &cref {
-            p.namespace = p.namespace.take().or(r.namespace.clone());
-            p.name = p.name.take().or(r.pod_name.clone());
+        if p.name.is_some() {
+            return;
         }
+        let by_uid = info.and_then(|i| Some((i.name_source?, i.name.as_ref()?, &i.namespace)));
+        let by_id = cref.and_then(|r| Some((r.pod_source?, r.pod_name.as_ref()?, &r.namespace)));
+        let best = match (by_uid, by_id) {
+            (Some(u), Some(c)) if c.0.rank() > u.0.rank() => Some(c),
+            (Some(u), _) => Some(u),
+            (None, c) => c,
+        };
+        if let Some((source, name, namespace)) = best {
+            p.name = Some(name.clone());
+            p.namespace = p.namespace.take().or(namespace.clone());
+            p.name_source = Some(source);
+        }
+    }
+}
+
+/// A static pod's config hash (`kubernetes.io/config.mirror` on its mirror pod, else
+/// `kubernetes.io/config.hash`): 32 hex digits, the UID the kubelet gives the pod.
+fn static_pod_hash(annotations: &serde_json::Value) -> Option<&str> {
+    ["kubernetes.io/config.mirror", "kubernetes.io/config.hash"]
+        .iter()
+        .filter_map(|k| annotations.get(*k)?.as_str())
+        .map(str::trim)
+        .find(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A dockershim container name, `k8s_<container>_<pod>_<ns>_<uid>_<attempt>` (with or
+/// without the leading `/` of `docker inspect`'s `Name`) → (container, pod, namespace,
+/// pod UID).
+pub fn docker_k8s_name(name: &str) -> Option<(&str, &str, &str, &str)> {
+    let rest = name.trim_start_matches('/').strip_prefix("k8s_")?;
+    let parts: Vec<&str> = rest.split('_').collect();
+    match parts.as_slice() {
+        &[container, pod, ns, uid, _, ..] => Some((container, pod, ns, uid)),
+        _ => None,
     }
 }
 
@@ -739,6 +892,7 @@ mod tests {
                 id: ID.into(),
                 runtime: None,
                 name: None,
+                name_source: None,
             }),
             ..OomEvent::default()
         };
@@ -798,6 +952,171 @@ mod tests {
         );
     }
 
+    fn kubelet() -> NameIndex {
+        let mut n = NameIndex::default();
+        n.kubelet_line(format!(r#"I0305 10:18:21.101 1344 kuberuntime_container.go:742] "Killing container with a grace period" pod="shop/checkout-old" podUID="{UID}" containerName="app-old" containerID="containerd://{ID}" gracePeriod=30"#).as_bytes());
+        n
+    }
+
+    fn crictl() -> NameIndex {
+        let mut n = NameIndex::default();
+        n.add_pod(UID, "shop", "checkout-7c9f8d-x2k4p", NameSource::Crictl);
+        n.add_container(
+            ID,
+            ContainerRef::new(
+                "app",
+                Some(UID.into()),
+                Some("checkout-7c9f8d-x2k4p".into()),
+                Some("shop".into()),
+                NameSource::Crictl,
+            ),
+        );
+        n
+    }
+
+    fn named(n: &NameIndex) -> (Pod, Container) {
+        let mut pod = Some(Pod {
+            uid: UID.into(),
+            ..Pod::default()
+        });
+        let mut c = Some(Container {
+            id: ID.into(),
+            ..Container::default()
+        });
+        n.enrich_ids(&mut pod, &mut c);
+        (pod.unwrap(), c.unwrap())
+    }
+
+    /// The most exact source names the pod and container, in whichever order the
+    /// sources were read or merged.
+    #[test]
+    fn the_most_exact_source_wins_in_any_order() {
+        let mut a = kubelet();
+        a.merge(crictl());
+        let mut b = crictl();
+        b.merge(kubelet());
+        let mut c = crictl();
+        c.kubelet_line(format!(r#"I0305 1 2 x.go:1] "Probe failed" pod="shop/checkout-old" podUID="{UID}" containerName="app-old" containerID="containerd://{ID}""#).as_bytes());
+        for n in [&a, &b, &c] {
+            let (pod, container) = named(n);
+            assert_eq!(pod.name.as_deref(), Some("checkout-7c9f8d-x2k4p"));
+            assert_eq!(pod.name_source, Some(NameSource::Crictl));
+            assert_eq!(container.name.as_deref(), Some("app"));
+            assert_eq!(container.name_source, Some(NameSource::Crictl));
+        }
+        let (pod, container) = named(&kubelet());
+        assert_eq!(
+            (pod.name_source, container.name_source),
+            (Some(NameSource::KubeletLog), Some(NameSource::KubeletLog))
+        );
+    }
+
+    /// Of two names from equally exact sources, the smaller, whatever the order.
+    #[test]
+    fn equal_sources_keep_the_smaller_name() {
+        let mut a = NameIndex::default();
+        a.add_pod(UID, "shop", "web-b", NameSource::PodObject);
+        a.add_pod(UID, "shop", "web-a", NameSource::PodObject);
+        let mut b = NameIndex::default();
+        b.add_pod(UID, "shop", "web-a", NameSource::PodObject);
+        b.add_pod(UID, "shop", "web-b", NameSource::PodObject);
+        assert_eq!(a.pods[UID], b.pods[UID]);
+        assert_eq!(a.pods[UID].name.as_deref(), Some("web-a"));
+        // A less exact source never renames it.
+        a.add_pod(UID, "aaa", "aaa", NameSource::LogPath);
+        assert_eq!(a.pods[UID].name.as_deref(), Some("web-a"));
+    }
+
+    /// A pod named only through its container's id (a `/var/log/containers` path)
+    /// says so; a better source for that container renames it.
+    #[test]
+    fn pod_names_through_a_container_id() {
+        let mut n = NameIndex::default();
+        n.log_path(&format!(
+            "var/log/containers/checkout-7c9f8d-x2k4p_shop_app-{ID}.log"
+        ));
+        let (pod, container) = named(&n);
+        assert_eq!(pod.name_source, Some(NameSource::LogPath));
+        assert_eq!(container.name_source, Some(NameSource::LogPath));
+        // A listing that names the pod but not its namespace: the name's source
+        // changes, the namespace of the same pod stays.
+        n.add_container(
+            ID,
+            ContainerRef::new(
+                "app",
+                None,
+                Some("checkout-7c9f8d-x2k4p".into()),
+                None,
+                NameSource::RuntimeListing,
+            ),
+        );
+        let (pod, container) = named(&n);
+        assert_eq!(container.name_source, Some(NameSource::RuntimeListing));
+        assert_eq!(pod.name_source, Some(NameSource::RuntimeListing));
+        assert_eq!(pod.namespace.as_deref(), Some("shop"));
+    }
+
+    const HASH: &str = "6a8e4d2f9b1c3e5a7d9f0b2c4e6a8d0f";
+
+    /// A static pod's mirror is keyed by its config hash (what its cgroup path shows),
+    /// with its API UID beside; nothing is kept under the API UID.
+    #[test]
+    fn mirror_pods_are_keyed_by_their_config_hash() {
+        let json = format!(
+            r#"{{"items": [{{"metadata": {{"name": "haproxy-cp-1", "namespace": "kube-system", "uid": "{UID}",
+              "annotations": {{"kubernetes.io/config.hash": "{HASH}", "kubernetes.io/config.mirror": "{HASH}",
+              "kubernetes.io/config.source": "file"}}}},
+              "spec": {{"containers": [{{"name": "haproxy", "resources": {{"limits": {{"memory": "256Mi"}}}}}}]}},
+              "status": {{"containerStatuses": [{{"name": "haproxy", "containerID": "containerd://{ID}",
+              "lastState": {{"terminated": {{"reason": "OOMKilled", "exitCode": 137}}}}}}]}}}}]}}"#
+        );
+        let mut n = NameIndex::default();
+        n.pod_json(json.as_bytes()).unwrap();
+        assert_eq!(n.pods.keys().collect::<Vec<_>>(), [HASH]);
+        let p = &n.pods[HASH];
+        assert_eq!(p.api_uid.as_deref(), Some(UID));
+        assert_eq!(p.name.as_deref(), Some("haproxy-cp-1"));
+        assert_eq!(p.containers["haproxy"].limit_bytes, Some(256 << 20));
+        assert_eq!(n.containers[ID].pod_uid.as_deref(), Some(HASH));
+        let mut pod = Some(Pod {
+            uid: HASH.into(),
+            ..Pod::default()
+        });
+        n.enrich_ids(&mut pod, &mut None);
+        let pod = pod.unwrap();
+        assert_eq!(
+            (pod.api_uid.as_deref(), pod.namespace.as_deref()),
+            (Some(UID), Some("kube-system"))
+        );
+        // Merged into another index, the API UID stays.
+        let mut m = NameIndex::default();
+        m.add_pod(HASH, "kube-system", "haproxy-cp-1", NameSource::KubeletLog);
+        m.merge(n);
+        assert_eq!(m.pods[HASH].api_uid.as_deref(), Some(UID));
+        assert_eq!(m.pods[HASH].name_source, Some(NameSource::PodObject));
+    }
+
+    /// The same from must-gather's pod YAML; a pod without the annotations, or with a
+    /// hash that is not one, keeps its API UID.
+    #[test]
+    fn mirror_pod_yaml_and_ordinary_pods() {
+        let yaml = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    kubernetes.io/config.hash: {HASH}\n    kubernetes.io/config.mirror: {HASH}\n    kubernetes.io/config.seen: \"2024-05-20T08:11:02.512304188Z\"\n    kubernetes.io/config.source: file\n  name: etcd-master-0\n  namespace: openshift-etcd\n  uid: {UID}\nspec:\n  nodeName: master-0\n"
+        );
+        let mut n = NameIndex::default();
+        n.pod_yaml(yaml.as_bytes());
+        assert_eq!(n.pods[HASH].name.as_deref(), Some("etcd-master-0"));
+        assert_eq!(n.pods[HASH].api_uid.as_deref(), Some(UID));
+        let other = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+        let json = format!(
+            r#"[{{"metadata": {{"name": "web-0", "namespace": "front", "uid": "{other}",
+                 "annotations": {{"kubernetes.io/config.mirror": "not-a-hash"}}}}}}]"#
+        );
+        n.pod_json(json.as_bytes()).unwrap();
+        assert_eq!(n.pods[other].name.as_deref(), Some("web-0"));
+        assert_eq!(n.pods[other].api_uid, None);
+    }
+
     #[test]
     fn quantities() {
         assert_eq!(quantity("512Mi"), Some(536_870_912));
@@ -811,12 +1130,16 @@ mod tests {
     fn non_ascii_container_id_is_looked_up_without_panic() {
         // Byte 12 falls inside `é`: the 12-byte prefix used to be sliced there.
         let mut n = NameIndex::default();
-        n.add_container(&ID[..12], ContainerRef::default());
+        n.add_container(
+            &ID[..12],
+            ContainerRef::new("app", None, None, None, NameSource::LogPath),
+        );
         let mut e = OomEvent {
             container: Some(crate::model::Container {
                 id: "4f3a9c1e7b2é-x".into(),
                 runtime: None,
                 name: None,
+                name_source: None,
             }),
             ..OomEvent::default()
         };

@@ -21,7 +21,7 @@ pub fn read(names: &mut NameIndex, files: &[PodFile], errors: &mut Vec<(String, 
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let pods: String = files
         .iter()
-        .filter(|f| f.kind == NamesFile::CrictlPods)
+        .filter(|f| f.kind == NamesFile::CrictlPods && !super::runtime::is_json(&f.bytes))
         .map(|f| text(&f.bytes))
         .collect::<Vec<_>>()
         .join("\n");
@@ -33,8 +33,16 @@ pub fn read(names: &mut NameIndex, files: &[PodFile], errors: &mut Vec<(String, 
     {
         match kind {
             NamesFile::DockerPs => names.docker_ps(&text(bytes)),
+            // A listing printed with `-o json` is read as the runtime's JSON.
+            NamesFile::CrictlPs | NamesFile::CrictlPods | NamesFile::RuntimeJson
+                if *kind == NamesFile::RuntimeJson || super::runtime::is_json(bytes) =>
+            {
+                if let Err(e) = super::runtime::read(bytes, names) {
+                    errors.push((display.clone(), e));
+                }
+            }
             NamesFile::CrictlPs => names.crictl(&text(bytes), &pods),
-            NamesFile::CrictlPods => {}
+            NamesFile::CrictlPods | NamesFile::RuntimeJson => {}
             NamesFile::PodYaml => names.pod_yaml(bytes),
             NamesFile::DescribePods => names.describe_pods(&text(bytes)),
             NamesFile::Events => {
@@ -59,5 +67,62 @@ pub fn read(names: &mut NameIndex, files: &[PodFile], errors: &mut Vec<(String, 
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::string_slice)]
+mod tests {
+    use super::*;
+
+    const UID: &str = "7d1c9a52-3b8e-4f21-9c6a-0e5d2b7f4a10";
+    const ID: &str = "4f3a9c1e7b2d8a6f0c5e9b3d1a7f2c8e6b4d0a9f3e7c1b5d9a2f6e0c4b8d3a7f";
+
+    fn file(kind: NamesFile, display: &str, text: String) -> PodFile {
+        PodFile {
+            kind,
+            display: display.into(),
+            bytes: text.into_bytes(),
+        }
+    }
+
+    /// `crictl ps`/`crictl pods` files holding `-o json` output are read as JSON, by
+    /// their content, whatever their name says.
+    #[test]
+    fn crictl_listings_in_json_are_read_as_json() {
+        let ps = format!(
+            r#"{{"containers": [{{"id": "{ID}", "podSandboxId": "9a8b", "metadata": {{"name": "app", "attempt": 3}},
+              "labels": {{"io.kubernetes.container.name": "app", "io.kubernetes.pod.name": "checkout-7c9f8d-x2k4p",
+              "io.kubernetes.pod.namespace": "shop", "io.kubernetes.pod.uid": "{UID}"}}}}]}}"#
+        );
+        let pods = format!(
+            r#"{{"items": [{{"id": "9a8b", "metadata": {{"name": "checkout-7c9f8d-x2k4p", "uid": "{UID}", "namespace": "shop", "attempt": 0}}}}]}}"#
+        );
+        let files = [
+            file(NamesFile::CrictlPods, "sos_commands/crio/crictl_pods", pods),
+            file(NamesFile::CrictlPs, "sos_commands/crio/crictl_ps_-a", ps),
+        ];
+        let (mut names, mut errors) = (NameIndex::default(), Vec::new());
+        read(&mut names, &files, &mut errors);
+        assert_eq!(errors, Vec::<(String, String)>::new());
+        assert_eq!(names.containers[ID].name, "app");
+        assert_eq!(names.pods[UID].namespace.as_deref(), Some("shop"));
+    }
+
+    #[test]
+    fn a_broken_runtime_file_is_an_error_naming_it() {
+        let files = [file(
+            NamesFile::RuntimeJson,
+            "sos_commands/crio/pods/crictl_inspectp_9a8b",
+            "{\"status\": ".into(),
+        )];
+        let (mut names, mut errors) = (NameIndex::default(), Vec::new());
+        read(&mut names, &files, &mut errors);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0, "sos_commands/crio/pods/crictl_inspectp_9a8b");
+        assert!(
+            errors[0].1.starts_with("invalid runtime JSON"),
+            "{errors:?}"
+        );
     }
 }

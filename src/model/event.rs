@@ -153,6 +153,13 @@ pub struct Pod {
     pub qos: Option<String>,
     pub namespace: Option<String>,
     pub name: Option<String>,
+    /// Where `namespace` and `name` came from (absent when no source names the pod).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_source: Option<super::kinds::NameSource>,
+    /// A static pod's mirror pod UID (the API object's); `uid` is then the config hash
+    /// the cgroup path shows. Absent for other pods, or when no mirror pod was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_uid: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -161,6 +168,9 @@ pub struct Container {
     pub runtime: Option<String>,
     /// The container's name in its pod (from kubelet logs, runtime listings, pod JSON).
     pub name: Option<String>,
+    /// Where `name` came from (absent when no source names the container).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_source: Option<super::kinds::NameSource>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

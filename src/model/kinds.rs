@@ -188,6 +188,70 @@ impl std::fmt::Display for DeathKind {
     }
 }
 
+/// Where the name of a pod or a container came from (`pod.name_source`,
+/// `container.name_source`). When several sources name the same pod or container,
+/// the most exact wins ([`NameSource::rank`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameSource {
+    /// A kubelet log line (`pod="ns/name" podUID=…`, `("name_ns(uid)")`).
+    KubeletLog,
+    /// A pod object: pod JSON or YAML, `kubectl describe pods`.
+    PodObject,
+    /// `crictl inspect` / `crictl inspectp`.
+    Crictl,
+    /// `docker inspect`.
+    Docker,
+    /// A `/var/log/pods/…` or `/var/log/containers/…` path.
+    LogPath,
+    /// A runtime listing: `docker ps`, `crictl ps`, `crictl pods` (tables or `-o json`).
+    RuntimeListing,
+}
+
+impl NameSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameSource::KubeletLog => "kubelet_log",
+            NameSource::PodObject => "pod_object",
+            NameSource::Crictl => "crictl",
+            NameSource::Docker => "docker",
+            NameSource::LogPath => "log_path",
+            NameSource::RuntimeListing => "runtime_listing",
+        }
+    }
+
+    /// How exact the source is, higher the more: the runtime's own record of a
+    /// container (`crictl`/`docker inspect`) > the pod object > a runtime listing > a
+    /// kubelet log line > a log path.
+    pub fn rank(self) -> u8 {
+        match self {
+            NameSource::Crictl | NameSource::Docker => 4,
+            NameSource::PodObject => 3,
+            NameSource::RuntimeListing => 2,
+            NameSource::KubeletLog => 1,
+            NameSource::LogPath => 0,
+        }
+    }
+
+    /// What the HTML says of it: `crictl inspect`, `a kubelet log line`, ….
+    pub fn describe(self) -> &'static str {
+        match self {
+            NameSource::KubeletLog => "a kubelet log line",
+            NameSource::PodObject => "the pod object",
+            NameSource::Crictl => "crictl inspect",
+            NameSource::Docker => "docker inspect",
+            NameSource::LogPath => "a container log path",
+            NameSource::RuntimeListing => "a runtime listing",
+        }
+    }
+}
+
+impl std::fmt::Display for NameSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +309,18 @@ mod tests {
             assert_eq!(j(&k), format!("\"{}\"", k.as_str()));
             let back: DeathKind = serde_json::from_str(&j(&k)).unwrap();
             assert_eq!(back, k);
+        }
+        for n in [
+            NameSource::KubeletLog,
+            NameSource::PodObject,
+            NameSource::Crictl,
+            NameSource::Docker,
+            NameSource::LogPath,
+            NameSource::RuntimeListing,
+        ] {
+            assert_eq!(j(&n), format!("\"{}\"", n.as_str()));
+            let back: NameSource = serde_json::from_str(&j(&n)).unwrap();
+            assert_eq!(back, n);
         }
         let back: OomKind = serde_json::from_str("\"cpuset\"").unwrap();
         assert_eq!(back, OomKind::Cpuset);

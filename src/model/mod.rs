@@ -23,6 +23,6 @@ pub use cgroup::CgroupSnapshot;
 pub use document::{Analysis, InputInfo, NodeInfo, Warning};
 pub use event::*;
 pub use incident::Incident;
-pub use kinds::{DeathKind, OomKind, Scope};
+pub use kinds::{DeathKind, NameSource, OomKind, Scope};
 pub use time::{Stamp, TimeSource, Timestamp, Wall};
 pub use verdict::{Filled, HeldBy, Holder, Limit, Verdict};

@@ -13,7 +13,7 @@
 use crate::clock::{Civil, parse_iso};
 use crate::model::Analysis;
 use crate::model::Incident;
-use crate::model::{Container, OomEvent, OomKind, Pod, Scope};
+use crate::model::{Container, NameSource, OomEvent, OomKind, Pod, Scope};
 use std::collections::BTreeMap;
 
 /// The page size assumed where the kernel prints pages (Mem-Info, task tables).
@@ -128,6 +128,16 @@ pub struct Workload {
     pub events: Vec<usize>,
     pub host: usize,
     pub cgroup: usize,
+}
+
+/// A pod's or container's name with where it came from: `web-1 (from crictl
+/// inspect)`; the name alone when the source is not known (a document written before
+/// `name_source` existed).
+pub fn named(name: &str, source: Option<NameSource>) -> String {
+    match source {
+        Some(s) => format!("{name} (from {})", s.describe()),
+        None => name.to_string(),
+    }
 }
 
 pub fn pod_label(p: &Pod) -> String {

@@ -65,6 +65,8 @@ mod tests {
             qos: Some("burstable".into()),
             namespace: None,
             name: None,
+            name_source: None,
+            api_uid: None,
         });
         e.victim.oom_score_adj = Some(938);
         assert_eq!(

@@ -68,6 +68,7 @@ mod tests {
             id: "a".repeat(64),
             runtime: None,
             name: None,
+            name_source: None,
         });
         e.victim.pid = Some(20);
         for (pid, name) in [(5, "pause"), (10, "gunicorn"), (20, "gunicorn")] {

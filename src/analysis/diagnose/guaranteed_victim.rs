@@ -52,6 +52,8 @@ mod tests {
             qos: Some("guaranteed".into()),
             namespace: None,
             name: None,
+            name_source: None,
+            api_uid: None,
         });
         e.victim.oom_score_adj = Some(-997);
         assert_eq!(codes(&e, &ctx()), vec!["guaranteed_victim"]);

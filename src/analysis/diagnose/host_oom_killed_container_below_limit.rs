@@ -54,6 +54,7 @@ mod tests {
             id: "a".repeat(64),
             runtime: None,
             name: Some("app".into()),
+            name_source: None,
         });
         e.victim.anon_rss_kb = Some(300_000);
         let mut info = PodInfo {

@@ -61,6 +61,7 @@ mod tests {
             id: "a".repeat(64),
             runtime: None,
             name: Some("app".into()),
+            name_source: None,
         });
         let mut info = PodInfo {
             uid: "u".into(),

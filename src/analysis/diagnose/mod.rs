@@ -337,6 +337,8 @@ mod tests {
             qos: Some("guaranteed".into()),
             namespace: None,
             name: None,
+            name_source: None,
+            api_uid: None,
         });
         e.victim.oom_score_adj = Some(0);
         e.trigger.manual = true;

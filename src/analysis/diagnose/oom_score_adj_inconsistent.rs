@@ -62,6 +62,8 @@ mod tests {
                 qos: Some(qos.into()),
                 namespace: None,
                 name: None,
+                name_source: None,
+                api_uid: None,
             });
             e.victim.oom_score_adj = Some(adj);
             assert_eq!(check(&e, &ctx()).is_some(), fires, "{qos} {adj}");

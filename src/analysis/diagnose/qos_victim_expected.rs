@@ -54,6 +54,8 @@ mod tests {
             qos: Some("besteffort".into()),
             namespace: None,
             name: None,
+            name_source: None,
+            api_uid: None,
         });
         e.victim.oom_score_adj = Some(1000);
         assert_eq!(codes(&e, &ctx()), vec!["qos_victim_expected"]);

@@ -10,7 +10,7 @@ use super::parts::{
 use super::{t, task_table};
 use crate::model::{Analysis, CgroupSnapshot, OomEvent, OomKind};
 use crate::report::text::human_kb;
-use crate::report::view::{Kind, PAGE_BYTES, human_bytes, page_bytes};
+use crate::report::view::{Kind, PAGE_BYTES, human_bytes, named, page_bytes};
 use maud::{Markup, html};
 use std::fmt::Write as _;
 
@@ -202,11 +202,17 @@ fn cgroup_table(a: &Analysis, e: &OomEvent) -> Markup {
             ("OOM cgroup (limit hit)", e.cgroup.oom.clone()),
             ("victim's cgroup", e.cgroup.task.clone()),
             ("pod UID", pod.map(|p| p.uid.clone())),
-            ("pod", pod.and_then(|p| p.name.clone())),
+            (
+                "pod",
+                pod.and_then(|p| Some(named(p.name.as_ref()?, p.name_source))),
+            ),
             ("namespace", pod.and_then(|p| p.namespace.clone())),
             ("QoS class", pod.and_then(|p| p.qos.clone())),
             ("container", container.map(|c| c.id.clone())),
-            ("container name", container.and_then(|c| c.name.clone())),
+            (
+                "container name",
+                container.and_then(|c| Some(named(c.name.as_ref()?, c.name_source))),
+            ),
             ("runtime", container.and_then(|c| c.runtime.clone())),
             (
                 "OOM cgroup at collection time",

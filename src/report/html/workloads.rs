@@ -10,7 +10,7 @@ use super::{events, t};
 use crate::model::OomEvent;
 use crate::report::plots::{self, TimeAxis, UsagePoint};
 use crate::report::view::{
-    Fill, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill, kb_bytes, limit_bytes,
+    Fill, Instant, Kind, PAGE_BYTES, Workload, cgroup_fill, host_fill, kb_bytes, limit_bytes, named,
 };
 use maud::{Markup, html};
 
@@ -109,11 +109,17 @@ fn facts(ctx: &Ctx, w: usize) -> Markup {
             ("limit that fired", inc.limit.map(|l| l.label().to_string())),
             ("scope", Some(inc.scope.to_string())),
             ("node", inc.node.clone()),
-            ("pod", pod.and_then(|p| p.name.clone())),
+            (
+                "pod",
+                pod.and_then(|p| Some(named(p.name.as_ref()?, p.name_source))),
+            ),
             ("namespace", pod.and_then(|p| p.namespace.clone())),
             ("pod UID", pod.map(|p| p.uid.clone())),
             ("QoS class", pod.and_then(|p| p.qos.clone())),
-            ("container", container.and_then(|c| c.name.clone())),
+            (
+                "container",
+                container.and_then(|c| Some(named(c.name.as_ref()?, c.name_source))),
+            ),
             ("container id", container.map(|c| c.id.clone())),
             ("cgroup", inc.cgroup.clone()),
             ("OOM cgroups", (!cgroups.is_empty()).then_some(cgroups)),
