@@ -546,6 +546,25 @@ pub fn task_rss_pages(row: &crate::model::TaskRow) -> i64 {
     })
 }
 
+/// The line said when there are no kills: that none was found in the logs read, or,
+/// when no input held a log (Kubernetes objects or cgroup files alone), that kernel
+/// kills cannot be told from what was read, which is not "no OOM".
+pub fn no_kills_line(a: &Analysis) -> String {
+    let n = a.inputs.len();
+    let inputs = if n == 1 {
+        "1 input".to_string()
+    } else {
+        format!("{n} inputs")
+    };
+    if a.inputs.iter().all(|i| i.sources.is_empty()) {
+        format!(
+            "No kernel log in {inputs} (only Kubernetes objects, facts or cgroup files): kernel OOM kills cannot be told from what was read."
+        )
+    } else {
+        format!("No kernel OOM kills found in {inputs}.")
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
@@ -693,24 +712,5 @@ mod tests {
         );
         let f = cgroup_fill(&e).unwrap();
         assert_eq!(f.parts[0], (Part::Anon, 700 * 1024));
-    }
-}
-
-/// The line said when there are no kills: that none was found in the logs read, or,
-/// when no input held a log (Kubernetes objects or cgroup files alone), that kernel
-/// kills cannot be told from what was read, which is not "no OOM".
-pub fn no_kills_line(a: &Analysis) -> String {
-    let n = a.inputs.len();
-    let inputs = if n == 1 {
-        "1 input".to_string()
-    } else {
-        format!("{n} inputs")
-    };
-    if a.inputs.iter().all(|i| i.sources.is_empty()) {
-        format!(
-            "No kernel log in {inputs} (only Kubernetes objects, facts or cgroup files): kernel OOM kills cannot be told from what was read."
-        )
-    } else {
-        format!("No kernel OOM kills found in {inputs}.")
     }
 }
