@@ -27,7 +27,6 @@ const COVER: &[&str] = &[
     "memory: usage",
     "Out of memory",
     "deadlocked on memory",
-    "killable",
     "eviction_manager",
     // A boot's first line: kills before and after it are of different boots.
     "Linux version",
@@ -49,14 +48,17 @@ fn anchors() -> impl Iterator<Item = &'static &'static str> {
 }
 
 struct Prefilter {
-    cover: Regex,
+    cover: aho_corasick::AhoCorasick,
     anchors: Regex,
 }
 
 impl Prefilter {
     fn new(extra: &'static [&'static str]) -> Self {
         Prefilter {
-            cover: alternation(COVER.iter().chain(extra)),
+            cover: aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(COVER.iter().chain(extra))
+                .expect("static prefilter"),
             anchors: alternation(anchors().chain(extra)),
         }
     }
@@ -64,7 +66,10 @@ impl Prefilter {
     /// The first anchor in `hay`: a cover hit whose line holds an anchor.
     fn find(&self, hay: &[u8]) -> Option<usize> {
         let mut from = 0;
-        while let Some(m) = self.cover.find_at(hay, from) {
+        while let Some(m) = self
+            .cover
+            .find(aho_corasick::Input::new(hay).span(from..hay.len()))
+        {
             // `from <= m.start() <= hay.len()`, so `from <= start <= m.start() <= end`.
             let (before, after) = hay.split_at_checked(m.start())?;
             let start = before

@@ -354,7 +354,7 @@ mod tests {
             "memory: usage",
             "not syncing: Out of memory",
             "deadlocked on memory",
-            "no killable processes",
+            "Out of memory and no killable processes",
             "Linux version ",
         ];
         want.sort_unstable();

@@ -12,7 +12,7 @@ impl Variant for Panic {
     const ANCHORS: &'static [&'static str] = &[
         "not syncing: Out of memory",
         "deadlocked on memory",
-        "no killable processes",
+        "Out of memory and no killable processes",
     ];
     const CASES: &'static [(&'static str, Self)] = &[
         (
