@@ -41,7 +41,7 @@ const MAX_NESTED_ZIP: u64 = 1 << 30;
 const MAX_NAMES_FILE: u64 = 64 << 20;
 /// Small files buffered for facts and cgroup snapshots are at most this large.
 const MAX_SMALL: u64 = 1 << 20;
-const HEAD: usize = 64 * 1024;
+use super::HEAD;
 
 /// Is this file (by its first bytes) an archive oomsift reads as one?
 pub fn is_archive(path: &Path) -> bool {

@@ -132,7 +132,12 @@ pub fn by_content(kind: Kind, head: &[u8], explicit: bool, sniff: &dyn Sniffer) 
                 } else {
                     Verdict::Ignore
                 }
-            } else if explicit || kind == Kind::Log || sniff.looks_like_log(head) {
+            } else if explicit || kind == Kind::Log {
+                Verdict::Scan
+            } else if head.starts_with(b"#!") {
+                // A script (`#!/bin/sh`), whatever log text it quotes, is not a log.
+                Verdict::Ignore
+            } else if sniff.looks_like_log(head) {
                 Verdict::Scan
             } else {
                 Verdict::Ignore
@@ -639,6 +644,17 @@ mod tests {
             Verdict::Ignore
         );
         assert_eq!(by_content(Kind::Log, b"[main]\n", false, s), Verdict::Scan);
+        // A script quoting log lines is passed over, unless named or given as a log.
+        let script = b"#!/usr/bin/env python3\nMar 5 x\nMar 5 y\n";
+        assert_eq!(
+            by_content(Kind::MaybeLog, script, false, s),
+            Verdict::Ignore
+        );
+        assert_eq!(
+            by_content(Kind::MaybeLog, &script[23..], false, s),
+            Verdict::Scan
+        );
+        assert_eq!(by_content(Kind::MaybeLog, script, true, s), Verdict::Scan);
         assert_eq!(
             by_content(Kind::MaybeLog, b"\0\0\0\x01", false, s),
             Verdict::Ignore

@@ -43,6 +43,10 @@ impl BundleKind {
     }
 }
 
+/// Bytes read (decompressed) to tell a file's compression and format: the head every
+/// reader of a bundle (directory walk, archive members, standard input) classifies by.
+pub(crate) const HEAD: usize = 64 * 1024;
+
 /// One node's worth of input: a directory (or a node root inside one), a loose file,
 /// or a node inside an archive.
 #[derive(Debug, Clone)]
@@ -684,7 +688,7 @@ fn consider(
         compression,
         bytes: head,
         damaged,
-    } = match source::head_checked(&path, 64 * 1024) {
+    } = match source::head_checked(&path, HEAD) {
         Ok(h) => h,
         Err(e) => {
             b.errors

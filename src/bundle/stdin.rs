@@ -13,8 +13,7 @@ use crate::util::io_reason;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
 
-/// Bytes read to tell the compression, then the format.
-const HEAD: usize = 64 * 1024;
+use super::HEAD;
 /// A zip on standard input is read into memory up to this size.
 const MAX_ZIP: u64 = 1 << 30;
 

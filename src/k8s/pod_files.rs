@@ -46,8 +46,24 @@ pub fn read(names: &mut NameIndex, files: &[PodFile], errors: &mut Vec<(String, 
             NamesFile::PodYaml => names.pod_yaml(bytes),
             NamesFile::DescribePods => names.describe_pods(&text(bytes)),
             NamesFile::Events => {
-                let v = serde_json::from_slice(bytes)
-                    .unwrap_or_else(|_| super::yaml::parse(&text(bytes)));
+                // JSON when it starts as JSON (a cut or broken one is told); else
+                // YAML, told only when it nests too deep; a `kubectl get events`
+                // table is neither and names nothing, without a warning.
+                let v = if super::runtime::is_json(bytes) {
+                    match serde_json::from_slice(bytes) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            errors.push((display.clone(), format!("invalid JSON: {e}")));
+                            continue;
+                        }
+                    }
+                } else {
+                    let (v, warning) = super::yaml::parse_reporting(&text(bytes));
+                    if let Some(w) = warning {
+                        errors.push((display.clone(), w));
+                    }
+                    v
+                };
                 let mut reports = super::events::from_value(&v);
                 for r in &mut reports {
                     r.sources.push(crate::model::SourceRef {
@@ -84,6 +100,43 @@ mod tests {
             display: display.into(),
             bytes: text.into_bytes(),
         }
+    }
+
+    /// Event lists: a cut JSON file is told; a `kubectl get events` table (what
+    /// sosreport's kubernetes plugin writes without `-o`) names nothing and is not
+    /// told; YAML is read.
+    #[test]
+    fn event_files_broken_tabular_and_yaml() {
+        let json = r#"{"apiVersion": "v1", "items": [{"kind": "Event", "reason": "OOMKilling", "message": "Memory cgroup out of memory: Killed process 4242 (java)", "#;
+        let table = "LAST SEEN   TYPE      REASON       OBJECT                 MESSAGE
+5m          Warning   OOMKilling   node/worker-1          Memory cgroup out of memory: Killed process 4242 (java)
+";
+        let yaml = "apiVersion: v1
+items:
+- kind: Event
+  reason: OOMKilling
+  type: Warning
+  message: 'Memory cgroup out of memory: Killed process 4242 (java) total-vm:1kB, anon-rss:2kB, file-rss:0kB, shmem-rss:0kB'
+  involvedObject:
+    kind: Node
+    name: worker-1
+  lastTimestamp: \"2024-03-05T10:18:21Z\"
+  source:
+    component: kernel-monitor
+    host: worker-1
+";
+        let files = [
+            file(NamesFile::Events, "mg/events.json", json.into()),
+            file(NamesFile::Events, "sos/kubectl_get_events", table.into()),
+            file(NamesFile::Events, "mg/events.yaml", yaml.into()),
+        ];
+        let (mut names, mut errors) = (NameIndex::default(), Vec::new());
+        read(&mut names, &files, &mut errors);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "mg/events.json");
+        assert!(errors[0].1.starts_with("invalid JSON: "), "{errors:?}");
+        assert_eq!(names.reports.len(), 1, "{:?}", names.reports);
+        assert_eq!(names.reports[0].sources[0].file, "mg/events.yaml");
     }
 
     /// `crictl ps`/`crictl pods` files holding `-o json` output are read as JSON, by
