@@ -23,6 +23,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find every kernel OOM kill (and every other memory death) in logs, bundles and
@@ -205,6 +207,59 @@ pub struct AnalyzeArgs {
     pub verbose: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Bounds on the work one archive may cause (docs/THREAT-MODEL.md). Sizes take a
+/// K, M, G or T suffix (powers of 1024).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// Bytes decompressed, over every nesting level, from one archive given (bytes
+    /// decoded only to skip a member count too); past it the rest of that archive is
+    /// not read, with a warning.
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    pub max_decoded_bytes: u64,
+    /// An archive member decoding to more than N times its compressed size, once past
+    /// --ratio-floor, is stopped as a decompression bomb (a warning); the members after
+    /// it are read.
+    #[arg(long, value_name = "N", default_value_t = crate::source::BOMB_RATIO)]
+    pub max_ratio: u64,
+    /// Decoded bytes of a member below which --max-ratio never stops it.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub ratio_floor: u64,
+}
+
+impl LimitArgs {
+    /// The limits these flags ask for.
+    pub fn limits(&self) -> crate::source::Limits {
+        crate::source::Limits {
+            max_decoded_bytes: self.max_decoded_bytes,
+            max_ratio: self.max_ratio.max(1),
+            ratio_floor: self.ratio_floor,
+        }
+    }
+}
+
+/// `123`, `64K`, `512M`, `64G`, `1T` (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let bad = || format!("expected a size such as 512M or 64G, got {s:?}");
+    let t = s.trim();
+    let (num, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (
+            t.get(..i).ok_or_else(bad)?,
+            match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(bad()),
+            },
+        ),
+        _ => (t, 0),
+    };
+    let n: u64 = num.parse().map_err(|_| bad())?;
+    n.checked_mul(1u64 << shift).ok_or_else(bad)
 }
 
 /// Output filters: applied after the analysis (incidents and diagnoses are computed
@@ -293,6 +348,7 @@ impl AnalyzeArgs {
                 ..TimeOptions::default()
             },
             raw_blocks: self.raw_blocks || self.out.html.is_some() || self.out.output.is_some(),
+            limits: self.limits.limits(),
         }
     }
 }
@@ -300,6 +356,18 @@ impl AnalyzeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("123"), Ok(123));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("512m"), Ok(512 << 20));
+        assert_eq!(parse_size("64G"), Ok(64 << 30));
+        assert!(parse_size("1.5G").is_err());
+        assert!(parse_size("G").is_err());
+        assert!(parse_size("20000000T").is_err());
+        assert!(parse_size("7é").is_err());
+    }
 
     #[test]
     fn shards() {

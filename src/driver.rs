@@ -219,7 +219,10 @@ impl From<bundle::Planned> for Work {
 }
 
 /// Runs one unit: finds its files, reads its facts, scans its logs.
-pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
+pub(crate) fn analyze_work(
+    w: Work,
+    limits: crate::source::Limits,
+) -> Result<Vec<Analyzed>, String> {
     match w {
         Work::Node(n) => Ok(vec![on_disk(n.read(&Sniff))]),
         Work::File { path, display } => {
@@ -238,7 +241,7 @@ pub(crate) fn analyze_work(w: Work) -> Result<Vec<Analyzed>, String> {
         }
         Work::Archive { path, display } => {
             let mut sink = ScanSink::default();
-            bundle::archive::read(&path, &display, &mut sink, &Sniff)
+            bundle::archive::read(&path, &display, &mut sink, &Sniff, limits)
                 .map(|v| all_streamed(v, &display, BundleKind::Archive, &mut sink))
         }
         Work::Stdin => {

@@ -58,6 +58,8 @@ pub struct Config {
     /// Keep each kill's block as logged (`OomEvent::raw`, shown by the HTML report;
     /// not in the JSON). Off, it is dropped as soon as a unit is analyzed.
     pub raw_blocks: bool,
+    /// Bounds on the work one archive may cause (decoded bytes, members' ratios).
+    pub limits: source::Limits,
 }
 
 /// What to tell on stderr while running.
@@ -142,7 +144,7 @@ pub fn run_streaming(
         events: keep_events,
         raw_blocks: cfg.raw_blocks,
     };
-    let results = analyze_in_order(&pool, work, &meter, sink, cfg.time, keep);
+    let results = analyze_in_order(&pool, work, &meter, sink, cfg.time, keep, cfg.limits);
     meter.finish();
     let mut analyzed = Vec::new();
     for r in results {
@@ -287,6 +289,7 @@ fn analyze_in_order(
     mut sink: Option<UnitSink>,
     time: TimeOptions,
     keep: Keep,
+    limits: source::Limits,
 ) -> Vec<UnitResult> {
     let n = work.len();
     let ahead = UNITS_AHEAD + pool.current_num_threads();
@@ -303,10 +306,10 @@ fn analyze_in_order(
             s.spawn(move |_| {
                 let (name, bytes) = (w.name().to_string(), w.bytes());
                 // A panic is this unit's failure, not a hang of the receiver.
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyze_work(w)))
-                    .unwrap_or_else(|_| {
-                        Err(format!("{name}: internal error (panic) while analyzing"))
-                    });
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    analyze_work(w, limits)
+                }))
+                .unwrap_or_else(|_| Err(format!("{name}: internal error (panic) while analyzing")));
                 meter.done(&name, bytes, &r);
                 let _ = tx.send((i, r));
             });

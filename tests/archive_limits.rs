@@ -164,3 +164,100 @@ fn overlapping_zip_entries_are_read_once_and_named() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `.tar.gz` of `members`, written to `dir/name`.
+fn tar_gz_file(dir: &std::path::Path, name: &str, members: &[(&str, &[u8])]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, common::gzip(&tar(members))).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn said(doc: &Value) -> String {
+    doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| format!("{} {}\n", w["file"], w["message"]))
+        .collect()
+}
+
+/// Limits set low so MB-sized archives trip them (the defaults are GiB-sized).
+const LOW: &[&str] = &["--max-ratio", "100", "--ratio-floor", "1M"];
+
+#[test]
+fn a_zero_filled_member_decoded_to_skip_it_stops_nothing() {
+    // `lastlog` of a node with high uids: GiBs of zeros, compressed to almost
+    // nothing. It is not a log; skipping it decodes it; the logs after it are read.
+    let dir = common::scratch_dir("h16-lastlog");
+    let messages = common::testdata("sosreport-node1/var/log/messages");
+    let zeros = vec![0u8; 8 << 20];
+    let input = tar_gz_file(
+        &dir,
+        "node.tar.gz",
+        &[
+            ("node/var/log/lastlog", &zeros),
+            ("node/var/log/messages", &messages),
+        ],
+    );
+    let (clean, _) = common::analyze_json(&[LOG]);
+    let mut args = LOW.to_vec();
+    args.push(&input);
+    let (doc, r) = common::analyze_json(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pids(&doc), pids(&clean));
+}
+
+#[test]
+fn a_member_over_the_ratio_is_stopped_and_the_members_after_it_read() {
+    let dir = common::scratch_dir("h16-ratio");
+    let messages = common::testdata("sosreport-node1/var/log/messages");
+    // Text that deflate packs ~1000:1: a log-like line repeated.
+    let bomb: Vec<u8> =
+        b"Mar  5 10:00:00 node1 app[1]: same line again and again\n".repeat((8 << 20) / 57);
+    let input = tar_gz_file(
+        &dir,
+        "node.tar.gz",
+        &[
+            ("node/var/log/messages.1", &bomb),
+            ("node/var/log/messages", &messages),
+        ],
+    );
+    let (clean, _) = common::analyze_json(&[LOG]);
+    let mut args = LOW.to_vec();
+    args.push(&input);
+    let (doc, r) = common::analyze_json(&args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(pids(&doc), pids(&clean));
+    let said = said(&doc);
+    assert!(said.contains("messages.1"), "{said}");
+    assert!(said.contains("--max-ratio"), "{said}");
+    // With the default limits the same archive is read whole, silently.
+    let (doc, r) = common::analyze_json(&[&input]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pids(&doc), pids(&clean));
+}
+
+#[test]
+fn the_decoded_bytes_budget_stops_the_rest_of_the_input() {
+    let dir = common::scratch_dir("h16-budget");
+    let messages = common::testdata("sosreport-node1/var/log/messages");
+    let filler = vec![b'x'; 8 << 20];
+    let later = b"Mar  5 10:50:00 node1 kernel: [35000.000000] late invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n".to_vec();
+    let input = tar_gz_file(
+        &dir,
+        "node.tar.gz",
+        &[
+            ("node/var/log/messages", &messages),
+            ("node/var/log/filler.bin", &filler),
+            ("node/var/log/kern.log", &later),
+        ],
+    );
+    let (clean, _) = common::analyze_json(&[LOG]);
+    let (doc, r) = common::analyze_json(&["--max-decoded-bytes", "4M", &input]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // What came before the budget ran out is kept; nothing after it was read.
+    assert_eq!(pids(&doc), pids(&clean));
+    let said = said(&doc);
+    assert!(said.contains("--max-decoded-bytes"), "{said}");
+    assert!(!doc.to_string().contains("late invoked"));
+}

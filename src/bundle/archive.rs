@@ -25,7 +25,10 @@ use super::classify::{Kind, Sniffer, Verdict, as_listed, by_content, by_path};
 use super::facts;
 use super::tree::{MemTree, join};
 use super::{Bundle, BundleKind, Layout, LogSink, PodFile, SourceFile, Streamed, rotation_date};
-use crate::source::{self, Compression, guarded_decoder, is_tar, is_zip, read_full};
+use crate::source::{
+    self, Budget, Compression, Limits, RatioGuard, StreamMeter, budget_decoder, is_tar, is_zip,
+    read_full,
+};
 use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
@@ -148,6 +151,10 @@ struct Reader<'a, S: LogSink> {
     nested: Vec<Streamed<S::Scan>>,
     errors: Vec<(String, String)>,
     depth: usize,
+    /// The decoded bytes of the whole top-level input, against its limits.
+    budget: Arc<Budget>,
+    /// The compressed stream this reader's members are in (members' ratios).
+    stream: Arc<StreamMeter>,
     pod_files: Vec<PodFile>,
     container_logs: Vec<String>,
     sink: &'a mut S,
@@ -162,10 +169,11 @@ pub fn read<S: LogSink>(
     display: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Result<Vec<Streamed<S::Scan>>, String> {
     let file = std::fs::File::open(path)
         .map_err(|e| format!("{display}: cannot read: {}", crate::util::io_reason(&e)))?;
-    let mut r = Reader::new(path, display, 0, sink, sniff);
+    let mut r = Reader::new(path, display, 0, sink, sniff, Budget::new(limits));
     if is_zip_file(path) {
         r.zip_file(file);
     } else {
@@ -182,8 +190,16 @@ pub fn read<S: LogSink>(
                 not_what_named(display, magic.get(..n).unwrap_or_default())
             ));
         }
+        let (budget, meter) = (r.budget.clone(), r.stream.clone());
         crate::source::read_ahead(
-            move || guarded_decoder(io::BufReader::with_capacity(1 << 20, file), comp),
+            move || {
+                budget_decoder(
+                    io::BufReader::with_capacity(1 << 20, file),
+                    comp,
+                    budget,
+                    meter,
+                )
+            },
             |dec| match dec {
                 Ok(dec) => r.tar(Box::new(dec)),
                 Err(e) => r
@@ -203,7 +219,14 @@ pub(crate) fn read_tar_stream<S: LogSink>(
     sink: &mut S,
     sniff: &dyn Sniffer,
 ) -> Vec<Streamed<S::Scan>> {
-    let mut rd = Reader::new(path, display, 0, sink, sniff);
+    let mut rd = Reader::new(
+        path,
+        display,
+        0,
+        sink,
+        sniff,
+        Budget::new(Limits::default()),
+    );
     rd.tar(r);
     rd.finish()
 }
@@ -216,7 +239,14 @@ pub(crate) fn read_zip_bytes<S: LogSink>(
     sink: &mut S,
     sniff: &dyn Sniffer,
 ) -> Vec<Streamed<S::Scan>> {
-    let mut rd = Reader::new(path, display, 0, sink, sniff);
+    let mut rd = Reader::new(
+        path,
+        display,
+        0,
+        sink,
+        sniff,
+        Budget::new(Limits::default()),
+    );
     match zip::ZipArchive::new(Cursor::new(buf)) {
         Ok(mut z) => rd.zip_entries(&mut z),
         Err(e) => rd
@@ -233,8 +263,11 @@ impl<'a, S: LogSink> Reader<'a, S> {
         depth: usize,
         sink: &'a mut S,
         sniff: &'a dyn Sniffer,
+        budget: Arc<Budget>,
     ) -> Reader<'a, S> {
         Reader {
+            budget,
+            stream: Arc::new(StreamMeter::default()),
             archive_path,
             display: display.to_string(),
             tree: MemTree::default(),
@@ -293,7 +326,12 @@ impl<'a, S: LogSink> Reader<'a, S> {
             let mtime = entry.header().mtime().ok().map(|m| m as i64);
             let offset = entry.raw_file_position();
             last = rel.clone();
-            if let Err(e) = self.member(&mut entry, &rel, size, mtime) {
+            let mut guarded = RatioGuard::in_stream(
+                Box::new(&mut entry),
+                self.stream.clone(),
+                self.budget.limits,
+            );
+            if let Err(e) = self.member(&mut guarded, &rel, size, mtime) {
                 self.errors.push((
                     self.member_display(&rel),
                     format!("cannot read this member (at archive offset {offset}): {e}"),
@@ -367,7 +405,9 @@ impl<'a, S: LogSink> Reader<'a, S> {
             taken.insert(start, end);
             let rel = sanitize(&f.name().map(|n| n.into_owned()).unwrap_or_default());
             let size = f.size();
-            if let Err(e) = self.member(&mut f, &rel, size, None) {
+            let compressed = f.compressed_size();
+            let mut guarded = RatioGuard::sized(Box::new(&mut f), compressed, self.budget.clone());
+            if let Err(e) = self.member(&mut guarded, &rel, size, None) {
                 self.errors.push((
                     self.member_display(&rel),
                     format!("cannot read this member (at archive offset {start}): {e}"),
@@ -391,7 +431,10 @@ impl<'a, S: LogSink> Reader<'a, S> {
                     }
                     let rel = sanitize(&f.name().map(|n| n.into_owned()).unwrap_or_default());
                     let size = f.size();
-                    if let Err(e) = self.member(&mut f, &rel, size, None) {
+                    let compressed = f.compressed_size();
+                    let mut guarded =
+                        RatioGuard::sized(Box::new(&mut f), compressed, self.budget.clone());
+                    if let Err(e) = self.member(&mut guarded, &rel, size, None) {
                         self.errors.push((
                             self.member_display(&rel),
                             format!("cannot read this member: {e}"),
@@ -476,19 +519,25 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 kind,
             );
         }
-        let dec = guarded_decoder(Cursor::new(head).chain(r), comp)?;
+        // A compressed member is a stream of its own, drawing on the same budget.
+        let meter = Arc::new(StreamMeter::default());
+        let dec = budget_decoder(
+            Cursor::new(head).chain(r),
+            comp,
+            self.budget.clone(),
+            meter.clone(),
+        )?;
         let (dhead, dec) = split_head(dec);
         if is_tar(&dhead) {
-            return self.nested_tar(Box::new(Cursor::new(dhead).chain(dec)), rel);
+            // Its members are measured against it, each on its own.
+            return self.nested_tar_in(Box::new(Cursor::new(dhead).chain(dec)), rel, meter);
         }
-        self.maybe_log(
-            &dhead,
-            &mut Cursor::new(dhead.clone()).chain(dec),
-            rel,
-            comp,
-            mtime,
-            kind,
-        )
+        let mut guarded = RatioGuard::in_stream(
+            Box::new(Cursor::new(dhead.clone()).chain(dec)),
+            meter,
+            self.budget.limits,
+        );
+        self.maybe_log(&dhead, &mut guarded, rel, comp, mtime, kind)
     }
 
     fn maybe_log(
@@ -526,7 +575,19 @@ impl<'a, S: LogSink> Reader<'a, S> {
         Ok(())
     }
 
+    /// A tar member that is not compressed: its members are in this reader's stream.
     fn nested_tar(&mut self, r: Box<dyn Read + '_>, rel: &str) -> io::Result<()> {
+        let stream = self.stream.clone();
+        self.nested_tar_in(r, rel, stream)
+    }
+
+    /// A tar member whose members are in the stream `stream` counts.
+    fn nested_tar_in(
+        &mut self,
+        r: Box<dyn Read + '_>,
+        rel: &str,
+        stream: Arc<StreamMeter>,
+    ) -> io::Result<()> {
         if self.depth >= MAX_DEPTH {
             return Err(io::Error::other("archives nested too deeply"));
         }
@@ -537,7 +598,9 @@ impl<'a, S: LogSink> Reader<'a, S> {
             self.depth + 1,
             &mut *self.sink,
             self.sniff,
+            self.budget.clone(),
         );
+        sub.stream = stream;
         sub.tar(r);
         self.nested.extend(sub.finish());
         Ok(())
@@ -561,6 +624,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
             self.depth + 1,
             &mut *self.sink,
             self.sniff,
+            self.budget.clone(),
         );
         match zip::ZipArchive::new(Cursor::new(buf)) {
             Ok(mut z) => sub.zip_entries(&mut z),

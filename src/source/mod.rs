@@ -445,6 +445,204 @@ pub const BOMB_FLOOR: u64 = 1 << 30;
 /// No single stream may decompress to more than this.
 pub const BOMB_CAP: u64 = 1 << 40;
 
+/// Limits on the work one top-level input may cause (docs/THREAT-MODEL.md), each
+/// named in its warning and set on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes decompressed, over every nesting level, from one top-level archive
+    /// (`--max-decoded-bytes`); bytes decoded only to skip a member count too.
+    pub max_decoded_bytes: u64,
+    /// An archive member decompressing to more than this many times its compressed
+    /// bytes (`--max-ratio`) …
+    pub max_ratio: u64,
+    /// … once past this many bytes (`--ratio-floor`) is stopped; the members after it
+    /// are read.
+    pub ratio_floor: u64,
+}
+
+/// Default of [`Limits::max_decoded_bytes`]: far above what real multi-GiB
+/// sosreports decode to (their journals included), a bound on what a crafted one costs.
+pub const MAX_DECODED_BYTES: u64 = 64 << 30;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_decoded_bytes: MAX_DECODED_BYTES,
+            max_ratio: BOMB_RATIO,
+            ratio_floor: BOMB_FLOOR,
+        }
+    }
+}
+
+/// The bytes decoded so far for one top-level input, at every level, against its
+/// limit: shared by all the decoders of that input.
+#[derive(Debug)]
+pub struct Budget {
+    decoded: std::sync::atomic::AtomicU64,
+    pub limits: Limits,
+}
+
+impl Budget {
+    pub fn new(limits: Limits) -> std::sync::Arc<Budget> {
+        std::sync::Arc::new(Budget {
+            decoded: std::sync::atomic::AtomicU64::new(0),
+            limits,
+        })
+    }
+
+    fn spend(&self, n: u64) -> io::Result<()> {
+        let total = self
+            .decoded
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed)
+            .saturating_add(n);
+        if total > self.limits.max_decoded_bytes {
+            return Err(io::Error::other(format!(
+                "the budget of {} decoded bytes for this input is used up (--max-decoded-bytes): the rest is not read",
+                self.limits.max_decoded_bytes
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Bytes into and out of one compressed stream, as its decoder has seen them.
+#[derive(Debug, Default)]
+pub struct StreamMeter {
+    input: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    output: std::sync::atomic::AtomicU64,
+}
+
+impl StreamMeter {
+    /// (compressed bytes read, bytes decoded) so far.
+    pub fn now(&self) -> (u64, u64) {
+        let o = std::sync::atomic::Ordering::Relaxed;
+        (self.input.load(o), self.output.load(o))
+    }
+}
+
+/// A decoder that draws what it decodes from `budget` (an error once it is used up)
+/// and keeps `meter`, so the reader of an archive can tell each member's ratio
+/// ([`RatioGuard`]); a stream that is not compressed decodes nothing and reads as is.
+pub fn budget_decoder<'a, R: Read + 'a>(
+    r: R,
+    comp: Compression,
+    budget: std::sync::Arc<Budget>,
+    meter: std::sync::Arc<StreamMeter>,
+) -> io::Result<Box<dyn Read + 'a>> {
+    if comp == Compression::None {
+        return Ok(Box::new(r));
+    }
+    let inner = decoder(
+        Counting {
+            inner: r,
+            count: meter.input.clone(),
+        },
+        comp,
+    )?;
+    Ok(Box::new(Budgeted {
+        inner,
+        budget,
+        meter,
+    }))
+}
+
+struct Budgeted<R> {
+    inner: R,
+    budget: std::sync::Arc<Budget>,
+    meter: std::sync::Arc<StreamMeter>,
+}
+
+impl<R: Read> Read for Budgeted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.meter
+            .output
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        self.budget.spend(n as u64)?;
+        Ok(n)
+    }
+}
+
+/// Stops one archive member whose bytes decode to more than the limits' ratio of the
+/// compressed bytes they took (a decompression bomb): from the meter of the stream
+/// it is in (a tar member), or from its own compressed size (a zip entry, whose
+/// decoded bytes are then drawn from the budget here).
+pub struct RatioGuard<'r> {
+    inner: Box<dyn Read + 'r>,
+    from: RatioInput,
+    out: u64,
+    limits: Limits,
+}
+
+enum RatioInput {
+    Stream {
+        meter: std::sync::Arc<StreamMeter>,
+        start: (u64, u64),
+    },
+    Sized {
+        compressed: u64,
+        budget: std::sync::Arc<Budget>,
+    },
+}
+
+impl<'r> RatioGuard<'r> {
+    /// A member of the stream `meter` counts, starting now.
+    pub fn in_stream(
+        inner: Box<dyn Read + 'r>,
+        meter: std::sync::Arc<StreamMeter>,
+        limits: Limits,
+    ) -> Self {
+        let start = meter.now();
+        RatioGuard {
+            inner,
+            from: RatioInput::Stream { meter, start },
+            out: 0,
+            limits,
+        }
+    }
+
+    /// A member of `compressed` bytes decoded by its own reader (a zip entry).
+    pub fn sized(
+        inner: Box<dyn Read + 'r>,
+        compressed: u64,
+        budget: std::sync::Arc<Budget>,
+    ) -> Self {
+        let limits = budget.limits;
+        RatioGuard {
+            inner,
+            from: RatioInput::Sized { compressed, budget },
+            out: 0,
+            limits,
+        }
+    }
+}
+
+impl Read for RatioGuard<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        let (input, out) = match &self.from {
+            RatioInput::Stream { meter, start } => {
+                // The member's own bytes out (the decoder may be ahead, in later
+                // members), against the compressed bytes taken since it began.
+                (meter.now().0.saturating_sub(start.0), self.out)
+            }
+            RatioInput::Sized { compressed, budget } => {
+                budget.spend(n as u64)?;
+                (*compressed, self.out)
+            }
+        };
+        let input = input.max(1);
+        if out > self.limits.ratio_floor && out / input > self.limits.max_ratio {
+            return Err(io::Error::other(format!(
+                "this member decodes to over {}:1 ({out} bytes from {input} compressed bytes, past {} bytes: --max-ratio, --ratio-floor), a decompression bomb?: the rest of it is skipped",
+                self.limits.max_ratio, self.limits.ratio_floor
+            )));
+        }
+        Ok(n)
+    }
+}
+
 /// Counts the bytes read through it.
 struct Counting<R> {
     inner: R,
