@@ -87,6 +87,11 @@ fn a_small_damaged_member_keeps_its_kills_as_the_loose_file_does() {
 /// A stored zip whose directory has `copies` entries, all pointing at the one local
 /// member (`name`, `data`): the overlap a zip bomb uses to decode a small file many times.
 fn overlapping_zip(name: &str, data: &[u8], copies: usize) -> Vec<u8> {
+    zip_declaring(name, data, copies, data.len() as u32)
+}
+
+/// [`overlapping_zip`], its entries declaring `declared` bytes uncompressed.
+fn zip_declaring(name: &str, data: &[u8], copies: usize, declared: u32) -> Vec<u8> {
     let mut crc = flate2::Crc::new();
     crc.update(data);
     let (crc, len, n) = (crc.sum(), data.len() as u32, name.len() as u16);
@@ -96,7 +101,7 @@ fn overlapping_zip(name: &str, data: &[u8], copies: usize) -> Vec<u8> {
     for v in [20u16, 0, 0, 0, 0] {
         z.extend_from_slice(&v.to_le_bytes());
     }
-    for v in [crc, len, len] {
+    for v in [crc, len, declared] {
         z.extend_from_slice(&v.to_le_bytes());
     }
     z.extend_from_slice(&n.to_le_bytes());
@@ -111,7 +116,7 @@ fn overlapping_zip(name: &str, data: &[u8], copies: usize) -> Vec<u8> {
         for v in [20u16, 20, 0, 0, 0, 0] {
             z.extend_from_slice(&v.to_le_bytes());
         }
-        for v in [crc, len, len] {
+        for v in [crc, len, declared] {
             z.extend_from_slice(&v.to_le_bytes());
         }
         for v in [entry.len() as u16, 0, 0, 0, 0] {
@@ -260,4 +265,19 @@ fn the_decoded_bytes_budget_stops_the_rest_of_the_input() {
     let said = said(&doc);
     assert!(said.contains("--max-decoded-bytes"), "{said}");
     assert!(!doc.to_string().contains("late invoked"));
+}
+
+#[test]
+fn a_zip_entry_decoding_past_its_declared_size_is_stopped() {
+    let dir = common::scratch_dir("h16-zip-declared");
+    let log = common::testdata("sosreport-node1/var/log/messages");
+    let path = dir.join("bundle.zip");
+    let half = (log.len() / 2) as u32;
+    std::fs::write(&path, zip_declaring("node/var/log/messages", &log, 1, half)).unwrap();
+    let (doc, r) = common::analyze_json(&[path.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let said = said(&doc);
+    assert!(said.contains("node/var/log/messages"), "{said}");
+    // The zip reader or the guard: either names the declared size.
+    assert!(said.contains("declare"), "{said}");
 }

@@ -155,6 +155,8 @@ struct Reader<'a, S: LogSink> {
     budget: Arc<Budget>,
     /// The compressed stream this reader's members are in (members' ratios).
     stream: Arc<StreamMeter>,
+    /// The archive size of the member being read.
+    member_bytes: u64,
     pod_files: Vec<PodFile>,
     container_logs: Vec<String>,
     sink: &'a mut S,
@@ -268,6 +270,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
         Reader {
             budget,
             stream: Arc::new(StreamMeter::default()),
+            member_bytes: 0,
             archive_path,
             display: display.to_string(),
             tree: MemTree::default(),
@@ -406,7 +409,8 @@ impl<'a, S: LogSink> Reader<'a, S> {
             let rel = sanitize(&f.name().map(|n| n.into_owned()).unwrap_or_default());
             let size = f.size();
             let compressed = f.compressed_size();
-            let mut guarded = RatioGuard::sized(Box::new(&mut f), compressed, self.budget.clone());
+            let mut guarded =
+                RatioGuard::sized(Box::new(&mut f), compressed, size, self.budget.clone());
             if let Err(e) = self.member(&mut guarded, &rel, size, None) {
                 self.errors.push((
                     self.member_display(&rel),
@@ -433,7 +437,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                     let size = f.size();
                     let compressed = f.compressed_size();
                     let mut guarded =
-                        RatioGuard::sized(Box::new(&mut f), compressed, self.budget.clone());
+                        RatioGuard::sized(Box::new(&mut f), compressed, size, self.budget.clone());
                     if let Err(e) = self.member(&mut guarded, &rel, size, None) {
                         self.errors.push((
                             self.member_display(&rel),
@@ -502,6 +506,9 @@ impl<'a, S: LogSink> Reader<'a, S> {
         // A member damaged within its first 64 KiB (a CRC error, cut short) still
         // gives the bytes before the damage, then the error: read as a loose file is.
         let (head, r) = split_head(r);
+        // Only a member of no bytes is empty; one whose bytes decode to nothing, or
+        // that fails before giving any, is not.
+        self.member_bytes = size;
         let comp = Compression::detect(&head);
         if comp == Compression::None {
             if is_tar(&head) {
@@ -555,7 +562,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
             Verdict::Scan => {
                 let display = self.member_display(rel);
                 // `rel` is made relative to the node root once all roots are known.
-                let src = SourceFile::new(
+                let mut src = SourceFile::new(
                     self.archive_path.to_path_buf(),
                     display,
                     rel,
@@ -564,6 +571,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                     mtime,
                     self.sniff,
                 );
+                src.empty &= self.member_bytes == 0;
                 let scan = self.sink.log(&src, r);
                 self.members.push(Member {
                     full: rel.to_string(),

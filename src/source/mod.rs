@@ -581,6 +581,8 @@ enum RatioInput {
     },
     Sized {
         compressed: u64,
+        /// The size its directory entry declares: it may not decode past it.
+        declared: u64,
         budget: std::sync::Arc<Budget>,
     },
 }
@@ -601,16 +603,22 @@ impl<'r> RatioGuard<'r> {
         }
     }
 
-    /// A member of `compressed` bytes decoded by its own reader (a zip entry).
+    /// A member of `compressed` bytes declared to decode to `declared`, decoded by
+    /// its own reader (a zip entry).
     pub fn sized(
         inner: Box<dyn Read + 'r>,
         compressed: u64,
+        declared: u64,
         budget: std::sync::Arc<Budget>,
     ) -> Self {
         let limits = budget.limits;
         RatioGuard {
             inner,
-            from: RatioInput::Sized { compressed, budget },
+            from: RatioInput::Sized {
+                compressed,
+                declared,
+                budget,
+            },
             out: 0,
             limits,
         }
@@ -620,6 +628,14 @@ impl<'r> RatioGuard<'r> {
 impl Read for RatioGuard<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if let (0, false, RatioInput::Sized { declared, .. }) = (n, buf.is_empty(), &self.from)
+            && self.out < *declared
+        {
+            return Err(io::Error::other(format!(
+                "this entry ends after {} of the {declared} bytes its directory declares (a damaged or crafted zip)",
+                self.out
+            )));
+        }
         self.out += n as u64;
         let (input, out) = match &self.from {
             RatioInput::Stream { meter, start } => {
@@ -627,8 +643,25 @@ impl Read for RatioGuard<'_> {
                 // members), against the compressed bytes taken since it began.
                 (meter.now().0.saturating_sub(start.0), self.out)
             }
-            RatioInput::Sized { compressed, budget } => {
+            RatioInput::Sized {
+                compressed,
+                declared,
+                budget,
+            } => {
                 budget.spend(n as u64)?;
+                if self.out > *declared {
+                    // The bytes up to the declared size are given; the error comes
+                    // with the first read past it.
+                    let before = self.out - n as u64;
+                    let within = declared.saturating_sub(before);
+                    if within == 0 {
+                        return Err(io::Error::other(format!(
+                            "this entry decodes past the {declared} bytes its directory declares (a crafted or damaged zip): the rest of it is skipped"
+                        )));
+                    }
+                    self.out = *declared;
+                    return Ok(usize::try_from(within).unwrap_or(n).min(n));
+                }
                 (*compressed, self.out)
             }
         };
