@@ -737,18 +737,33 @@ fn tar_with_a_damaged_member_header_keeps_the_members_before_it() {
     let path = s.write("node-x.tar", &bad);
     let out = analyze(&[&path]);
     out.assert_damaged(&path);
-    assert_eq!(out.victims(), [1111], "{}", out.dump());
+    // As GNU tar does, the damaged header is skipped to the next valid one: the
+    // member after it is read.
+    assert_eq!(out.victims(), [1111, 2222], "{}", out.dump());
     assert_eq!(
         sources(out.event(1111)),
         [(format!("{path}/node-x/var/log/messages"), 1)]
+    );
+    assert_eq!(
+        sources(out.event(2222)),
+        [(format!("{path}/node-x/var/log/kern.log"), 1)]
     );
     let said: String = out
         .warnings()
         .iter()
         .map(|w| format!("{} {}\n", w["file"], w["message"]))
         .collect();
-    // Named by the last good member.
+    // Named by the last good member, with what was skipped.
     assert!(said.contains("node-x/var/log/messages"), "{said}");
+    assert!(
+        said.contains("bytes skipped to the next valid header"),
+        "{said}"
+    );
+    // The same damage in a compressed tar.
+    let packed = s.write("node-x.tar.gz", &gz(&bad));
+    let out = analyze(&[&packed]);
+    out.assert_damaged(&packed);
+    assert_eq!(out.victims(), [1111, 2222], "{}", out.dump());
 }
 
 /// A syslog file: a kill (pid 3333), traffic, a kill (pid 4444).

@@ -291,57 +291,101 @@ impl<'a, S: LogSink> Reader<'a, S> {
         format!("{}/{rel}", self.display)
     }
 
-    /// Streams the members of a tar archive.
+    /// Streams the members of a tar archive. A damaged header is skipped as GNU tar
+    /// skips it: the stream is searched, a 512-byte block at a time, for the next
+    /// valid header, and the members from there on are read (told in a warning).
     fn tar(&mut self, reader: Box<dyn Read + '_>) {
-        let mut ar = tar::Archive::new(reader);
-        let entries = match ar.entries() {
-            Ok(e) => e,
-            Err(e) => {
-                self.errors.push((
-                    self.display.clone(),
-                    format!("not a readable tar archive: {}", one_line(&e.to_string())),
-                ));
-                return;
-            }
-        };
+        let mut reader = reader;
         let mut last = String::from("(start of archive)");
-        for entry in entries {
-            let mut entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
+        let mut first = true;
+        loop {
+            let (rest, why) = match self.tar_run(reader, &mut last, first) {
+                Some(bad) => bad,
+                None => return,
+            };
+            first = false;
+            let mut rest = rest;
+            match next_header(&mut rest) {
+                Some((block, skipped)) => {
                     self.errors.push((
                         self.display.clone(),
-                        format!("the archive is damaged or truncated after member {last}: {}; events before that point were kept", one_line(&e.to_string())),
+                        format!("a damaged tar header after member {last} ({why}): {skipped} bytes skipped to the next valid header, as GNU tar does; the members after it were read"),
+                    ));
+                    reader = Box::new(Cursor::new(block).chain(rest));
+                }
+                None => {
+                    self.errors.push((
+                        self.display.clone(),
+                        format!("the archive is damaged or truncated after member {last}: {why}; events before that point were kept"),
                     ));
                     return;
                 }
-            };
-            let kind = entry.header().entry_type();
-            if !(kind.is_file() || kind == tar::EntryType::Continuous) {
-                continue;
-            }
-            let Ok(path) = entry.path() else { continue };
-            let rel = sanitize(&path.to_string_lossy());
-            if rel.is_empty() {
-                continue;
-            }
-            let size = entry.header().size().unwrap_or(0);
-            let mtime = entry.header().mtime().ok().map(|m| m as i64);
-            let offset = entry.raw_file_position();
-            last = rel.clone();
-            let mut guarded = RatioGuard::in_stream(
-                Box::new(&mut entry),
-                self.stream.clone(),
-                self.budget.limits,
-            );
-            if let Err(e) = self.member(&mut guarded, &rel, size, mtime) {
-                self.errors.push((
-                    self.member_display(&rel),
-                    format!("cannot read this member (at archive offset {offset}): {e}"),
-                ));
             }
         }
+    }
 
+    /// Reads members until the archive ends (None) or a header is damaged: then the
+    /// stream after the damaged block and why.
+    fn tar_run<'r>(
+        &mut self,
+        reader: Box<dyn Read + 'r>,
+        last: &mut String,
+        first: bool,
+    ) -> Option<(Box<dyn Read + 'r>, String)> {
+        let mut ar = tar::Archive::new(reader);
+        let mut damaged = None;
+        {
+            let entries = match ar.entries() {
+                Ok(e) => e,
+                Err(e) if first => {
+                    self.errors.push((
+                        self.display.clone(),
+                        format!("not a readable tar archive: {}", one_line(&e.to_string())),
+                    ));
+                    return None;
+                }
+                Err(e) => {
+                    damaged = Some(one_line(&e.to_string()));
+                    return Some((ar.into_inner(), damaged.unwrap_or_default()));
+                }
+            };
+            for entry in entries {
+                let mut entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        damaged = Some(one_line(&e.to_string()));
+                        break;
+                    }
+                };
+                let kind = entry.header().entry_type();
+                if !(kind.is_file() || kind == tar::EntryType::Continuous) {
+                    continue;
+                }
+                let Ok(path) = entry.path() else { continue };
+                let rel = sanitize(&path.to_string_lossy());
+                if rel.is_empty() {
+                    continue;
+                }
+                let size = entry.header().size().unwrap_or(0);
+                let mtime = entry.header().mtime().ok().map(|m| m as i64);
+                let offset = entry.raw_file_position();
+                last.clone_from(&rel);
+                let mut guarded = RatioGuard::in_stream(
+                    Box::new(&mut entry),
+                    self.stream.clone(),
+                    self.budget.limits,
+                );
+                if let Err(e) = self.member(&mut guarded, &rel, size, mtime) {
+                    self.errors.push((
+                        self.member_display(&rel),
+                        format!("cannot read this member (at archive offset {offset}): {e}"),
+                    ));
+                }
+            }
+        }
+        if let Some(why) = damaged {
+            return Some((ar.into_inner(), why));
+        }
         // The end-of-archive marker may come before the end of the compressed stream:
         // read the rest so a damaged tail (bad CRC, cut file) is noticed.
         if let Err(e) = io::copy(&mut ar.into_inner(), &mut io::sink()) {
@@ -350,6 +394,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 format!("the compressed stream is damaged after the last member ({last}): {e}"),
             ));
         }
+        None
     }
 
     /// Reads a zip file from disk (random access), falling back to a streaming read of
@@ -796,6 +841,59 @@ pub(crate) fn split_head<'r>(mut r: impl Read + 'r) -> (Vec<u8>, Box<dyn Read + 
     (head, rest)
 }
 
+/// The next valid tar header in `r`, read a 512-byte block at a time (as GNU tar
+/// resyncs after a damaged one): the block and the bytes skipped before it. None at
+/// the end of the stream, or when reading fails.
+fn next_header(r: &mut dyn Read) -> Option<(Vec<u8>, u64)> {
+    let mut skipped = 0u64;
+    let mut block = vec![0u8; 512];
+    loop {
+        match source::read_partial(r, &mut block) {
+            (512, None) => {}
+            _ => return None,
+        }
+        if valid_header(&block) {
+            return Some((block, skipped));
+        }
+        skipped += 512;
+    }
+}
+
+/// A ustar/GNU header: its magic, and its checksum (the bytes summed with the
+/// checksum field as spaces) as the octal number it holds.
+fn valid_header(b: &[u8]) -> bool {
+    let (Some(magic), Some(field)) = (b.get(257..262), b.get(148..156)) else {
+        return false;
+    };
+    if magic != b"ustar" {
+        return false;
+    }
+    let digits: Vec<u8> = field
+        .iter()
+        .copied()
+        .skip_while(|c| *c == b' ')
+        .take_while(u8::is_ascii_digit)
+        .collect();
+    let Some(stored) = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|d| u64::from_str_radix(d, 8).ok())
+    else {
+        return false;
+    };
+    let sum: u64 = b
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(c)
+            }
+        })
+        .sum();
+    !digits.is_empty() && sum == stored
+}
+
 /// A reader that fails once with the error it holds, then ends.
 struct Failing(Option<io::Error>);
 
@@ -816,6 +914,29 @@ pub fn sanitize(name: &str) -> String {
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
+
+    #[test]
+    fn resync_finds_the_next_valid_header_block() {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(3);
+        h.set_mode(0o644);
+        b.append_data(&mut h, "a/messages", &b"abc"[..]).unwrap();
+        let good = b.into_inner().unwrap();
+        assert!(valid_header(&good[..512]));
+        let mut bad = good[..512].to_vec();
+        bad[130] ^= 1;
+        assert!(!valid_header(&bad));
+        assert!(!valid_header(&[0u8; 512]));
+        // Text, a zero block, then the header: found after the 1,024 bytes before it.
+        let mut stream = vec![b'x'; 512];
+        stream.extend_from_slice(&[0u8; 512]);
+        stream.extend_from_slice(&good);
+        let (block, skipped) = next_header(&mut Cursor::new(stream)).unwrap();
+        assert_eq!((block.as_slice(), skipped), (&good[..512], 1024));
+        assert_eq!(next_header(&mut Cursor::new(vec![b'x'; 700])), None);
+    }
+
     use super::*;
 
     #[test]
