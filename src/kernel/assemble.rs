@@ -199,6 +199,14 @@ pub struct Assembler {
     /// No record was fed since the last boot start (a banner right after an uptime
     /// reset is the same boot start).
     boot_fresh: bool,
+    /// Fed the records of a part that starts inside its source.
+    mid_source: bool,
+    /// A banner before any kernel record of such a part.
+    head_start: Option<u64>,
+    /// Any kernel record was fed.
+    fed_kernel: bool,
+    /// A boot start (banner or uptime reset) was seen, kept or not.
+    boot_seen: bool,
     /// Index in `events` of the first event of the current boot.
     boot_first_event: usize,
 }
@@ -244,14 +252,39 @@ impl Assembler {
             self.last_uptime = Some(up);
         }
         self.feed_record(rec, line, offset);
-        if self.boot_starts.len() == boots {
+        if self.boot_starts.len() == boots && self.head_start != Some(offset) {
             self.boot_fresh = false;
         }
+        self.fed_kernel = true;
+    }
+
+    /// The records fed start inside their source, not at its beginning (a part of a
+    /// file scanned in parallel): a banner before any kernel record of the part is
+    /// kept aside ([`Assembler::head_start`]), a boot start only if some kernel record
+    /// came before it in the file — which only the joining of the parts knows.
+    pub fn starts_mid_source(&mut self) {
+        self.mid_source = true;
+    }
+
+    /// A banner before any kernel record fed, in a part that starts mid-source.
+    pub fn head_start(&self) -> Option<u64> {
+        self.head_start
+    }
+
+    /// At the end of what was fed: is it still "fresh" (no kernel record since the
+    /// last boot start)? None when nothing was fed that tells (no kernel record, no
+    /// boot start): the state of what came before holds.
+    pub fn fresh_at_end(&self) -> Option<bool> {
+        (self.fed_kernel || self.boot_seen).then_some(self.boot_fresh)
     }
 
     /// Another boot starts at `offset`: the open block ends there.
     fn new_boot(&mut self, offset: u64) {
+        self.boot_seen = true;
         if self.boot_fresh {
+            if self.mid_source && !self.fed_kernel && self.head_start.is_none() {
+                self.head_start = Some(offset);
+            }
             return;
         }
         self.close();

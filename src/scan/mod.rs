@@ -78,6 +78,17 @@ impl Feed {
         self.asm.offset_base = base;
     }
 
+    /// The records fed start inside their source ([`Assembler::starts_mid_source`]).
+    pub fn starts_mid_source(&mut self) {
+        self.asm.starts_mid_source();
+    }
+
+    /// A banner before any kernel record, in a part starting mid-source, and whether
+    /// the part ends "fresh" ([`Assembler::head_start`], [`Assembler::fresh_at_end`]).
+    pub fn head_start(&self) -> (Option<u64>, Option<bool>) {
+        (self.asm.head_start(), self.asm.fresh_at_end())
+    }
+
     /// Is a kernel block open (so every following record must be fed)?
     pub fn is_open(&self) -> bool {
         self.asm.is_open()
@@ -308,7 +319,14 @@ pub fn scan_body_parts(
             .count(),
         ..PartStats::default()
     };
-    let parts: Vec<(usize, Feed, records::ScanEnd, ScanIssues)> = (0..nparts)
+    #[allow(clippy::type_complexity)]
+    let parts: Vec<(
+        usize,
+        Feed,
+        records::ScanEnd,
+        ScanIssues,
+        (Option<u64>, Option<bool>),
+    )> = (0..nparts)
         .into_par_iter()
         .map(|k| {
             let (start, end) = (part_start(k), part_start(k + 1).max(part_start(k)));
@@ -318,6 +336,9 @@ pub fn scan_body_parts(
                 ..ScanIssues::default()
             };
             asm.set_offset_base(start as u64);
+            if start > 0 {
+                asm.starts_mid_source();
+            }
             let end_pos = if start < end {
                 let e = scan(
                     format,
@@ -339,14 +360,17 @@ pub fn scan_body_parts(
                     line_at_soft_end: Some(1),
                 }
             };
-            (start, asm, end_pos, issues)
+            let head = asm.head_start();
+            (start, asm, end_pos, issues, head)
         })
         .collect();
     let mut out = SourceScan::default();
     let mut line_base = 0u64;
     let mut consumed_to = 0u64;
     let mut all_issues = ScanIssues::default();
-    for (k, (start, asm, end, issues)) in parts.into_iter().enumerate() {
+    // No kernel record since the last boot start (at the file's start: none yet).
+    let mut fresh = true;
+    for (k, (start, asm, end, issues, (head, fresh_end))) in parts.into_iter().enumerate() {
         if start + end.pos > part_start(k + 1) {
             stats.crossed += 1;
         }
@@ -358,6 +382,17 @@ pub fn scan_body_parts(
             }
             e.sources.iter_mut().for_each(|s| s.line += line_base);
             out.events.push(e);
+        }
+        // A banner first in this part starts a boot when a kernel record came after
+        // the last boot start before it in the file, as the scan of the whole file
+        // tells it.
+        if let (Some(o), false) = (head, fresh)
+            && o >= consumed_to
+        {
+            out.boot_starts.push(o);
+        }
+        if let Some(f) = fresh_end {
+            fresh = f;
         }
         out.boot_starts
             .extend(asm.boot_starts.iter().filter(|&&o| o >= consumed_to));
