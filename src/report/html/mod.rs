@@ -171,11 +171,16 @@ impl maud::Render for Wrap<'_> {
 }
 
 /// A time as printed (`2024-03-05T10:11:12.123456+00:00`) that may wrap after its
-/// date.
+/// date and before its UTC offset.
 fn when(s: &str) -> Markup {
     match s.split_once('T') {
         Some((date, time)) if !date.is_empty() && !time.is_empty() => {
-            html! { (t(date)) "T" wbr; (t(time)) }
+            // And before the UTC offset: `10:11:12.123456` `+00:00`.
+            let (clock, zone) = match time.rfind(['+', '-']) {
+                Some(at) if at > 0 => time.split_at(at),
+                _ => (time, ""),
+            };
+            html! { (t(date)) "T" wbr; (t(clock)) @if !zone.is_empty() { wbr; (t(zone)) } }
         }
         _ => html! { (t(s)) },
     }
@@ -200,7 +205,7 @@ a{color:#1a5fb4;text-decoration:none}a:hover{text-decoration:underline}
 table{border-collapse:collapse;margin:8px 0 14px;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 td{white-space:pre-line}
-td.id{overflow-wrap:anywhere;min-width:6em}td.when{font-variant-numeric:tabular-nums}
+td.id{overflow-wrap:anywhere;min-width:9em}td.when{font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto;max-width:100%}
 th{background:var(--bg2);font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -406,7 +411,11 @@ mod tests {
         assert_eq!(r("512.0 MiB / limit"), "512.0 MiB / limit");
         assert_eq!(
             when("2024-03-05T10:11:12+00:00").into_string(),
-            "2024-03-05T<wbr>10:11:12+00:00"
+            "2024-03-05T<wbr>10:11:12<wbr>+00:00"
+        );
+        assert_eq!(
+            when("2024-03-05T10:11:12").into_string(),
+            "2024-03-05T<wbr>10:11:12"
         );
         assert_eq!(when("Mar  5 10:11:12").into_string(), "Mar  5 10:11:12");
     }
