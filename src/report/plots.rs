@@ -3,10 +3,12 @@
 //! and stacked bars of what filled the memory at each kill.
 //!
 //! plotters is built without a font backend: its SVG backend writes `<text>` elements
-//! itself (escaped), and text widths are estimated, so labels are kept short. Large
-//! inputs are aggregated by pixel: marks that would land on the same pixel of the same
-//! row are drawn once, so a chart's size is bounded by its width, not by the event
-//! count. Output is deterministic (no clock, no hash order).
+//! itself (escaped), and text widths are estimated, so labels are kept short. The
+//! timeline's marks are SVG of our own laid over the chart (plotters makes no links):
+//! each a link to its kill with a tooltip, spread over three lanes per row so none
+//! hides another; a mark with no free lane is counted by its row's last one, so a
+//! chart's size is bounded by its width, not by the event count. Output is
+//! deterministic (no clock, no hash order).
 
 #![deny(
     clippy::string_slice,
