@@ -72,9 +72,105 @@ pub struct OutputArgs {
         conflicts_with = "format"
     )]
     pub output: Option<PathBuf>,
+    /// Colour in the text summary and the warnings: auto (only on a terminal, and not
+    /// when NO_COLOR is set and non-empty), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Wrap the text summary at N columns. Default: the terminal's width on a
+    /// terminal (COLUMNS when set, else the terminal's own, else 80); full lines when
+    /// piped.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
+}
+
+/// When to colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Colour on a stream that is (`is_terminal`) or is not a terminal, with NO_COLOR
+    /// as given: `always` colours, `never` does not, `auto` only on a terminal and
+    /// when NO_COLOR is unset or empty (https://no-color.org).
+    pub fn resolve(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    /// Colour on stdout (`stdout`) or stderr.
+    pub fn on(self, stdout: bool) -> bool {
+        use std::io::IsTerminal;
+        let tty = if stdout {
+            std::io::stdout().is_terminal()
+        } else {
+            std::io::stderr().is_terminal()
+        };
+        self.resolve(tty, std::env::var_os("NO_COLOR").as_deref())
+    }
+}
+
+/// The width to wrap the text summary at: `--width`; else on a terminal COLUMNS when
+/// it is a number, else the terminal's own width, else 80; when piped none.
+pub fn wrap_width(
+    forced: Option<u16>,
+    is_terminal: bool,
+    columns: Option<&str>,
+    tty_columns: impl FnOnce() -> Option<usize>,
+) -> Option<usize> {
+    if let Some(w) = forced {
+        return Some(usize::from(w));
+    }
+    if !is_terminal {
+        return None;
+    }
+    let env = columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0);
+    Some(env.or_else(tty_columns).unwrap_or(80))
+}
+
+/// The width of the terminal on stdout (`ioctl(TIOCGWINSZ)`), when it says one.
+#[cfg(unix)]
+fn tty_columns() -> Option<usize> {
+    let mut ws = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct passed, which we own
+    // and which outlives the call.
+    let r = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
+    (r == 0 && ws.ws_col > 0).then_some(usize::from(ws.ws_col))
+}
+
+#[cfg(not(unix))]
+fn tty_columns() -> Option<usize> {
+    None
 }
 
 impl OutputArgs {
+    /// How the text summary on stdout is written: colour and wrapping width.
+    pub fn term(&self) -> crate::report::style::Term {
+        use std::io::IsTerminal;
+        let tty = std::io::stdout().is_terminal();
+        crate::report::style::Term {
+            color: self.color.on(true),
+            width: wrap_width(
+                self.width,
+                tty,
+                std::env::var("COLUMNS").ok().as_deref(),
+                tty_columns,
+            ),
+        }
+    }
+
     /// What goes to stdout: the text summary when `-o` writes the reports.
     pub fn stdout_format(&self) -> Format {
         if self.output.is_some() {
@@ -108,8 +204,12 @@ impl OutputArgs {
                 },
             });
         }
+        let render = match self.stdout_format() {
+            Format::Text => std::sync::Arc::new(crate::report::text::Text { term: self.term() }),
+            f => f.renderer(),
+        };
         out.push(Export {
-            render: self.stdout_format().renderer(),
+            render,
             target: Target::Stdout,
         });
         out
@@ -163,14 +263,14 @@ pub enum Format {
 }
 
 impl Format {
-    /// The renderer of this format.
-    pub fn renderer(self) -> &'static (dyn Render + Sync) {
+    /// The renderer of this format (the text summary plain and unwrapped).
+    pub fn renderer(self) -> std::sync::Arc<dyn Render + Send + Sync> {
         use crate::report::{html::Html, json::Json, ndjson::Ndjson, text::Text};
         match self {
-            Format::Text => &Text,
-            Format::Json => &Json,
-            Format::Ndjson => &Ndjson,
-            Format::Html => &Html,
+            Format::Text => std::sync::Arc::new(Text::default()),
+            Format::Json => std::sync::Arc::new(Json),
+            Format::Ndjson => std::sync::Arc::new(Ndjson),
+            Format::Html => std::sync::Arc::new(Html),
         }
     }
 }
@@ -375,6 +475,33 @@ mod tests {
         assert!(parse_shard("0/5").is_err());
         assert!(parse_shard("6/5").is_err());
         assert!(parse_shard("x").is_err());
+    }
+
+    #[test]
+    fn colour_follows_the_flag_the_terminal_and_no_color() {
+        use std::ffi::OsStr;
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(ColorWhen::Auto.resolve(true, None));
+        assert!(ColorWhen::Auto.resolve(true, empty));
+        assert!(!ColorWhen::Auto.resolve(true, set));
+        assert!(!ColorWhen::Auto.resolve(false, None));
+        assert!(ColorWhen::Always.resolve(false, set));
+        assert!(!ColorWhen::Never.resolve(true, None));
+    }
+
+    #[test]
+    fn widths() {
+        let never = || -> Option<usize> { panic!("the terminal was asked") };
+        assert_eq!(wrap_width(Some(60), false, None, never), Some(60));
+        assert_eq!(wrap_width(None, false, Some("100"), never), None);
+        assert_eq!(wrap_width(None, true, Some("100"), never), Some(100));
+        assert_eq!(
+            wrap_width(None, true, Some("wide"), || Some(132)),
+            Some(132)
+        );
+        assert_eq!(wrap_width(None, true, Some("0"), || None), Some(80));
+        assert_eq!(wrap_width(None, true, None, || None), Some(80));
     }
 
     #[test]

@@ -49,7 +49,7 @@ fn run() -> Result<ExitCode, String> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     // ndjson from `analyze` is streamed unit by unit while the rest runs.
     let mut streamed = None;
-    let (analysis, quiet, exports) = match cli.command {
+    let (analysis, quiet, exports, color) = match cli.command {
         Command::Analyze(args) => {
             let filter = args.filter.filter();
             // Filtered ndjson is written after the analysis: the filter needs all of it.
@@ -64,9 +64,9 @@ fn run() -> Result<ExitCode, String> {
                 oomsift::run(&args.config())?
             };
             filter.apply(&mut analysis);
-            (analysis, args.quiet, args.out.exports())
+            (analysis, args.quiet, args.out.exports(), args.out.color)
         }
-        Command::Merge(args) => (args.run()?, args.quiet, args.out.exports()),
+        Command::Merge(args) => (args.run()?, args.quiet, args.out.exports(), args.out.color),
         Command::Completions { shell } => {
             oomsift::cli::completions(shell, &mut out);
             return finish(out.flush());
@@ -77,9 +77,15 @@ fn run() -> Result<ExitCode, String> {
         }
     };
     if !quiet {
+        // `warning:` coloured when stderr may be (`--color`, NO_COLOR, a terminal).
+        let warning = oomsift::report::style::paint(
+            oomsift::report::style::Style::Warning,
+            "warning:",
+            color.on(false),
+        );
         for w in &analysis.warnings {
             eprintln!(
-                "oomsift: warning: {}: {}",
+                "oomsift: {warning} {}: {}",
                 oomsift::util::terminal(&w.file, false),
                 oomsift::util::terminal(&w.message, false)
             );

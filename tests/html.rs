@@ -370,7 +370,12 @@ fn fleet_page_groups_a_workload_across_nodes_and_has_a_section_per_node() {
     assert_eq!(count(a, "<td>31001 (java)</td>"), 1);
     assert_eq!(count(a, "<td>31877 (java)</td>"), 1);
     assert!(!a.contains("42002"));
-    assert!(a.contains("testdata/fleet/sosreport-node-a-2024-03-07-aaaaaaa"));
+    // Paths carry break points (`<wbr>` after `/` and `-`) so they wrap at safe places.
+    assert!(a.contains("testdata/<wbr>fleet/<wbr>sosreport-<wbr>node-<wbr>a-"));
+    assert!(
+        a.replace("<wbr>", "")
+            .contains("testdata/fleet/sosreport-node-a-2024-03-07-aaaaaaa")
+    );
     // Every in-page link has its target.
     for href in page.split("href=\"#").skip(1) {
         let id = &href[..href.find('"').unwrap()];
@@ -430,4 +435,36 @@ fn a_node_collected_twice_has_one_section() {
         2,
         "both rows of the nodes table link to it"
     );
+}
+
+/// At 1,000 px and in print: ids and paths carry break points, the incidents table
+/// (verdict and victim) comes first after the cards, and each timeline mark is a link
+/// to its kill with a tooltip.
+#[test]
+fn ids_wrap_the_verdict_comes_first_and_marks_link_to_their_kills() {
+    let h = html(&[SOS], 1);
+    // A 64-hex container id: a break point every 16 digits; a cgroup path after `/`.
+    assert!(h.contains(
+        "<td>4f3a9c1e7b2d8a6f<wbr>0c5e9b3d1a7f2c8e<wbr>6b4d0a9f3e7c1b5d<wbr>9a2f6e0c4b8d3a7f</td>"
+    ));
+    assert!(h.contains("<td>/<wbr>kubepods.slice/<wbr>kubepods-<wbr>burstable.slice/"));
+    // The incidents (limit that fired, last victim) right after the cards, before the
+    // nodes table, the timeline and the workload sections.
+    let cards = h.find("<div class=\"cards\">").unwrap();
+    let incidents = h.find("<table class=\"incidents\">").unwrap();
+    let nodes = h.find("<caption>Nodes</caption>").unwrap();
+    let timeline = h.find("<section id=\"timeline\">").unwrap();
+    assert!(cards < incidents && incidents < nodes && nodes < timeline);
+    assert!(!h[cards..incidents].contains("<table"));
+    assert!(h[incidents..nodes].contains("<td class=\"id\">51234 (java) · pod c2b4e6f8-<wbr>"));
+    // Timeline marks: a link to the kill, a tooltip with id, time and victim.
+    assert!(h.contains(
+        "<a class=\"kill\" href=\"#e2\"><title>e2 2024-03-05T10:40:00.500002+00:00 — host RAM — victim 51234 (java)</title><polygon"
+    ));
+    assert_eq!(count(&h, "<a class=\"kill\" href=\"#e1\">"), 1);
+    assert!(h.contains("<details class=\"event\" id=\"e2\""));
+    // The systemd unit's report is a mark with a tooltip, beside e2 but not on it.
+    assert!(h.contains(
+        "<g class=\"mark\"><title>unit_process_oom_killed (systemd) 2024-03-05T10:40:01+00:00:"
+    ));
 }

@@ -101,7 +101,7 @@ fn html_shows_the_verdict_and_victim_of_each_incident() {
     let row = &html[incidents..nodes];
     assert!(
         row.contains(
-            "<td>pod limit</td><td>5302 (envoy) · pod 7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d</td>"
+            "<td>pod limit</td><td class=\"id\">5302 (envoy) · pod 7a8b9c0d-<wbr>1e2f-<wbr>4a3b-<wbr>8c4d-<wbr>5e6f7a8b9c0d</td>"
         ),
         "{row}"
     );

@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod ndjson;
 pub mod plots;
+pub mod style;
 // reason: `text.rs` has not had its pass yet (its own `#![deny]` will override this).
 #[allow(
     clippy::string_slice,
@@ -46,7 +47,7 @@ pub enum Target {
 /// last.
 #[derive(Clone)]
 pub struct Export {
-    pub render: &'static (dyn Render + Sync),
+    pub render: std::sync::Arc<dyn Render + Send + Sync>,
     pub target: Target,
 }
 
@@ -91,7 +92,7 @@ pub fn write_all(
                     ExportError::File(format!("cannot create {}: {}", dir.display(), reason(&e)))
                 })?;
             }
-            write_file(path, x.render, analysis).map_err(ExportError::File)?;
+            write_file(path, &*x.render, analysis).map_err(ExportError::File)?;
         }
     }
     if stdout_done {

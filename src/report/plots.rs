@@ -3,10 +3,12 @@
 //! and stacked bars of what filled the memory at each kill.
 //!
 //! plotters is built without a font backend: its SVG backend writes `<text>` elements
-//! itself (escaped), and text widths are estimated, so labels are kept short. Large
-//! inputs are aggregated by pixel: marks that would land on the same pixel of the same
-//! row are drawn once, so a chart's size is bounded by its width, not by the event
-//! count. Output is deterministic (no clock, no hash order).
+//! itself (escaped), and text widths are estimated, so labels are kept short. The
+//! timeline's marks are SVG of our own laid over the chart (plotters makes no links):
+//! each a link to its kill with a tooltip, spread over three lanes per row so none
+//! hides another; a mark with no free lane is counted by its row's last one, so a
+//! chart's size is bounded by its width, not by the event count. Output is
+//! deterministic (no clock, no hash order).
 
 #![deny(
     clippy::string_slice,
@@ -316,32 +318,132 @@ impl Ranged for TimeRange {
 
 // ------------------------------------------------------------------ timeline
 
-/// One kill on the timeline.
-#[derive(Debug, Clone, Copy)]
+/// One kill (or other death) on the timeline.
+#[derive(Debug, Clone)]
 pub struct Mark {
     pub secs: f64,
     /// Row index into the row labels (top row first).
     pub row: usize,
     pub kind: Kind,
+    /// Its tooltip: event id, time, victim (plain text; escaped when drawn).
+    pub tip: String,
+    /// The id of the element it links to (the kill's details), when the page has it.
+    pub href: Option<String>,
 }
 
-/// Pixels per column when thinning marks (markers are 8 px wide).
-const THIN_PX: f64 = 3.0;
+/// Vertical offsets (pixels) of the lanes the marks of one row are spread over.
+const LANES: [i32; 3] = [0, -8, 8];
+/// Marks of one lane closer than this (pixels) would overlap (markers are 8–10 px).
+const MARK_PX: i32 = 10;
 
-/// Keeps one mark per (row, kind, column of [`THIN_PX`] pixels): the chart's size is
+/// A mark where it is drawn, and how many marks it stands for beyond itself.
+#[derive(Debug, Clone, PartialEq)]
+struct Placed {
+    x: i32,
+    y: i32,
+    mark: usize,
+    more: usize,
+}
+
+/// Places marks (`(x, y, row)` in pixels, by index) so none hides another: along
+/// each row, left to right, a mark takes the first lane ([`LANES`]) whose last mark is
+/// [`MARK_PX`] or more to its left; a mark for which no lane is free is counted by
+/// the row's last placed mark (its tooltip says so), so the chart's size stays
 /// bounded by its width whatever the number of kills.
-// reason: f64 → column index: `as` saturates (NaN is 0); a column is only a set key.
-#[allow(clippy::cast_possible_truncation)]
-fn thin(marks: &[Mark], axis: &TimeAxis, plot_w: f64) -> Vec<Mark> {
-    let mut seen = BTreeSet::new();
-    marks
-        .iter()
-        .filter(|m| {
-            let px = (m.secs - axis.lo) / (axis.hi - axis.lo) * plot_w;
-            seen.insert((m.row, m.kind, (px / THIN_PX).round() as i64))
-        })
-        .copied()
-        .collect()
+fn place(at: &[(i32, i32, usize)]) -> Vec<Placed> {
+    let mut order: Vec<usize> = (0..at.len()).collect();
+    order.sort_by_key(|&i| at.get(i).map(|&(x, _, row)| (row, x)));
+    let mut out: Vec<Placed> = Vec::new();
+    let mut row_now = None;
+    let mut lanes = [None::<i32>; LANES.len()];
+    let mut last_of_row: Option<usize> = None;
+    for i in order {
+        let Some(&(x, y, row)) = at.get(i) else {
+            continue;
+        };
+        if row_now != Some(row) {
+            row_now = Some(row);
+            lanes = [None; LANES.len()];
+            last_of_row = None;
+        }
+        let free = lanes
+            .iter()
+            .position(|l| l.is_none_or(|lx| x - lx >= MARK_PX));
+        match (free, last_of_row) {
+            (Some(l), _) => {
+                if let Some(slot) = lanes.get_mut(l) {
+                    *slot = Some(x);
+                }
+                last_of_row = Some(out.len());
+                out.push(Placed {
+                    x,
+                    y: y + LANES.get(l).copied().unwrap_or(0),
+                    mark: i,
+                    more: 0,
+                });
+            }
+            (None, Some(k)) => {
+                if let Some(p) = out.get_mut(k) {
+                    p.more += 1;
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// The marks as SVG elements of their own: a shape with a `<title>` tooltip, inside a
+/// link to the kill (`<a class="kill" href="#e3">`) when it has one — plotters draws
+/// no links.
+fn overlay(marks: &[Mark], placed: &[Placed]) -> String {
+    let mut out = String::new();
+    for p in placed {
+        let Some(m) = marks.get(p.mark) else {
+            continue;
+        };
+        let (x, y) = (p.x, p.y);
+        let shape = match kind_icon(m.kind) {
+            Icon::Circle(c) => format!(
+                "<circle cx=\"{x}\" cy=\"{y}\" r=\"4\" fill=\"{}\"/>",
+                hex(c)
+            ),
+            Icon::Triangle(c) => format!(
+                "<polygon points=\"{x},{} {},{} {},{}\" fill=\"{}\"/>",
+                y - 5,
+                x - 5,
+                y + 4,
+                x + 5,
+                y + 4,
+                hex(c)
+            ),
+            Icon::Square(c) | Icon::Line(c) => format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
+                x - 4,
+                y - 4,
+                hex(c)
+            ),
+        };
+        let mut tip = m.tip.clone();
+        if p.more > 0 {
+            tip.push_str(&format!(" (and {} more close by)", p.more));
+        }
+        let tip = super::html::escape(&tip);
+        match &m.href {
+            Some(h) => out.push_str(&format!(
+                "<a class=\"kill\" href=\"#{}\"><title>{tip}</title>{shape}</a>\n",
+                super::html::escape(h)
+            )),
+            None => out.push_str(&format!(
+                "<g class=\"mark\"><title>{tip}</title>{shape}</g>\n"
+            )),
+        }
+    }
+    out
 }
 
 /// Every kill on a time axis, one row per label (node or workload), host and cgroup
@@ -356,7 +458,8 @@ pub fn timeline(
     let labels: Vec<String> = rows.iter().map(|r| shorten(r, 44)).collect();
     let label_w = label_area_width(&labels);
     let h = chart_height(n);
-    svg(WIDTH, h, title, |root| {
+    let mut at: Vec<(i32, i32, usize)> = Vec::new();
+    let svg = svg(WIDTH, h, title, |root| {
         let counts = |k: Kind| marks.iter().filter(|m| m.kind == k).count();
         let items: Vec<(Icon, String)> = [Kind::Host, Kind::Cgroup, Kind::Other, Kind::Death]
             .into_iter()
@@ -399,10 +502,10 @@ pub fn timeline(
                 BLACK.mix(0.12),
             )))?;
         }
-        let plot_w = f64::from(WIDTH - label_w - 24);
-        for m in thin(marks, axis, plot_w) {
+        // Where each mark goes; drawn after, as elements plotters cannot make.
+        for m in marks {
             let c = chart.backend_coord(&(m.secs, y_of(m.row)));
-            draw_icon(root, kind_icon(m.kind), c)?;
+            at.push((c.0, c.1, m.row));
         }
         let x0 = chart.backend_coord(&(axis.lo, 0.0)).0;
         row_labels(
@@ -414,6 +517,15 @@ pub fn timeline(
                 .map(|(i, l)| (l.clone(), chart.backend_coord(&(axis.lo, y_of(i))).1)),
         )?;
         Ok(())
+    })?;
+    let marks_svg = overlay(marks, &place(&at));
+    Ok(match svg.rfind("</svg>") {
+        Some(end) => {
+            let mut svg = svg;
+            svg.insert_str(end, &marks_svg);
+            svg
+        }
+        None => svg,
     })
 }
 
@@ -741,6 +853,8 @@ mod tests {
                 secs: 100.0,
                 row: 0,
                 kind: Kind::Host,
+                tip: "e1 <java>".into(),
+                href: Some("e1".into()),
             }],
             &TimeAxis::new(&[Instant {
                 secs: 100.0,
@@ -756,5 +870,67 @@ mod tests {
         assert!(s.contains("&lt;b&gt;node&lt;/b&gt;"));
         assert!(!s.contains("<b>"));
         assert!(s.contains("<polygon"), "a triangle marker");
+        assert!(
+            s.contains("<a class=\"kill\" href=\"#e1\"><title>e1 &lt;java&gt;</title><polygon"),
+            "{s}"
+        );
+        assert!(s.ends_with("</svg>\n") || s.ends_with("</svg>"), "{s}");
+    }
+
+    #[test]
+    fn marks_close_together_are_spread_over_lanes_never_on_each_other() {
+        // Five marks on one pixel of row 0, one far away, one on row 1.
+        let at = [
+            (100, 50, 0),
+            (100, 50, 0),
+            (104, 50, 0),
+            (100, 50, 0),
+            (101, 50, 0),
+            (300, 50, 0),
+            (100, 80, 1),
+        ];
+        let p = place(&at);
+        let at_of = |m: usize| p.iter().find(|x| x.mark == m).map(|x| (x.x, x.y, x.more));
+        assert_eq!(at_of(0), Some((100, 50, 0)));
+        assert_eq!(at_of(1), Some((100, 42, 0)));
+        assert_eq!(at_of(3), Some((100, 58, 2)), "{p:?}");
+        // No lane free: marks 4 and 2 are counted by the row's last placed mark.
+        assert_eq!(at_of(4), None);
+        assert_eq!(at_of(2), None);
+        assert_eq!(p.iter().map(|x| x.more).sum::<usize>(), 2);
+        assert_eq!(at_of(5), Some((300, 50, 0)));
+        assert_eq!(at_of(6), Some((100, 80, 0)));
+        for (i, a) in p.iter().enumerate() {
+            for b in p.iter().skip(i + 1) {
+                assert!(
+                    (a.x - b.x).abs() >= MARK_PX || a.y != b.y,
+                    "{a:?} hides {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn marks_without_a_target_get_a_tooltip_only() {
+        let m = Mark {
+            secs: 0.0,
+            row: 0,
+            kind: Kind::Death,
+            tip: "evicted \"x\"".into(),
+            href: None,
+        };
+        let o = overlay(
+            &[m],
+            &[Placed {
+                x: 10,
+                y: 20,
+                mark: 0,
+                more: 2,
+            }],
+        );
+        assert_eq!(
+            o,
+            "<g class=\"mark\"><title>evicted &quot;x&quot; (and 2 more close by)</title><rect x=\"6\" y=\"16\" width=\"8\" height=\"8\" fill=\"#9467bd\"/></g>\n"
+        );
     }
 }

@@ -3,11 +3,17 @@
 //! limit) with its verdict first beneath it, then its diagnoses.
 
 use super::Render;
+use super::style::{Line, Style, Term};
 use crate::model::Analysis;
 use crate::model::{Container, OomEvent, OomKind, Pod, Scope, TimeSource, Timestamp};
 use std::io::{self, Write};
 
-pub struct Text;
+/// The text summary, written as `term` says (colour codes, wrapping width); the
+/// default is the plain, unwrapped text of a pipe.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Text {
+    pub term: Term,
+}
 
 pub use crate::util::human_kb;
 
@@ -21,21 +27,28 @@ fn limit_text(kb: u64) -> String {
 }
 
 /// A time as shown, with where it came from when that is worth a word
-/// (`2024-03-05T10:18:20 (year from file time)`); the time as printed, or
-/// `(no time)`, when none is known.
-fn time_text(time: Option<&Timestamp>, source: TimeSource, raw: Option<&str>) -> String {
+/// (`2024-03-05T10:18:20 (year from file time)`, the note dimmed); the time as
+/// printed, or `(no time)`, when none is known.
+fn time_text(time: Option<&Timestamp>, source: TimeSource, raw: Option<&str>) -> Line {
+    let mut l = Line::new();
     match (time, source.note()) {
-        (Some(t), Some(n)) => format!("{t} ({n})"),
-        (Some(t), None) => t.to_string(),
-        (None, _) => raw.unwrap_or("(no time)").to_string(),
-    }
+        (Some(t), Some(n)) => l
+            .plain(t.to_string())
+            .plain(" ")
+            .push(Style::Note, format!("({n})")),
+        (Some(t), None) => l.plain(t.to_string()),
+        (None, _) => l.plain(raw.unwrap_or("(no time)")),
+    };
+    l
 }
 
-fn line(e: &OomEvent) -> String {
-    let time = time_text(e.time.as_ref(), e.time_source, e.time_raw.as_deref());
-    let kind = match &e.verdict {
-        Some(v) => v.limit.label(),
-        None => e.kind.as_ref().map_or("unknown", OomKind::as_str),
+fn line(e: &OomEvent) -> Line {
+    let (kind, style) = match &e.verdict {
+        Some(v) => (v.limit.label(), Style::of_limit(v.limit)),
+        None => (
+            e.kind.as_ref().map_or("unknown", OomKind::as_str),
+            Style::Other,
+        ),
     };
     let victim = match (e.victim.pid, &e.victim.comm) {
         (Some(p), Some(c)) => format!("{p} ({c})"),
@@ -59,17 +72,36 @@ fn line(e: &OomEvent) -> String {
             None => String::new(),
         },
     };
-    let mut s = format!("  {time}  {}  {kind}  {victim}", e.id);
+    let mut l = Line::new();
+    l.plain("  ")
+        .append(time_text(
+            e.time.as_ref(),
+            e.time_source,
+            e.time_raw.as_deref(),
+        ))
+        .plain("  ")
+        .push(Style::Id, e.id.to_string())
+        .plain("  ")
+        .push(style, kind)
+        .plain(format!("  {victim}"));
     for part in [whom, mem] {
         if !part.is_empty() {
-            s.push_str("  ");
-            s.push_str(&part);
+            l.plain(format!("  {part}"));
         }
     }
     if !e.complete {
-        s.push_str("  (incomplete)");
+        l.plain("  ").push(Style::Warning, "(incomplete)");
     }
-    s
+    l
+}
+
+/// `      code: summary`, the code coloured.
+fn finding(code: &dyn std::fmt::Display, summary: &str) -> Line {
+    let mut l = Line::new();
+    l.plain("      ")
+        .push(Style::Code, code.to_string())
+        .plain(format!(": {summary}"));
+    l
 }
 
 /// `pod shop/checkout-7c9f [burstable] container app (4f3a9c1e7b2d)`.
@@ -93,19 +125,28 @@ pub fn workload(pod: Option<&Pod>, container: Option<&Container>) -> Option<Stri
 }
 
 impl Render for Text {
-    /// The summary for a terminal: rendered, then control and bidi characters from
-    /// names and paths escaped visibly (`crate::util::terminal`).
+    /// The summary for a terminal: each piece escaped (control and bidi characters
+    /// from names and paths shown visibly, `crate::util::terminal`), then wrapped and
+    /// coloured as `self.term` says.
     fn render(&self, a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-        let mut text = Vec::new();
-        summary(a, &mut text)?;
-        let text = String::from_utf8_lossy(&text);
-        out.write_all(crate::util::terminal(&text, true).as_bytes())
+        let mut text = String::new();
+        for l in summary(a) {
+            self.term.write_line(&l, &mut text);
+        }
+        out.write_all(text.as_bytes())
     }
 }
 
-fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+fn plain(s: String) -> Line {
+    let mut l = Line::new();
+    l.plain(s);
+    l
+}
+
+fn summary(a: &Analysis) -> Vec<Line> {
+    let mut out = Vec::new();
     if a.events.is_empty() {
-        writeln!(out, "{}", crate::report::view::no_kills_line(a))?;
+        out.push(plain(crate::report::view::no_kills_line(a)));
     }
     let mut nodes: Vec<Option<&str>> = a.events.iter().map(|e| e.node.as_deref()).collect();
     nodes.dedup();
@@ -117,20 +158,25 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 .filter(|e| e.kind.as_ref() == Some(&k))
                 .count()
         };
-        writeln!(
-            out,
-            "{} OOM kill(s) on {} nodes ({} host, {} cgroup) in {} input(s){}",
-            a.events.len(),
-            nodes.len(),
-            count(OomKind::Host),
-            count(OomKind::Cgroup),
-            a.inputs.len(),
-            if a.warnings.is_empty() {
-                String::new()
-            } else {
-                format!("; {} warning(s) at the end", a.warnings.len())
-            }
-        )?;
+        let mut l = Line::new();
+        l.push(
+            Style::Heading,
+            format!(
+                "{} OOM kill(s) on {} nodes ({} host, {} cgroup) in {} input(s)",
+                a.events.len(),
+                nodes.len(),
+                count(OomKind::Host),
+                count(OomKind::Cgroup),
+                a.inputs.len(),
+            ),
+        );
+        if !a.warnings.is_empty() {
+            l.push(
+                Style::Warning,
+                format!("; {} warning(s) at the end", a.warnings.len()),
+            );
+        }
+        out.push(l);
     }
     for node in nodes {
         let evs: Vec<&OomEvent> = a
@@ -152,11 +198,17 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         if other > 0 {
             head.push_str(&format!(", {other} other/unknown"));
         }
-        writeln!(out, "{head}")?;
+        let mut l = Line::new();
+        l.push(Style::Heading, head);
+        out.push(l);
         for e in evs {
-            writeln!(out, "{}", line(e))?;
+            out.push(line(e));
             if let Some(v) = &e.verdict {
-                writeln!(out, "      verdict: {}", v.summary)?;
+                let mut l = Line::new();
+                l.plain("      ")
+                    .push(Style::Heading, "verdict:")
+                    .plain(format!(" {}", v.summary));
+                out.push(l);
             }
             if let Some(g) = &e.oom_group {
                 let tasks: Vec<String> = g
@@ -164,16 +216,18 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                     .iter()
                     .map(|m| format!("{} ({})", m.pid, m.comm))
                     .collect();
-                writeln!(
-                    out,
-                    "      oom_group: {} more task(s) of {} killed with the victim: {}",
-                    g.killed.len(),
-                    g.cgroup,
-                    tasks.join(", ")
-                )?;
+                out.push(finding(
+                    &"oom_group",
+                    &format!(
+                        "{} more task(s) of {} killed with the victim: {}",
+                        g.killed.len(),
+                        g.cgroup,
+                        tasks.join(", ")
+                    ),
+                ));
             }
             for d in &e.diagnoses {
-                writeln!(out, "      {}: {}", d.code, d.summary)?;
+                out.push(finding(&d.code, &d.summary));
             }
         }
     }
@@ -183,7 +237,9 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         .filter(|i| !i.diagnoses.is_empty())
         .collect();
     if !notable.is_empty() {
-        writeln!(out, "incidents:")?;
+        let mut l = Line::new();
+        l.push(Style::Heading, "incidents:");
+        out.push(l);
         for i in notable {
             let what = workload(i.pod.as_ref(), i.container.as_ref())
                 .or_else(|| i.cgroup.as_ref().map(|c| format!("cgroup {c}")))
@@ -194,45 +250,61 @@ fn summary(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                         other => format!("{} OOMs on {node}", other.as_str().replace('_', " ")),
                     }
                 });
-            let at = i
-                .limit
-                .map(|l| format!(" (limit: {})", l.label()))
-                .unwrap_or_default();
-            writeln!(out, "  {} {what}: {} kill(s){at}", i.id, i.count)?;
+            let mut l = Line::new();
+            l.plain("  ")
+                .push(Style::Id, i.id.to_string())
+                .plain(format!(" {what}: {} kill(s)", i.count));
+            if let Some(lim) = i.limit {
+                l.plain(" (limit: ")
+                    .push(Style::of_limit(lim), lim.label())
+                    .plain(")");
+            }
+            out.push(l);
             for d in &i.diagnoses {
-                writeln!(out, "      {}: {}", d.code, d.summary)?;
+                out.push(finding(&d.code, &d.summary));
             }
         }
     }
     if !a.other_deaths.is_empty() {
-        writeln!(out, "other deaths and Kubernetes reports:")?;
+        let mut l = Line::new();
+        l.push(Style::Heading, "other deaths and Kubernetes reports:");
+        out.push(l);
     }
     for d in &a.other_deaths {
-        let matched = d
-            .matched_event
-            .and_then(|i| a.events.get(i))
-            .map(|e| format!(" [kernel kill {}]", e.id))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "  {}  {} ({}) on {}{matched}: {}",
-            time_text(d.time.as_ref(), d.time_source, d.time_raw.as_deref()),
-            d.kind,
-            d.reporter,
-            d.node.as_deref().unwrap_or("(unknown)"),
-            d.message
-        )?;
+        let mut l = Line::new();
+        l.plain("  ")
+            .append(time_text(
+                d.time.as_ref(),
+                d.time_source,
+                d.time_raw.as_deref(),
+            ))
+            .plain("  ")
+            .push(Style::Code, d.kind.to_string())
+            .plain(format!(
+                " ({}) on {}",
+                d.reporter,
+                d.node.as_deref().unwrap_or("(unknown)")
+            ));
+        if let Some(e) = d.matched_event.and_then(|i| a.events.get(i)) {
+            l.plain(" [kernel kill ")
+                .push(Style::Id, e.id.to_string())
+                .plain("]");
+        }
+        l.plain(format!(": {}", d.message));
+        out.push(l);
         for g in &d.diagnoses {
-            writeln!(out, "      {}: {}", g.code, g.summary)?;
+            out.push(finding(&g.code, &g.summary));
         }
     }
     if !a.warnings.is_empty() {
-        writeln!(out, "{} warning(s):", a.warnings.len())?;
+        let mut l = Line::new();
+        l.push(Style::Warning, format!("{} warning(s):", a.warnings.len()));
+        out.push(l);
         for w in &a.warnings {
-            writeln!(out, "  {}: {}", w.file, w.message)?;
+            out.push(plain(format!("  {}: {}", w.file, w.message)));
         }
     }
-    Ok(())
+    out
 }
 
 #[cfg(test)]

@@ -128,6 +128,100 @@ check(seen.dialogs.length === 0, `no dialogs ${JSON.stringify(seen.dialogs)}`);
 check(seen.outside.length === 0, `nothing fetched beyond the file ${JSON.stringify(seen.outside)}`);
 await context.close();
 
+// ---------------------------------------------------------------- narrow screens, A4 print
+// No element's right edge may pass the viewport (+1 px for rounding): long ids and
+// paths wrap at safe points, wide tables scroll inside their own box on screen. In
+// print nothing scrolls, so there even the content of a scroll box must fit.
+async function overflowing(page, limit, scrollOk) {
+  return page.evaluate(({ limit, scrollOk }) => {
+    const clipped = (e) => {
+      for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+      }
+      return false;
+    };
+    const name = (e) => {
+      let s = e.tagName.toLowerCase();
+      if (e.id) s += `#${e.id}`;
+      if (e.classList.length) s += '.' + [...e.classList].join('.');
+      const text = (e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 50);
+      return text ? `${s} "${text}"` : s;
+    };
+    const bad = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.right <= limit + 1) continue;
+      if (scrollOk && clipped(e)) continue;
+      bad.push(`${name(e)} (right edge ${Math.round(r.right)} px)`);
+    }
+    return bad;
+  }, { limit, scrollOk });
+}
+
+for (const pass of [
+  { what: 'a 1,000 px screen', width: 1000, media: 'screen', scrollOk: true },
+  { what: 'print at A4 width (794 px)', width: 794, media: 'print', scrollOk: false },
+]) {
+  const narrow = await open({ viewport: { width: pass.width, height: 1100 } });
+  await narrow.page.emulateMedia({ media: pass.media });
+  // Every kill opened, as printing does: their task tables and raw blocks count too.
+  await narrow.page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+  const bad = await overflowing(narrow.page, pass.width, pass.scrollOk);
+  check(
+    bad.length === 0,
+    `on ${pass.what} no element passes the right edge` +
+      (bad.length ? `: ${bad.length} do:\n    ${bad.slice(0, 25).join('\n    ')}` : ''),
+  );
+  if (pass.media === 'screen') {
+    // The incidents table fits without scrolling: its ids and paths wrap.
+    const inc = await narrow.page.evaluate(() => {
+      const t = document.querySelector('table.incidents');
+      return t ? t.getBoundingClientRect().right : null;
+    });
+    check(inc !== null && inc <= pass.width + 1, `the incidents table fits ${pass.width} px without scrolling (right edge ${inc} px)`);
+    // The verdict of the first incident and its victim are on the first screen.
+    const first = await narrow.page.evaluate(() => {
+      const row = document.querySelector('#summary table.incidents tr.incident');
+      return row ? row.getBoundingClientRect().bottom : null;
+    });
+    check(first !== null && first <= 1100, `the first incident's verdict and victim are on the first screen (bottom at ${first} px)`);
+    await narrow.page.screenshot({ path: shot.replace(/\.png$/, '-1000.png'), fullPage: true });
+  }
+  await narrow.context.close();
+}
+
+// Timeline marks: each kill's mark links to its event and says which it is.
+{
+  const tl = await open();
+  const marks = await tl.page.$$eval('svg.plot a.kill', (as) =>
+    as.map((a) => ({
+      href: a.getAttribute('href'),
+      title: a.querySelector('title')?.textContent || '',
+      box: a.getBoundingClientRect().toJSON(),
+    })),
+  );
+  check(marks.length > 0, `${marks.length} timeline marks are links`);
+  const targets = await tl.page.evaluate(
+    (hrefs) => hrefs.filter((h) => !h.startsWith('#') || !document.getElementById(h.slice(1))),
+    marks.map((m) => m.href),
+  );
+  check(targets.length === 0, `every mark links to its kill ${JSON.stringify(targets)}`);
+  check(marks.every((m) => /^e\d+ /.test(m.title)), 'every mark has a tooltip naming its event');
+  // No mark hides another: boxes of different marks do not coincide.
+  const same = marks.filter((m, i) =>
+    marks.some((o, j) => j < i && Math.abs(o.box.x - m.box.x) < 2 && Math.abs(o.box.y - m.box.y) < 2),
+  );
+  check(same.length === 0, `no timeline mark hides another (${same.length} do)`);
+  if (marks.length) {
+    await tl.page.locator('svg.plot a.kill').first().click();
+    const hash = await tl.page.evaluate(() => location.hash);
+    check(hash === marks[0].href, `clicking a mark goes to its kill (${hash})`);
+  }
+  await tl.context.close();
+}
+
 // ---------------------------------------------------------------- without JavaScript
 const nojs = await open({ javaScriptEnabled: false });
 const nojsPlots = await nojs.page.$$eval('svg.plot', (s) => s.filter((x) => x.getBoundingClientRect().width > 0).length);

@@ -2,10 +2,13 @@
 # The HTML report in a real browser: installs Debian's chromium when missing, renders
 # the report of testdata bundles with the release binary, and runs check.mjs
 # (playwright-core driving that chromium) over it: no console errors, plots drawn,
-# log names escaped, the sort script working, the page complete without JavaScript.
+# log names escaped, the sort script working, the page complete without JavaScript,
+# nothing wider than a 1,000 px screen or an A4 page (794 px) in print, timeline
+# marks linked to their kills.
 # The screenshot is saved as target/report.png.
 #
 # Needs: apt (root or sudo) when chromium is missing, node and npm, cargo.
+# OOMSIFT_BIN=PATH checks that binary instead of building the release one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,8 +28,17 @@ cp tests/browser/package.json tests/browser/check.mjs "$work/"
 echo "== npm install playwright-core"
 (cd "$work" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 
-bin=${OOMSIFT_BIN:-target/release/oomsift}
-[ -x "$bin" ] || cargo build --release
+# The binary checked: OOMSIFT_BIN when set, else a release build made now — never
+# whatever old build target/release happens to hold.
+if [ -n "${OOMSIFT_BIN:-}" ]; then
+  bin=$OOMSIFT_BIN
+  [ -x "$bin" ] || { echo "OOMSIFT_BIN=$bin is not an executable" >&2; exit 1; }
+else
+  echo "== cargo build --release"
+  cargo build --release
+  bin=target/release/oomsift
+fi
+echo "== checking the report of $bin"
 rm -rf "$work/report"
 "$bin" analyze testdata/sosreport-node1 testdata/html-escape testdata/journal-json \
   -o "$work/report" >/dev/null

@@ -7,7 +7,7 @@ use super::parts::{
     badge, diagnoses, kb, kb_limit, kv_table, kv_table_class, num, time_text, victim_rss,
     victim_text,
 };
-use super::{t, task_table};
+use super::{t, task_table, wb};
 use crate::model::{Analysis, CgroupSnapshot, OomEvent, OomKind};
 use crate::report::text::human_kb;
 use crate::report::view::{Kind, PAGE_BYTES, human_bytes, named, page_bytes};
@@ -29,7 +29,7 @@ pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
             (diagnoses(&e.diagnoses))
             (memcg_stats(e))
             (meminfo(e))
-            (task_table::tasks(e))
+            div.scroll { (task_table::tasks(e)) }
             @if !e.warnings.is_empty() {
                 p.warn { "Warnings:" }
                 ul { @for w in &e.warnings { li.warn { (t(w)) } } }
@@ -80,7 +80,7 @@ fn summary(e: &OomEvent) -> Markup {
             }
             " " b { (t(&e.id)) } " "
             (t(time_text(e)))
-            " · killed " b { (t(&victim_text(e))) }
+            " · killed " b { (wb(&victim_text(e))) }
             @match (e.memory.usage_kb, e.memory.limit_kb) {
                 (Some(u), Some(l)) => {
                     " · usage " (human_kb(u)) " / limit " (kb_limit(Some(l)).unwrap_or_default())

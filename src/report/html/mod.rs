@@ -133,6 +133,59 @@ impl maud::Render for Text<'_> {
     }
 }
 
+/// Text with break opportunities (`<wbr>`) at safe points, for ids and paths: after
+/// `/`, `-` and `_`, and after every 16 characters of a run of hex digits (a 64-hex
+/// container id), never before a space or at the end — so a cgroup path wraps between
+/// its parts instead of pushing its table off the screen. Each character is escaped as [`t`] escapes; the `<wbr>` is
+/// the only markup written as is.
+struct Wrap<'a>(&'a str);
+
+/// `(wb(s))` in `html!`: `s` as text that may wrap at safe points (element content
+/// only, never an attribute).
+fn wb(s: &str) -> Wrap<'_> {
+    Wrap(s)
+}
+
+impl maud::Render for Wrap<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        let mut hex = 0;
+        let mut chars = self.0.chars().peekable();
+        let mut one = [0u8; 4];
+        while let Some(c) = chars.next() {
+            escape_to(c.encode_utf8(&mut one), buffer);
+            let brk = if matches!(c, '/' | '-' | '_') {
+                hex = 0;
+                true
+            } else if c.is_ascii_hexdigit() {
+                hex += 1;
+                hex % 16 == 0
+            } else {
+                hex = 0;
+                false
+            };
+            if brk && chars.peek().is_some_and(|n| !n.is_whitespace()) {
+                buffer.push_str("<wbr>");
+            }
+        }
+    }
+}
+
+/// A time as printed (`2024-03-05T10:11:12.123456+00:00`) that may wrap after its
+/// date and before its UTC offset.
+fn when(s: &str) -> Markup {
+    match s.split_once('T') {
+        Some((date, time)) if !date.is_empty() && !time.is_empty() => {
+            // And before the UTC offset: `10:11:12.123456` `+00:00`.
+            let (clock, zone) = match time.rfind(['+', '-']) {
+                Some(at) if at > 0 => time.split_at(at),
+                _ => (time, ""),
+            };
+            html! { (t(date)) "T" wbr; (t(clock)) @if !zone.is_empty() { wbr; (t(zone)) } }
+        }
+        _ => html! { (t(s)) },
+    }
+}
+
 // ------------------------------------------------------------------ head, header, footer
 
 const CSS: &str = r#"
@@ -152,6 +205,8 @@ a{color:#1a5fb4;text-decoration:none}a:hover{text-decoration:underline}
 table{border-collapse:collapse;margin:8px 0 14px;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 td{white-space:pre-line}
+td.id{overflow-wrap:anywhere;min-width:9em}td.when{font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto;max-width:100%}
 th{background:var(--bg2);font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 td.t{white-space:nowrap;font-variant-numeric:tabular-nums}
@@ -180,7 +235,7 @@ ul.sources{margin:4px 0;padding-left:20px}
 p.verdict{background:var(--bg2);border-left:4px solid var(--cgroup);padding:4px 10px;margin:6px 0;overflow-wrap:anywhere}
 p.verdict.v-host_ram,p.verdict.v-cpuset,p.verdict.v-memory_policy{border-left-color:var(--host)}
 footer{margin-top:40px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:8px}
-@media print{nav{display:none}pre{white-space:pre-wrap;overflow-wrap:anywhere}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure,table.kv,details.event{break-inside:avoid}a{color:inherit}details.event{border:none;padding:0}}
+@media print{nav{display:none}table{font-size:10px}th,td{padding:2px 4px}th{overflow-wrap:anywhere}.scroll{overflow:visible}pre{white-space:pre-wrap;overflow-wrap:anywhere}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure,table.kv,details.event{break-inside:avoid}a{color:inherit}details.event{border:none;padding:0}}
 "#;
 
 /// Sorts task tables by a clicked header; opens every event before printing.
@@ -336,6 +391,33 @@ mod tests {
         assert_eq!(analysis.events[0].memory.usage_kb, Some(u64::MAX));
         let html = page(&analysis);
         assert!(html.contains("<svg"), "the plots are drawn");
+    }
+
+    #[test]
+    fn ids_and_paths_get_break_points_and_stay_escaped() {
+        let r = |s: &str| html! { (wb(s)) }.into_string();
+        assert_eq!(
+            r("/kubepods.slice/pod_a-b"),
+            "/<wbr>kubepods.slice/<wbr>pod_<wbr>a-<wbr>b"
+        );
+        let id = "4f3a9c1e7b2d4f3a9c1e7b2d4f3a9c1e7b2d4f3a9c1e7b2d4f3a9c1e7b2d4f3a";
+        assert_eq!(
+            r(id),
+            "4f3a9c1e7b2d4f3a<wbr>9c1e7b2d4f3a9c1e<wbr>7b2d4f3a9c1e7b2d<wbr>4f3a9c1e7b2d4f3a"
+        );
+        // Markup from the logs stays text; no break point at the very end.
+        assert_eq!(r("<b>'x'/"), "&lt;b&gt;&#39;x&#39;/");
+        assert_eq!(r("évènement-é"), "évènement-<wbr>é");
+        assert_eq!(r("512.0 MiB / limit"), "512.0 MiB / limit");
+        assert_eq!(
+            when("2024-03-05T10:11:12+00:00").into_string(),
+            "2024-03-05T<wbr>10:11:12<wbr>+00:00"
+        );
+        assert_eq!(
+            when("2024-03-05T10:11:12").into_string(),
+            "2024-03-05T<wbr>10:11:12"
+        );
+        assert_eq!(when("Mar  5 10:11:12").into_string(), "Mar  5 10:11:12");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! lists, links to other sections, and how numbers and names are worded.
 
 use super::context::Ctx;
-use super::t;
+use super::{t, wb};
 use crate::model::{Diagnosis, OomEvent};
 use crate::report::plots;
 use crate::report::text::human_kb;
@@ -86,7 +86,7 @@ pub(super) fn kv_table_class(
                 caption { (t(caption)) }
                 @for (k, v) in rows {
                     @if let Some(v) = v {
-                        tr { th { (t(k)) } td { (t(v)) } }
+                        tr { th { (t(k)) } td { (wb(v)) } }
                     }
                 }
             }
@@ -113,7 +113,7 @@ pub(super) fn figure(svg: Result<String, String>, caption: &str) -> Markup {
 pub(super) fn badge(d: &Diagnosis) -> Markup {
     html! {
         span.badge.{ "sev-" (severity_class(d.severity.as_str())) } title=(t(&d.summary)) {
-            (t(d.code.as_str()))
+            (wb(d.code.as_str()))
         }
     }
 }
@@ -202,9 +202,9 @@ pub(super) fn workload_link(ctx: &Ctx, w: usize) -> Markup {
     let label = plots::shorten(&wl.label, 90);
     html! {
         @if ctx.has_section(w) {
-            a href={ "#" (t(&wl.anchor)) } { (t(&label)) }
+            a href={ "#" (t(&wl.anchor)) } { (wb(&label)) }
         } @else {
-            (t(&label))
+            (wb(&label))
         }
     }
 }

@@ -6,7 +6,7 @@ use super::context::Ctx;
 use super::parts::{
     badge, id_link, kb, kb_limit, node_link, plural, victim_rss, victim_text, workload_link,
 };
-use super::{deaths, fleet, t};
+use super::{deaths, fleet, t, wb, when};
 use crate::model::{Diagnosis, Limit};
 use crate::report::view::{Kind, human_bytes, pod_label};
 use maud::{Markup, html};
@@ -91,7 +91,7 @@ fn nodes_table(ctx: &Ctx) -> Markup {
     let a = ctx.a;
     html! {
         @if !a.nodes.is_empty() {
-            table {
+            div.scroll { table {
                 caption { "Nodes" }
                 tr {
                     th { "node" } th { "kernel" } th { "cgroup" } th.n { "memory" }
@@ -100,7 +100,7 @@ fn nodes_table(ctx: &Ctx) -> Markup {
                 }
                 "\n"
                 @for n in 0..a.nodes.len() { (node_row(ctx, n)) "\n" }
-            }
+            } }
             "\n"
         }
     }
@@ -138,7 +138,7 @@ fn top_workloads(ctx: &Ctx) -> Markup {
     let more = ctx.workloads.len().saturating_sub(MAX_TOP_ROWS);
     html! {
         @if !ctx.workloads.is_empty() {
-            table {
+            div.scroll { table.incidents {
                 caption { "Incidents, most kills first" }
                 tr {
                     th { "workload" } th { "limit that fired" } th { "last victim" }
@@ -148,7 +148,7 @@ fn top_workloads(ctx: &Ctx) -> Markup {
                 }
                 "\n"
                 @for w in 0..ctx.workloads.len().min(MAX_TOP_ROWS) { (incident_row(ctx, w)) "\n" }
-            }
+            } }
             "\n"
             @if more > 0 {
                 p.note {
@@ -201,19 +201,19 @@ fn incident_row(ctx: &Ctx, w: usize) -> Markup {
         )
     };
     html! {
-        tr {
-            td { (workload_link(ctx, w)) }
+        tr.incident {
+            td.id { (workload_link(ctx, w)) }
             td { (t(limit)) }
-            td { (t(victim.as_deref().unwrap_or(""))) }
+            td.id { (wb(victim.as_deref().unwrap_or(""))) }
             td { (t(wl.qos.as_deref().unwrap_or(""))) }
-            td.t { (t(wl.node.as_deref().unwrap_or(""))) }
+            td.id { (wb(wl.node.as_deref().unwrap_or(""))) }
             td.n { (wl.events.len()) }
             td.n.t { (t(&usage)) }
             td.n.t { (t(&cap)) }
-            td.t {
-                (t(inc.first_time.as_deref().unwrap_or("")))
+            td.when {
+                (when(inc.first_time.as_deref().unwrap_or("")))
                 @if inc.last_time != inc.first_time {
-                    br; (t(inc.last_time.as_deref().unwrap_or("")))
+                    br; (when(inc.last_time.as_deref().unwrap_or("")))
                 }
             }
             td { @for d in codes { (badge(d)) } }

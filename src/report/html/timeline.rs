@@ -2,7 +2,7 @@
 //! the workloads killed more than once, one row each.
 
 use super::context::Ctx;
-use super::parts::{figure, plural};
+use super::parts::{figure, plural, time_text, victim_text};
 use super::t;
 use crate::report::plots::{self, Mark, TimeAxis};
 use crate::report::view::{Instant, Kind, Workload, instant};
@@ -79,13 +79,10 @@ fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
         .events
         .iter()
         .zip(&ctx.times)
-        .filter_map(|(e, t)| {
-            Some(Mark {
-                secs: t.as_ref()?.secs,
-                // Every event's node has a row.
-                row: *row_of.get(&e.node.as_deref())?,
-                kind: Kind::of(e),
-            })
+        .enumerate()
+        .filter_map(|(i, (e, t))| {
+            // Every event's node has a row.
+            kill_mark(ctx, i, t.as_ref()?.secs, *row_of.get(&e.node.as_deref())?)
         })
         .collect();
     // Other deaths first, so the kills are drawn over them.
@@ -99,14 +96,45 @@ fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
                 // Every death with a time has a row.
                 row: *row_of.get(&d.node.as_deref())?,
                 kind: Kind::Death,
+                tip: format!(
+                    "{} ({}) {}: {}",
+                    d.kind,
+                    d.reporter,
+                    d.time.as_deref().unwrap_or(""),
+                    plots::shorten(&d.message, 120)
+                ),
+                href: None,
             })
         })
         .chain(marks)
         .collect();
     figure(
         plots::timeline("OOM kills by node over time", &rows, &marks, axis),
-        "Every kill on one time axis, one row per node: triangles are host (global) OOM kills, circles cgroup (limit) kills, purple squares the other deaths (evictions, oomd and unit kills, panics) and Kubernetes' reports. Marks closer than a pixel share one.",
+        "Every kill on one time axis, one row per node: triangles are host (global) OOM kills, circles cgroup (limit) kills, purple squares the other deaths (evictions, oomd and unit kills, panics) and Kubernetes' reports. Marks close together are stacked; hover a kill for its id, time and victim, click it to open its details.",
     )
+}
+
+/// The mark of kill `i`: its tooltip (event id, time, the limit that fired, victim)
+/// and a link to its details when the page has them.
+fn kill_mark(ctx: &Ctx, i: usize, secs: f64, row: usize) -> Option<Mark> {
+    let e = ctx.event(i)?;
+    let limit = e
+        .verdict
+        .as_ref()
+        .map(|v| format!(" — {}", v.limit.label()));
+    Some(Mark {
+        secs,
+        row,
+        kind: Kind::of(e),
+        tip: format!(
+            "{} {}{} — victim {}",
+            e.id,
+            time_text(e),
+            limit.unwrap_or_default(),
+            victim_text(e)
+        ),
+        href: ctx.is_detailed(i).then(|| e.id.clone()),
+    })
 }
 
 /// Workloads killed more than once, one row each: repeated kills at a glance.
@@ -127,12 +155,8 @@ fn repeated_kills(ctx: &Ctx, axis: &TimeAxis) -> Markup {
     let mut marks = Vec::new();
     for (row, wl) in repeated.iter().enumerate() {
         for &i in &wl.events {
-            if let (Some(t), Some(e)) = (ctx.time(i), ctx.event(i)) {
-                marks.push(Mark {
-                    secs: t.secs,
-                    row,
-                    kind: Kind::of(e),
-                });
+            if let Some(m) = ctx.time(i).and_then(|t| kill_mark(ctx, i, t.secs, row)) {
+                marks.push(m);
             }
         }
     }

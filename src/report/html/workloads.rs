@@ -6,7 +6,7 @@ use super::context::{Ctx, MAX_WORKLOAD_SECTIONS};
 use super::parts::{
     diagnoses, figure, kb, kb_limit, kv_table_class, num, time_text, victim_rss, victim_text,
 };
-use super::{events, t};
+use super::{events, t, wb};
 use crate::model::OomEvent;
 use crate::report::plots::{self, TimeAxis, UsagePoint};
 use crate::report::view::{
@@ -52,7 +52,7 @@ fn workload(ctx: &Ctx, w: usize) -> Markup {
         section.workload id=(t(&wl.anchor)) {
             "\n"
             h3 {
-                (t(&wl.label))
+                (wb(&wl.label))
                 @if let Some(q) = &wl.qos { span.badge { (t(q)) } }
             }
             "\n"
