@@ -42,9 +42,7 @@ const BASES: &[&str] = &[
     "testdata/formats/journal-json-pretty.json",
     "testdata/formats/journal-verbose.txt",
     "testdata/formats/journal-short-monotonic.log",
-    // Not yet `testdata/journal/two-boots.export`: a text line inserted into an export
-    // record (read as a binary field's name, its length taken from the next bytes)
-    // parses differently whole and in chunks (issue 16, open).
+    "testdata/journal/two-boots.export",
 ];
 
 const NOISE: &[&str] = &[

@@ -102,8 +102,70 @@ pub fn parse_json_line(line: &[u8]) -> Result<OwnedRecord, String> {
     })
 }
 
+/// The largest binary field an export record is taken to hold: a length above it is
+/// damage (a text line inside a record read as a field name), not a field.
+pub const MAX_EXPORT_FIELD: usize = 64 << 20;
+
+/// One field of an export record, as read at a position.
+enum Field<'b> {
+    /// The blank line ending the record: the position after it.
+    End(usize),
+    /// The end of the buffer.
+    Eof,
+    /// `KEY=value` or a binary `KEY\n<le64 size><data>\n`, and the position after it.
+    Value(&'b [u8], &'b [u8], usize),
+    /// A binary field whose data reaches past the buffer: more bytes are needed.
+    Incomplete,
+}
+
+/// The field at `pos`. A name line whose binary data is not followed by a newline, or
+/// whose length is beyond [`MAX_EXPORT_FIELD`], is damage: that line alone is passed
+/// over (a value with an empty key), so the fields after it are read.
+fn next_field(buf: &[u8], pos: usize) -> Field<'_> {
+    let Some(rest) = buf.get(pos..).filter(|r| !r.is_empty()) else {
+        return Field::Eof;
+    };
+    let n = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let line = rest.get(..n).unwrap_or_default();
+    let after = pos.saturating_add(n).saturating_add(1).min(buf.len());
+    if line.is_empty() {
+        return Field::End(after);
+    }
+    if let Some((k, v)) = memchr::memchr(b'=', line).and_then(|eq| line.split_at_checked(eq)) {
+        return Field::Value(k, v.get(1..).unwrap_or_default(), after);
+    }
+    // Binary field: KEY\n<le64 size><data>\n
+    let Some(len_bytes) = buf.get(after..).and_then(|r| r.first_chunk::<8>()) else {
+        return Field::Incomplete;
+    };
+    let len = usize::try_from(u64::from_le_bytes(*len_bytes)).unwrap_or(usize::MAX);
+    if len > MAX_EXPORT_FIELD {
+        return Field::Value(b"", b"", after);
+    }
+    let start = after + 8;
+    let stop = start.saturating_add(len);
+    match buf.get(stop) {
+        Some(b'\n') => Field::Value(line, buf.get(start..stop).unwrap_or_default(), stop + 1),
+        Some(_) => Field::Value(b"", b"", after),
+        None => Field::Incomplete,
+    }
+}
+
+/// Where the export record at `buf[pos..]` ends (after its blank line), its fields
+/// walked as [`parse_export_record`] walks them; None when the buffer ends first, so
+/// a stream reads on before parsing it (whole or in chunks, one record reads alike).
+pub fn export_record_end(buf: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        match next_field(buf, pos) {
+            Field::End(next) => return Some(next),
+            Field::Eof | Field::Incomplete => return None,
+            Field::Value(_, _, next) => pos = next,
+        }
+    }
+}
+
 /// Parses the export record starting at `buf[pos..]`. Returns the record and the
-/// position after its terminating blank line.
+/// position after its terminating blank line (or the end of the buffer).
 pub fn parse_export_record(buf: &[u8], mut pos: usize) -> (OwnedRecord, usize) {
     let mut rec = OwnedRecord {
         realtime_us: None,
@@ -114,48 +176,29 @@ pub fn parse_export_record(buf: &[u8], mut pos: usize) -> (OwnedRecord, usize) {
         message: Vec::new(),
         time_raw: String::new(),
     };
-    while let Some(rest) = buf.get(pos..).filter(|r| !r.is_empty()) {
-        let n = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-        let line = rest.get(..n).unwrap_or_default();
-        pos = pos.saturating_add(n).saturating_add(1).min(buf.len());
-        if line.is_empty() {
-            break;
-        }
-        let field = memchr::memchr(b'=', line).and_then(|eq| line.split_at_checked(eq));
-        let (key, value): (&[u8], Cow<[u8]>) = match field {
-            Some((k, v)) => (k, Cow::Borrowed(v.get(1..).unwrap_or_default())),
-            None => {
-                // Binary field: KEY\n<le64 size><data>\n
-                let Some(len_bytes) = buf.get(pos..).and_then(|r| r.first_chunk::<8>()) else {
-                    break;
-                };
-                let len = usize::try_from(u64::from_le_bytes(*len_bytes)).unwrap_or(usize::MAX);
-                let start = pos + 8;
-                let stop = start.saturating_add(len).min(buf.len());
-                pos = stop.saturating_add(1).min(buf.len());
-                (
-                    line,
-                    Cow::Borrowed(buf.get(start..stop).unwrap_or_default()),
-                )
-            }
+    loop {
+        let (key, value, next) = match next_field(buf, pos) {
+            Field::End(next) => return (rec, next),
+            Field::Eof | Field::Incomplete => return (rec, buf.len()),
+            Field::Value(k, v, next) => (k, v, next),
         };
+        pos = next;
         match key {
-            b"MESSAGE" => rec.message = value.into_owned(),
+            b"MESSAGE" => rec.message = value.to_vec(),
             b"__REALTIME_TIMESTAMP" => {
-                rec.realtime_us = parse_u64(&value).map(|v| v as i64);
-                rec.time_raw = String::from_utf8_lossy(&value).into_owned();
+                rec.realtime_us = parse_u64(value).map(|v| v as i64);
+                rec.time_raw = String::from_utf8_lossy(value).into_owned();
             }
-            b"__MONOTONIC_TIMESTAMP" => rec.monotonic_us = parse_u64(&value),
-            b"_HOSTNAME" => rec.hostname = Some(String::from_utf8_lossy(&value).into_owned()),
-            b"_TRANSPORT" if &*value == b"kernel" => rec.kernel = true,
+            b"__MONOTONIC_TIMESTAMP" => rec.monotonic_us = parse_u64(value),
+            b"_HOSTNAME" => rec.hostname = Some(String::from_utf8_lossy(value).into_owned()),
+            b"_TRANSPORT" if value == b"kernel" => rec.kernel = true,
             b"SYSLOG_IDENTIFIER" => {
-                rec.kernel |= &*value == b"kernel";
-                rec.identifier = Some(String::from_utf8_lossy(&value).into_owned());
+                rec.kernel |= value == b"kernel";
+                rec.identifier = Some(String::from_utf8_lossy(value).into_owned());
             }
             _ => {}
         }
     }
-    (rec, pos)
 }
 
 /// The start of the export record that contains `buf[hit]`.
@@ -167,6 +210,27 @@ pub fn export_record_start(buf: &[u8], hit: usize) -> usize {
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
+
+    /// A text line inside an export record (damage, or a hand edit) is not a binary
+    /// field whose length eats what follows: that line alone is passed over.
+    #[test]
+    fn a_text_line_in_an_export_record_is_passed_over() {
+        let buf = b"__REALTIME_TIMESTAMP=1717981200000000\n[ 5000.1] oom_reaper: reaped process 1 (x)\nMESSAGE=a invoked oom-killer: gfp_mask=0xcc0\n_TRANSPORT=kernel\n\nMESSAGE=next\n\n";
+        let (r, next) = parse_export_record(buf, 0);
+        assert_eq!(r.message, b"a invoked oom-killer: gfp_mask=0xcc0");
+        assert!(r.kernel);
+        assert_eq!(export_record_end(buf, 0), Some(next));
+        let (r2, end) = parse_export_record(buf, next);
+        assert_eq!((r2.message.as_slice(), end), (&b"next"[..], buf.len()));
+        // A binary field whose data the buffer does not hold yet: a stream reads on.
+        let mut bin = b"MESSAGE\n".to_vec();
+        bin.extend_from_slice(&5u64.to_le_bytes());
+        bin.extend_from_slice(b"ab");
+        assert_eq!(export_record_end(&bin, 0), None);
+        bin.extend_from_slice(b"\ncd\n\n");
+        assert_eq!(export_record_end(&bin, 0), Some(bin.len()));
+        assert_eq!(parse_export_record(&bin, 0).0.message, b"ab\ncd");
+    }
 
     #[test]
     fn json_text_message() {

@@ -215,10 +215,9 @@ pub fn scan(
         };
         let next = match format {
             FileFormat::JournalExport => {
-                if !eof
-                    && memchr::memmem::find(rest, b"\n\n").is_none()
-                    && rest.first() != Some(&b'\n')
-                {
+                // A record is parsed once it is whole (its fields walked, binary ones
+                // by their length), so chunks read it as the whole file does.
+                if !eof && crate::envelope::journal::export_record_end(buf, pos).is_none() {
                     break;
                 }
                 let (rec, next) = parse_export_record(buf, pos);
