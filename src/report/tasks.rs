@@ -93,6 +93,23 @@ pub struct Row<'a> {
     pub rss_pages: u64,
 }
 
+/// The columns the kernels print, in the order they print them (every layout's
+/// columns are a subsequence of this).
+const KERNEL_ORDER: &[&str] = &[
+    "uid",
+    "tgid",
+    "total_vm",
+    "rss",
+    "rss_anon",
+    "rss_file",
+    "rss_shmem",
+    "nr_ptes",
+    "nr_pmds",
+    "pgtables_bytes",
+    "swapents",
+    "oom_score_adj",
+];
+
 /// The task table's columns (in the kernel's order, the union over rows) and rows,
 /// largest resident first (then by pid).
 pub fn rows(e: &OomEvent) -> (Vec<&str>, Vec<Row<'_>>) {
@@ -104,6 +121,13 @@ pub fn rows(e: &OomEvent) -> (Vec<&str>, Vec<Row<'_>>) {
             }
         }
     }
+    // A document read back may hold the columns sorted by name: the kernel's order.
+    columns.sort_by_key(|c| {
+        KERNEL_ORDER
+            .iter()
+            .position(|k| k == c)
+            .unwrap_or(usize::MAX)
+    });
     let mut out: Vec<Row> = e
         .tasks
         .iter()
