@@ -275,6 +275,11 @@ fn gfp_sentence(e: &OomEvent) -> Option<String> {
             "gfp_mask={mask} is {flags} (as the kernel printed it){what}."
         ));
     }
+    if parse_mask(mask) == Some(0) {
+        return Some(format!(
+            "gfp_mask={mask}: no flags set (a zero mask reads the same in every release)."
+        ));
+    }
     let rel = e.kernel.as_deref().and_then(release);
     let table = rel.and_then(table_for);
     let (Some(t), Some(bits)) = (table, parse_mask(mask)) else {
@@ -572,6 +577,15 @@ mod tests {
         let mut e = host("x", "0xd0", None, 0);
         e.kernel = None;
         assert!(gfp(&e).ends_with("the kernel release is not known)."));
+    }
+
+    #[test]
+    fn a_zero_mask_needs_no_table() {
+        let e = host("5.4.0-1045-aws", "0x0", None, 0);
+        assert_eq!(
+            gfp(&e),
+            "gfp_mask=0x0: no flags set (a zero mask reads the same in every release)."
+        );
     }
 
     #[test]
