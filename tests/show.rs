@@ -173,3 +173,41 @@ fn documents_and_logs_do_not_mix() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not both"), "{}", r.stderr);
 }
+
+#[test]
+fn several_saved_documents_are_merged_as_one_run() {
+    let dir = scratch_dir("show-merged");
+    let (a, b) = (dir.join("zones.json"), dir.join("node1.json"));
+    std::fs::write(&a, run(&["analyze", "--format", "json", ZONES]).stdout).unwrap();
+    std::fs::write(&b, run(&["analyze", "--format", "json", NODE1]).stdout).unwrap();
+    // Numbered as one run over both: db-03's two kills, then node1's.
+    let out = show_ok(&["e3", arg(&a), arg(&b)]);
+    assert!(
+        out.starts_with("event e3  node node1  2024-03-05T10:18:20.120001+00:00"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_log_on_standard_input() {
+    let log = testdata("zone-watermarks/var/log/messages");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .args(["show", "e2", "--reference-date", "2024-03-05", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &log).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.starts_with("event e2  node db-03"), "{out}");
+    assert!(
+        out.contains("no free block of order >= 3 in zone Normal of node 0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("haproxy invoked oom-killer"),
+        "raw block kept: {out}"
+    );
+}
