@@ -33,6 +33,9 @@ pub enum Command {
     /// Join the JSON documents of `--shard K/N` runs into the document (and report)
     /// one run over all the inputs gives.
     Merge(MergeArgs),
+    /// Print one kill in full: its verdict, its explanation (GFP flags, request, zones,
+    /// RAM and swap, the victim's share), its task table, its sources and raw block.
+    Show(ShowArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
     Completions {
         /// The shell.
@@ -244,6 +247,103 @@ impl MergeArgs {
             let doc = serde_json::from_slice(&bytes)
                 .map_err(|e| format!("{name}: not an oomsift JSON document: {e}"))?;
             docs.push((name, doc));
+        }
+        crate::analysis::merge::merge(docs)
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The event's id (`e1`, as the other outputs print it).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// What `analyze` takes (logs, archives, directories, `-`), or saved oomsift JSON
+    /// documents (`analyze --format json`, `-o`'s report.json), told by their content.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// As for `analyze`: the year of year-less syslog times (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub reference_date: Option<(i32, u8, u8)>,
+    /// No warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// A saved oomsift document: a JSON object whose `schema` is `oomsift/1` (`None`: not
+/// one, so the path is analyzed as a log or bundle).
+fn saved_document(path: &str) -> Result<Option<crate::analysis::Analysis>, String> {
+    let p = std::path::Path::new(path);
+    if path == "-" || !p.is_file() {
+        return Ok(None);
+    }
+    let mut head = [0u8; 1];
+    let first = std::fs::File::open(p).and_then(|mut f| {
+        use std::io::Read;
+        loop {
+            if f.read(&mut head)? == 0 {
+                return Ok(None);
+            }
+            if !head[0].is_ascii_whitespace() {
+                return Ok(Some(head[0]));
+            }
+        }
+    });
+    let first =
+        first.map_err(|e| format!("{path}: cannot read: {}", crate::util::io_reason(&e)))?;
+    if first != Some(b'{') {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(p)
+        .map_err(|e| format!("{path}: cannot read: {}", crate::util::io_reason(&e)))?;
+    // One JSON object (a journal JSON export has one per line, and no `schema`).
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Ok(None);
+    };
+    if v.get("schema").and_then(|s| s.as_str()) != Some("oomsift/1") {
+        return Ok(None);
+    }
+    serde_json::from_value(v)
+        .map(Some)
+        .map_err(|e| format!("{path}: not an oomsift JSON document: {e}"))
+}
+
+impl ShowArgs {
+    /// The analysis the event is taken from: the saved documents as they are (merged
+    /// when several), or the inputs analyzed with their raw blocks kept. `Err` is one
+    /// line.
+    pub fn analysis(&self) -> Result<crate::analysis::Analysis, String> {
+        let mut docs = Vec::new();
+        for p in &self.paths {
+            if let Some(d) = saved_document(p)? {
+                docs.push((p.clone(), d));
+            }
+        }
+        if docs.is_empty() {
+            return crate::run(&Config {
+                inputs: self.paths.clone(),
+                jobs: None,
+                shard: None,
+                progress: crate::Progress::Quiet,
+                time: TimeOptions {
+                    reference_date: self.reference_date,
+                    ..TimeOptions::default()
+                },
+                raw_blocks: true,
+                limits: self.limits.limits(),
+            });
+        }
+        if docs.len() != self.paths.len() {
+            return Err(
+                "show takes either saved oomsift JSON documents or logs and bundles, not both"
+                    .to_string(),
+            );
+        }
+        if docs.len() == 1
+            && let Some((_, d)) = docs.pop()
+        {
+            return Ok(d);
         }
         crate::analysis::merge::merge(docs)
     }

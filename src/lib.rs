@@ -74,6 +74,17 @@ pub enum Progress {
     Verbose,
 }
 
+/// `oomsift show`: event `id` of `analysis` in full, with its explanation. `Err` is
+/// the one-line error of an unknown id; the inner result is the write's.
+pub fn show(
+    analysis: &Analysis,
+    id: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<std::io::Result<()>, String> {
+    let e = report::show::find(analysis, id)?;
+    Ok(report::show::render(e, &analysis::explain::explain(e), out))
+}
+
 /// Runs the analysis. `Err` (one line naming the path and the cause) when nothing
 /// could be analyzed.
 pub fn run(cfg: &Config) -> Result<Analysis, String> {

@@ -36,6 +36,17 @@ fn finish(written: std::io::Result<()>) -> Result<ExitCode, String> {
     }
 }
 
+/// The analysis's warnings on stderr, one line each.
+fn print_warnings(analysis: &oomsift::analysis::Analysis) {
+    for w in &analysis.warnings {
+        eprintln!(
+            "oomsift: warning: {}: {}",
+            oomsift::util::terminal(&w.file, false),
+            oomsift::util::terminal(&w.message, false)
+        );
+    }
+}
+
 /// `Err` is the one line to print before exiting with status 2.
 fn run() -> Result<ExitCode, String> {
     let cli = match Cli::try_parse() {
@@ -67,6 +78,19 @@ fn run() -> Result<ExitCode, String> {
             (analysis, args.quiet, args.out.exports(), args.out.color)
         }
         Command::Merge(args) => (args.run()?, args.quiet, args.out.exports(), args.out.color),
+        Command::Show(args) => {
+            let analysis = args.analysis()?;
+            if !args.quiet {
+                print_warnings(&analysis);
+            }
+            let written = oomsift::show(&analysis, &args.id, &mut out)?;
+            let code = finish(written.and_then(|()| out.flush()))?;
+            return Ok(if analysis.incomplete {
+                ExitCode::from(1)
+            } else {
+                code
+            });
+        }
         Command::Completions { shell } => {
             oomsift::cli::completions(shell, &mut out);
             return finish(out.flush());

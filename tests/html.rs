@@ -77,7 +77,9 @@ fn sosreport_page_has_summary_timeline_plots_and_every_event() {
     // Each kill collapsed, with its task table largest first and its sources.
     assert_eq!(count(&h, "<details class=\"event\""), 2);
     let e2 = &h[h.find("<details class=\"event\" id=\"e2\"").unwrap()..];
-    let java = e2.find("<td class=\"mono\">java</td>").unwrap();
+    let java = e2
+        .find("<td class=\"mono\">java <span class=\"mark\">(trigger, victim)</span></td>")
+        .unwrap();
     let python = e2.find("<td class=\"mono\">python3</td>").unwrap();
     let sshd = e2.find("<td class=\"mono\">sshd</td>").unwrap();
     assert!(java < python && python < sshd, "task table ordered by rss");

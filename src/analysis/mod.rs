@@ -19,6 +19,7 @@
 
 pub mod dedup;
 pub mod diagnose;
+pub mod explain;
 pub mod filter;
 pub mod incidents;
 pub mod merge;

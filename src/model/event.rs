@@ -51,6 +51,12 @@ pub struct OomEvent {
     pub memcg_stats: BTreeMap<String, BTreeMap<String, u64>>,
     /// Mem-Info summary of a host OOM (page counts; `_kb` keys in kB).
     pub meminfo: Option<BTreeMap<String, u64>>,
+    /// The per-zone free memory and watermarks of a host OOM's Mem-Info (`Node N ZONE
+    /// free:…kB min:…kB low:…kB high:…kB`) and, from the buddy lines (`Node N ZONE:
+    /// 12*4kB (UM) … = NkB`), the largest free order, in print order. Absent when not
+    /// printed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<Zone>,
     /// The task table, rows as printed (memory columns in pages unless named `_bytes`).
     pub tasks: Vec<TaskRow>,
     /// `oom_reaper: reaped process …` for the victim.
@@ -113,6 +119,10 @@ pub struct Trigger {
     pub pid: Option<u64>,
     pub comm: Option<String>,
     pub gfp_mask: Option<String>,
+    /// The flag names the kernel printed after the mask (`GFP_KERNEL|__GFP_COMP`),
+    /// as printed (4.8+); absent when it printed a bare mask.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gfp_flags: Option<String>,
     pub order: Option<i64>,
     pub oom_score_adj: Option<i64>,
     pub nodemask: Option<String>,
@@ -216,6 +226,26 @@ pub struct GroupMember {
     pub oom_score_adj: Option<i64>,
     /// Its `oom_reaper:` line, matched by pid.
     pub reaped: Option<Reaped>,
+}
+
+/// One memory zone of a Mem-Info report: its free memory and watermarks at the kill.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Zone {
+    /// The NUMA node.
+    pub node: u32,
+    /// The zone's name as printed (`DMA`, `DMA32`, `Normal`, `Movable`, `HighMem`).
+    pub name: String,
+    pub free_kb: Option<u64>,
+    pub min_kb: Option<u64>,
+    pub low_kb: Option<u64>,
+    pub high_kb: Option<u64>,
+    /// The highest order with a free block in the zone's buddy line (0: only single
+    /// pages free). Absent when no buddy line was printed or no block was free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub largest_free_order: Option<u32>,
+    /// The buddy line's total (`= NkB`). Absent when no buddy line was printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buddy_free_kb: Option<u64>,
 }
 
 /// One line of a `Memory allocations:` section: `<size> <calls> <site>`.

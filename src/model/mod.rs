@@ -14,6 +14,7 @@
 pub mod cgroup;
 pub mod document;
 pub mod event;
+pub mod explanation;
 pub mod incident;
 pub mod kinds;
 pub mod time;
@@ -22,6 +23,7 @@ pub mod verdict;
 pub use cgroup::CgroupSnapshot;
 pub use document::{Analysis, InputInfo, NodeInfo, Warning};
 pub use event::*;
+pub use explanation::{Explanation, Sentence, Topic};
 pub use incident::Incident;
 pub use kinds::{DeathKind, NameSource, OomKind, Scope};
 pub use time::{Stamp, TimeSource, Timestamp, Wall};

@@ -11,7 +11,9 @@ pub mod html;
 pub mod json;
 pub mod ndjson;
 pub mod plots;
+pub mod show;
 pub mod style;
+pub mod tasks;
 // reason: `text.rs` has not had its pass yet (its own `#![deny]` will override this).
 #[allow(
     clippy::string_slice,

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 pub struct Header {
     pub comm: Text,
     pub gfp_mask: Text,
+    /// The flag names printed in parentheses after the mask (4.8+), as printed.
+    pub gfp_flags: Option<Text>,
     pub nodemask: Option<Text>,
     pub order: i64,
     pub oom_score_adj: i64,
@@ -26,6 +28,7 @@ impl Variant for Header {
             Header {
                 comm: s("cardano-db-sy:w"),
                 gfp_mask: s("0x1100cca"),
+                gfp_flags: Some(s("GFP_HIGHUSER_MOVABLE")),
                 nodemask: None,
                 order: 0,
                 oom_score_adj: 0,
@@ -38,6 +41,7 @@ impl Variant for Header {
             Header {
                 comm: s("thrash"),
                 gfp_mask: s("0x6000c0"),
+                gfp_flags: Some(s("GFP_KERNEL")),
                 nodemask: Some(s("(null)")),
                 order: 0,
                 oom_score_adj: 0,
@@ -50,6 +54,7 @@ impl Variant for Header {
             Header {
                 comm: s("sshd"),
                 gfp_mask: s("0x201da"),
+                gfp_flags: None,
                 nodemask: None,
                 order: 0,
                 oom_score_adj: -1000,
@@ -62,6 +67,7 @@ impl Variant for Header {
             Header {
                 comm: s("JIT Compilation"),
                 gfp_mask: s("0x24000c0"),
+                gfp_flags: None,
                 nodemask: None,
                 order: 0,
                 oom_score_adj: 952,
@@ -74,6 +80,7 @@ impl Variant for Header {
             Header {
                 comm: s("kworker/0:0"),
                 gfp_mask: s("0xcc0"),
+                gfp_flags: Some(s("GFP_KERNEL")),
                 nodemask: None,
                 order: -1,
                 oom_score_adj: 0,
@@ -86,6 +93,7 @@ impl Variant for Header {
             Header {
                 comm: s("java"),
                 gfp_mask: s("0xd0"),
+                gfp_flags: None,
                 nodemask: None,
                 order: 0,
                 oom_score_adj: -998,
@@ -98,6 +106,7 @@ impl Variant for Header {
             Header {
                 comm: s("yum"),
                 gfp_mask: s("0x24201ca"),
+                gfp_flags: Some(s("GFP_HIGHUSER_MOVABLE|__GFP_COLD")),
                 nodemask: Some(s("0")),
                 order: 0,
                 oom_score_adj: 0,
@@ -110,6 +119,7 @@ impl Variant for Header {
             Header {
                 comm: s("stress"),
                 gfp_mask: s("0x14280ca"),
+                gfp_flags: Some(s("GFP_HIGHUSER_MOVABLE|__GFP_ZERO")),
                 nodemask: Some(s("(null)")),
                 order: 0,
                 oom_score_adj: 0,
@@ -122,6 +132,7 @@ impl Variant for Header {
             Header {
                 comm: s("python3"),
                 gfp_mask: s("0xcc0"),
+                gfp_flags: Some(s("GFP_KERNEL")),
                 nodemask: None,
                 order: 0,
                 oom_score_adj: 0,
@@ -133,7 +144,7 @@ impl Variant for Header {
     fn parse(msg: &[u8]) -> Option<Self> {
         static RE: LazyLock<Regex> = LazyLock::new(|| {
             re(
-                r"^(.+?) +invoked oom-killer: *gfp_mask=(0x[0-9a-fA-F]+)(?:\([^)]*\))?, *(?:nodemask=([^,]*?) *, *)?order=(-?\d+) *, *(?:oom_adj=-?\d+ *, *)?oom_score_adj=(-?\d+)(.*)$",
+                r"^(.+?) +invoked oom-killer: *gfp_mask=(0x[0-9a-fA-F]+)(?:\(([^)]*)\))?, *(?:nodemask=([^,]*?) *, *)?order=(-?\d+) *, *(?:oom_adj=-?\d+ *, *)?oom_score_adj=(-?\d+)(.*)$",
             )
         });
         if !has(msg, b" invoked oom-killer:") {
@@ -143,11 +154,15 @@ impl Variant for Header {
         Some(Header {
             comm: group(&c, 1),
             gfp_mask: group(&c, 2),
-            nodemask: c.get(3).map(|m| text(m.as_bytes())),
-            order: num(c.get(4))?,
-            oom_score_adj: num(c.get(5))?,
+            gfp_flags: c
+                .get(3)
+                .filter(|m| !m.as_bytes().is_empty())
+                .map(|m| text(m.as_bytes())),
+            nodemask: c.get(4).map(|m| text(m.as_bytes())),
+            order: num(c.get(5))?,
+            oom_score_adj: num(c.get(6))?,
             rest: c
-                .get(6)
+                .get(7)
                 .map(|m| m.as_bytes().trim_ascii())
                 .filter(|r| !r.is_empty())
                 .map(text),
@@ -161,6 +176,7 @@ impl Variant for Header {
         let t = &mut b.ev.trigger;
         t.comm = Some(self.comm.into_owned());
         t.gfp_mask = Some(self.gfp_mask.into_owned());
+        t.gfp_flags = self.gfp_flags.map(Text::into_owned);
         t.nodemask = self.nodemask.map(Text::into_owned);
         t.order = Some(self.order);
         t.oom_score_adj = Some(self.oom_score_adj);

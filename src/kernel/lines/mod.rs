@@ -35,6 +35,7 @@ pub mod task_in;
 pub mod task_row;
 pub mod tasks_state;
 pub mod usage;
+pub mod zone_line;
 
 use super::assemble::{Ctx, Evidence, Fed};
 use regex::bytes::Regex;
@@ -135,6 +136,7 @@ registry! {
     Frame => frame::Frame,
     Allocations => allocations::Allocations,
     Allocation => allocations::Allocation,
+    Zone => zone_line::ZoneLine,
     MemInfoLine => meminfo_line::MemInfoLine,
     Noise => noise::Noise,
     StatLine => stat_line::StatLine,

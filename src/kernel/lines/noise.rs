@@ -1,5 +1,6 @@
 //! Register dumps, `Call Trace:`, `<TASK>`, hex stack words, `Hardware name:`, zone
-//! lines: part of a block, telling nothing.
+//! `Node` lines other than zone lines ([`super::zone_line`]): part of a block, telling
+//! nothing.
 
 use super::{Variant, has};
 use crate::kernel::assemble::{Ctx, Fed};
@@ -17,10 +18,6 @@ impl Variant for Noise {
         ),
         (
             " ffff8807f0d6b980 0000000051be382e ffff88039bc07ca8 ffffffff8163515c",
-            Noise,
-        ),
-        (
-            "Node 0 DMA free:15908kB min:132kB low:164kB high:196kB",
             Noise,
         ),
         ("Node 0 DMA per-cpu:", Noise),

@@ -1,9 +1,11 @@
-//! A kill's task table, largest resident first (capped); header clicks re-sort it
-//! when scripts run.
+//! A kill's task table, largest resident first (capped), in human units with the
+//! trigger and the victim marked (`report::tasks`); header clicks re-sort it when
+//! scripts run (by the values as printed).
 
 use super::t;
-use crate::model::{OomEvent, TaskRow};
-use crate::report::view::{PAGE_BYTES, human_bytes, page_bytes, task_rss_pages};
+use crate::model::OomEvent;
+use crate::report::tasks::{Row, Unit, heading, rows, unit};
+use crate::report::view::{human_bytes, page_bytes};
 use maud::{Markup, html};
 
 /// Task-table rows shown per kill (the largest resident first).
@@ -13,24 +15,10 @@ pub(super) fn tasks(e: &OomEvent) -> Markup {
     if e.tasks.is_empty() {
         return Markup::default();
     }
-    let mut columns: Vec<&str> = Vec::new();
-    for r in &e.tasks {
-        for (c, _) in &r.columns {
-            if !columns.contains(&c.as_str()) {
-                columns.push(c);
-            }
-        }
-    }
-    let mut rows: Vec<&TaskRow> = e.tasks.iter().collect();
-    rows.sort_by(|a, b| {
-        task_rss_pages(b)
-            .cmp(&task_rss_pages(a))
-            .then(a.pid.cmp(&b.pid))
-    });
+    let (columns, rows) = rows(e);
     let caption = format!(
-        "Tasks ({}, largest resident first; memory columns in pages of {} KiB unless named _bytes)",
-        e.tasks.len(),
-        PAGE_BYTES / 1024
+        "Tasks ({}, largest resident first; memory in KiB/MiB/GiB from pages of 4 KiB, the JSON keeps the kernel's pages)",
+        e.tasks.len()
     );
     html! {
         table.sortable.tasks {
@@ -38,14 +26,14 @@ pub(super) fn tasks(e: &OomEvent) -> Markup {
             thead {
                 tr {
                     th.n { "pid" }
-                    @for c in &columns { th.n { (t(c)) } }
+                    @for c in &columns { th.n { (t(heading(c))) } }
                     th.n { "resident" }
                     th { "name" }
                 }
             }
             tbody {
                 "\n"
-                @for r in rows.iter().take(MAX_TASK_ROWS) { (row(e, r, &columns)) "\n" }
+                @for r in rows.iter().take(MAX_TASK_ROWS) { (row(r)) "\n" }
             }
         }
         "\n"
@@ -60,18 +48,30 @@ pub(super) fn tasks(e: &OomEvent) -> Markup {
     }
 }
 
-fn row(e: &OomEvent, r: &TaskRow, columns: &[&str]) -> Markup {
-    let victim = e.victim.pid == Some(r.pid);
-    let rss = task_rss_pages(r).max(0) as u64;
+fn row(r: &Row) -> Markup {
+    let mark = r.mark.text();
+    let class = match (r.mark.trigger, r.mark.victim) {
+        (_, true) => Some("victim"),
+        (true, false) => Some("trigger"),
+        _ => None,
+    };
     html! {
-        tr class=[victim.then_some("victim")] {
-            td.n { (r.pid) }
-            @for c in columns {
-                td.n { @if let Some(v) = r.get(c) { (v) } }
+        tr class=[class] {
+            td.n { (r.task.pid) }
+            // Memory cells show human units and sort by the value as printed.
+            @for (c, text, v) in &r.cells {
+                @if unit(c) == Unit::Plain {
+                    td.n { (text) }
+                } @else {
+                    td.n data-v=[*v] { (text) }
+                }
             }
             // The resident size sorts by its page count.
-            td.n data-v=(rss) { (human_bytes(page_bytes(rss))) }
-            td.mono { (t(&r.name)) }
+            td.n data-v=(r.rss_pages) { (human_bytes(page_bytes(r.rss_pages))) }
+            td.mono {
+                (t(&r.task.name))
+                @if !mark.is_empty() { " " span.mark { "(" (mark) ")" } }
+            }
         }
     }
 }
