@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{analyze_ok, only_event};
+use common::{analyze_ok, codes, only_event};
 use serde_json::json;
 
 const BUNDLE: &str = "testdata/static-pod";
@@ -33,6 +33,13 @@ fn the_mirror_pod_names_the_kill_by_config_hash() {
     assert_eq!(e["verdict"]["limit"], "container_limit");
     // The incident is the static pod's container.
     assert_eq!(doc["incidents"][0]["pod"]["api_uid"], API_UID);
+    // kubelet gives a node-critical static pod −997 whatever its QoS: not inconsistent.
+    assert_eq!(e["victim"]["oom_score_adj"], -997);
+    assert!(
+        !codes(e).contains(&"oom_score_adj_inconsistent"),
+        "{:?}",
+        codes(e)
+    );
 }
 
 /// One pod object, one report of its termination, matched to the kernel kill.
