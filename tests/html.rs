@@ -470,3 +470,14 @@ fn ids_wrap_the_verdict_comes_first_and_marks_link_to_their_kills() {
         "<g class=\"mark\"><title>unit_process_oom_killed (systemd) 2024-03-05T10:40:01+00:00:"
     ));
 }
+
+#[test]
+fn each_kill_is_explained_in_prose() {
+    // A RHEL 8 host OOM with its zone lines: the watermark and fragmentation findings
+    // are on the page, beside the GFP flags and the request's size.
+    let h = html(&["testdata/zone-watermarks"], 1);
+    assert!(h.contains("How the kernel got here"));
+    assert!(h.contains("below its min watermark"), "watermark sentence");
+    assert!(h.contains("GFP_HIGHUSER_MOVABLE"));
+    assert!(h.contains("order=3"), "the high-order request");
+}

@@ -23,6 +23,7 @@ pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
             (summary(e))
             "\n"
             (verdict(e))
+            (explanation(e))
             div.grid { "\n" (tables(e)) }
             "\n"
             (cgroup_table(ctx.a, e))
@@ -61,6 +62,24 @@ pub(super) fn verdict(e: &OomEvent) -> Markup {
         @if let Some(v) = &e.verdict {
             p.verdict.{ "v-" (v.limit.as_str()) } {
                 b { "Verdict: " (t(v.limit.label())) ". " } (t(&v.summary))
+            }
+            "\n"
+        }
+    }
+}
+
+/// The kill explained in prose (`analysis::explain`): GFP flags, the request, zone
+/// watermarks and fragmentation, RAM and swap, the victim's share. Nothing when there
+/// is nothing to say.
+fn explanation(e: &OomEvent) -> Markup {
+    let x = crate::analysis::explain::explain(e);
+    html! {
+        @if !x.sentences.is_empty() {
+            table.kv.explain {
+                caption { "How the kernel got here" }
+                @for s in &x.sentences {
+                    tr { th { (t(s.topic.label())) } td { (t(&s.text)) } }
+                }
             }
             "\n"
         }
