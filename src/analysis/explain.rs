@@ -449,7 +449,7 @@ fn victim_sentence(e: &OomEvent) -> Option<String> {
     if parts.iter().all(Option::is_none) {
         return None;
     }
-    let rss: u64 = parts.iter().flatten().sum();
+    let rss: u64 = parts.iter().flatten().fold(0, |a, b| a.saturating_add(*b));
     let who = match (v.pid, v.comm.as_deref()) {
         (Some(p), Some(c)) => format!("the victim {p} ({c})"),
         (Some(p), None) => format!("the victim {p}"),
