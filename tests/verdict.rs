@@ -219,3 +219,21 @@ fn host_ooms_say_who_held_the_memory_and_a_storm_is_found() {
     assert_eq!(d["evidence"]["victims"], json!({"php-fpm": 6}));
     assert_eq!(d["evidence"]["held_by"]["name"], "php-fpm");
 }
+
+/// The terminal summary of every bundle in `testdata/` (piped: full lines, no
+/// colour), each a snapshot: a change to what users read shows in review.
+#[test]
+fn text_outputs_of_every_testdata_bundle() {
+    let mut entries: Vec<String> = std::fs::read_dir("testdata")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert!(entries.len() > 20, "{entries:?}");
+    for name in entries {
+        let path = format!("testdata/{name}");
+        let r = run(&["analyze", "-q", "--reference-date", "2024-06-30", &path]);
+        assert!(r.code == 0 || r.code == 1, "{path}: exit {}", r.code);
+        insta::assert_snapshot!(format!("every_text_{}", name.replace('-', "_")), r.stdout);
+    }
+}
