@@ -155,8 +155,6 @@ struct Reader<'a, S: LogSink> {
     budget: Arc<Budget>,
     /// The compressed stream this reader's members are in (members' ratios).
     stream: Arc<StreamMeter>,
-    /// The archive size of the member being read.
-    member_bytes: u64,
     pod_files: Vec<PodFile>,
     container_logs: Vec<String>,
     sink: &'a mut S,
@@ -270,7 +268,6 @@ impl<'a, S: LogSink> Reader<'a, S> {
         Reader {
             budget,
             stream: Arc::new(StreamMeter::default()),
-            member_bytes: 0,
             archive_path,
             display: display.to_string(),
             tree: MemTree::default(),
@@ -344,10 +341,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                     ));
                     return None;
                 }
-                Err(e) => {
-                    damaged = Some(one_line(&e.to_string()));
-                    return Some((ar.into_inner(), damaged.unwrap_or_default()));
-                }
+                Err(e) => return Some((ar.into_inner(), one_line(&e.to_string()))),
             };
             for entry in entries {
                 let mut entry = match entry {
@@ -551,9 +545,6 @@ impl<'a, S: LogSink> Reader<'a, S> {
         // A member damaged within its first 64 KiB (a CRC error, cut short) still
         // gives the bytes before the damage, then the error: read as a loose file is.
         let (head, r) = split_head(r);
-        // Only a member of no bytes is empty; one whose bytes decode to nothing, or
-        // that fails before giving any, is not.
-        self.member_bytes = size;
         let comp = Compression::detect(&head);
         if comp == Compression::None {
             if is_tar(&head) {
@@ -566,7 +557,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 &head,
                 &mut Cursor::new(head.clone()).chain(r),
                 rel,
-                comp,
+                (comp, size),
                 mtime,
                 kind,
             );
@@ -589,15 +580,16 @@ impl<'a, S: LogSink> Reader<'a, S> {
             meter,
             self.budget.limits,
         );
-        self.maybe_log(&dhead, &mut guarded, rel, comp, mtime, kind)
+        self.maybe_log(&dhead, &mut guarded, rel, (comp, size), mtime, kind)
     }
 
+    /// `(comp, size)`: the member's compression and its size in the archive.
     fn maybe_log(
         &mut self,
         head: &[u8],
         r: &mut dyn Read,
         rel: &str,
-        comp: Compression,
+        (comp, size): (Compression, u64),
         mtime: Option<i64>,
         kind: Kind,
     ) -> io::Result<()> {
@@ -616,7 +608,9 @@ impl<'a, S: LogSink> Reader<'a, S> {
                     mtime,
                     self.sniff,
                 );
-                src.empty &= self.member_bytes == 0;
+                // Only a member of no bytes is empty; one whose bytes decode to
+                // nothing, or that fails before giving any, is not.
+                src.empty &= size == 0;
                 let scan = self.sink.log(&src, r);
                 self.members.push(Member {
                     full: rel.to_string(),

@@ -85,7 +85,7 @@ impl Feed {
 
     /// A banner before any kernel record, in a part starting mid-source, and whether
     /// the part ends "fresh" ([`Assembler::head_start`], [`Assembler::fresh_at_end`]).
-    pub fn head_start(&self) -> (Option<u64>, Option<bool>) {
+    pub fn part_boot_state(&self) -> (Option<u64>, Option<bool>) {
         (self.asm.head_start(), self.asm.fresh_at_end())
     }
 
@@ -360,7 +360,7 @@ pub fn scan_body_parts(
                     line_at_soft_end: Some(1),
                 }
             };
-            let head = asm.head_start();
+            let head = asm.part_boot_state();
             (start, asm, end_pos, issues, head)
         })
         .collect();

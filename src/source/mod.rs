@@ -505,18 +505,17 @@ impl Budget {
     }
 }
 
-/// Bytes into and out of one compressed stream, as its decoder has seen them.
+/// The compressed bytes one stream's decoder has read (a member's ratio is its own
+/// bytes out against what the stream took while it was read).
 #[derive(Debug, Default)]
 pub struct StreamMeter {
     input: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    output: std::sync::atomic::AtomicU64,
 }
 
 impl StreamMeter {
-    /// (compressed bytes read, bytes decoded) so far.
-    pub fn now(&self) -> (u64, u64) {
-        let o = std::sync::atomic::Ordering::Relaxed;
-        (self.input.load(o), self.output.load(o))
+    /// Compressed bytes read so far.
+    pub fn now(&self) -> u64 {
+        self.input.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -539,25 +538,17 @@ pub fn budget_decoder<'a, R: Read + 'a>(
         },
         comp,
     )?;
-    Ok(Box::new(Budgeted {
-        inner,
-        budget,
-        meter,
-    }))
+    Ok(Box::new(Budgeted { inner, budget }))
 }
 
 struct Budgeted<R> {
     inner: R,
     budget: std::sync::Arc<Budget>,
-    meter: std::sync::Arc<StreamMeter>,
 }
 
 impl<R: Read> Read for Budgeted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.meter
-            .output
-            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         self.budget.spend(n as u64)?;
         Ok(n)
     }
@@ -577,7 +568,7 @@ pub struct RatioGuard<'r> {
 enum RatioInput {
     Stream {
         meter: std::sync::Arc<StreamMeter>,
-        start: (u64, u64),
+        start: u64,
     },
     Sized {
         compressed: u64,
@@ -641,7 +632,7 @@ impl Read for RatioGuard<'_> {
             RatioInput::Stream { meter, start } => {
                 // The member's own bytes out (the decoder may be ahead, in later
                 // members), against the compressed bytes taken since it began.
-                (meter.now().0.saturating_sub(start.0), self.out)
+                (meter.now().saturating_sub(*start), self.out)
             }
             RatioInput::Sized {
                 compressed,
