@@ -4,7 +4,12 @@
 //!   without the open/mmap and the report);
 //! - `assemble/blocks_only`: the block assembler fed pre-parsed records of OOM blocks
 //!   only (throughput in bytes of block text);
-//! - `parse_line/noise`: the envelope parser over userspace noise lines.
+//! - `parse_line/noise`: the envelope parser over userspace noise lines;
+//! - `skipped/*`: what the scan does to the lines the prefilter passes over, per
+//!   256 KiB window of that syslog (in cache, one thread): the newline count alone
+//!   (`bytecount`, what it did before kubelet names were kept), the fused pass
+//!   (newlines, `podUID=` offsets, NUL check), the same as separate passes, and the
+//!   whole `Feed::skipped` (fused pass plus the kubelet capture).
 //!
 //! Sample sizes and times are kept small so `cargo bench --bench scan` takes a couple
 //! of minutes. The 1 GiB end-to-end comparison with ripgrep is `benches/compare.sh`.
@@ -106,5 +111,76 @@ fn bench_parse_line(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_scan, bench_parse_line);
+fn bench_skipped(c: &mut Criterion) {
+    use oomsift::scan::{Feed, fused};
+    const WINDOW: usize = 256 << 10;
+    let log = generator::syslog(16 << 20, 8, 3);
+    let text = &log.text;
+    // Windows ending at a line end, as the scanner hands them over.
+    let mut windows = Vec::new();
+    let mut at = 0;
+    while at + WINDOW < text.len() {
+        let end = at + memchr::memrchr(b'\n', &text[at..at + WINDOW]).unwrap() + 1;
+        windows.push(&text[at..end]);
+        at = end;
+    }
+    let bytes: usize = windows.iter().map(|w| w.len()).sum();
+    let mut hits = Vec::new();
+    // Outside the timing: the fused pass finds what the separate passes find.
+    for w in &windows {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        assert_eq!(
+            fused::count_and_find(w, w.len(), &mut a),
+            fused::portable(w, w.len(), &mut b)
+        );
+        assert_eq!(a, b);
+        assert!(!a.is_empty(), "the generated syslog has kubelet lines");
+    }
+    let mut g = c.benchmark_group("skipped");
+    g.sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("bytecount_only", |b| {
+        b.iter(|| {
+            windows
+                .iter()
+                .map(|w| bytecount::count(black_box(w), b'\n'))
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("fused_pass", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for w in &windows {
+                hits.clear();
+                n += fused::count_and_find(black_box(w), w.len(), &mut hits).lines;
+            }
+            n
+        })
+    });
+    g.bench_function("separate_passes", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for w in &windows {
+                hits.clear();
+                n += fused::portable(black_box(w), w.len(), &mut hits).lines;
+            }
+            n
+        })
+    });
+    g.bench_function("feed_skipped", |b| {
+        b.iter(|| {
+            let mut feed = Feed::new("bench/messages");
+            let mut n = 0;
+            for w in &windows {
+                n += feed.skipped(FileFormat::Lines, black_box(w), w.len()).lines;
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_scan, bench_parse_line, bench_skipped);
 criterion_main!(benches);

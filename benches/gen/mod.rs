@@ -138,10 +138,16 @@ impl Clock {
     }
 }
 
+/// Pods a node runs: kubelet and runtime lines name the same few over and over
+/// (as `gen_syslog.py` draws them).
+const PODS: u64 = 80;
+
 /// One userspace (or non-OOM kernel) message: `prog[pid]: text`.
 fn noise_body(r: &mut Rng, c: &Clock) -> String {
     let k = r.below(30);
-    let (ns, p, u, cid) = (r.pick(&NAMESPACES), r.pod(), r.uuid(), r.hex(64));
+    // The pod of this line, one of [`PODS`], the same every time it is drawn.
+    let mut pr = Rng::new(0x5eed_0000 + r.below(PODS));
+    let (ns, p, u, cid) = (pr.pick(&NAMESPACES), pr.pod(), pr.uuid(), pr.hex(64));
     let (user, n, pid) = (r.pick(&USERS), r.range(1, 99999), r.range(300, 4_000_000));
     let ip = format!("10.{}.{}.{}", r.below(256), r.below(256), r.range(1, 255));
     match k {

@@ -125,6 +125,24 @@ fn uid_key(b: &[u8]) -> Option<(u64, usize)> {
     fold_hex(b, 32, 32)
 }
 
+/// The key of a container id at the start of `b`: its first 16 bytes read as two
+/// words when they are hex digits (a full id has 64; no per-digit work, whose
+/// digit-or-letter branch the CPU cannot predict), else its hex digits folded (at
+/// least 12, as `crictl ps` shortens them).
+fn id_key(b: &[u8]) -> Option<u64> {
+    if let Some(w) = b.get(..16)
+        && w.iter().all(u8::is_ascii_hexdigit)
+    {
+        let word = |at: usize| {
+            w.get(at..at + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        return Some(word(0) ^ word(8).rotate_left(29));
+    }
+    fold_hex(b, 64, 12).map(|(k, _)| k)
+}
+
 impl KubeletCapture {
     /// A capture for a source; `kubelet_file` when its path names kubelet.
     pub fn new(kubelet_file: bool) -> KubeletCapture {
@@ -188,7 +206,7 @@ impl KubeletCapture {
             .and_then(|i| id.get(i..))
             .and_then(|r| r.strip_prefix(b"://"))
             .unwrap_or(id);
-        if let Some((key, _)) = fold_hex(id, 64, 12)
+        if let Some(key) = id_key(id)
             && !self.containers.contains_key(&key)
         {
             self.containers.insert(key, 1);

@@ -5,16 +5,19 @@
 //! numbers); kubelet lines naming pods are found in the same bytes. Run one after the
 //! other, `bytecount` and a `memmem` search for `podUID=` each read the window again
 //! (+~35 % CPU on a syslog; docs/PERFORMANCE.md, *Kubelet names in the one scan*).
-//! Here one AVX2 loop does both: per 32 bytes it compares with `\n` (the count), `U`
-//! and `D`, and checks the rare positions where a `U` has a `D` two bytes on; as
-//! measured so far it is not yet cheaper than the two passes (docs/PERFORMANCE.md,
-//! which says what would make it so). Without AVX2 (other CPUs, other architectures)
-//! the two run one after the other, with the same result.
+//! Here one AVX2 loop does both, 64 bytes a round: a compare with `\n` per vector
+//! subtracted into byte counters (the count), and the vector's `U`s AND-ed with the `=`s
+//! of the same bytes loaded three on (`podUID=`: the pair is rarer in logs than
+//! `U`/`D`, which `SyncLoop UPDATE` also has); only a round holding such a pair takes
+//! the branch that keeps its mask, checked for the whole needle after the block.
+//! In cache it costs about three times `bytecount` (`cargo bench --bench scan --
+//! skipped`; docs/PERFORMANCE.md). Without AVX2 (other CPUs, other architectures) the
+//! two run one after the other, with the same result.
 //!
 //! NUL bytes (damage: docs/THREAT-MODEL.md) are found in the same loop: each block
-//! of up to 8 KiB ORs a compare with zero into a flag, and only a block whose flag is
-//! set is handed to the exact [`crate::source::nul_runs`] (a run crossing two blocks
-//! is joined, so the result equals one `nul_runs` over the whole range).
+//! of up to 8 KiB keeps the unsigned minimum of its bytes, and only a block whose
+//! minimum is zero is handed to the exact [`crate::source::nul_runs`] (a run crossing
+//! two blocks is joined, so the result equals one `nul_runs` over the whole range).
 
 #![deny(
     clippy::string_slice,
@@ -88,9 +91,10 @@ mod avx2 {
     use super::{NEEDLE, Pass, add_nuls};
     use std::arch::x86_64::*;
 
-    /// Where `U` and `D` are in [`NEEDLE`].
+    /// Where `U` and `=` are in [`NEEDLE`]: the pair is rarer in logs than `U`/`D`
+    /// (`SyncLoop UPDATE` has a `D` two bytes after its `U`).
     const U_AT: usize = 3;
-    const D_AT: usize = 5;
+    const D_AT: usize = 6;
 
     /// # Safety
     /// The CPU must support AVX2.
@@ -102,8 +106,9 @@ mod avx2 {
         let p = hay.as_ptr();
         let nl = _mm256_set1_epi8(b'\n' as i8);
         let u = _mm256_set1_epi8(b'U' as i8);
-        let d = _mm256_set1_epi8(b'D' as i8);
+        let d = _mm256_set1_epi8(b'=' as i8);
         let zero = _mm256_setzero_si256();
+        let ones = _mm256_set1_epi8(-1);
         let mut count = 0u64;
         let mut i = 0usize;
         let lanes = |acc: __m256i| -> u64 {
@@ -114,55 +119,64 @@ mod avx2 {
                 + _mm256_extract_epi64::<3>(s)) as u64
         };
         // Blocks of at most 127 rounds of 64 bytes (two vectors; two newlines a lane
-        // a round, so the byte counters cannot overflow). The rounds' masks are
-        // stored, compacted without a branch, and checked after the block, so
+        // a round, so the byte counters cannot overflow). Per vector: a compare with
+        // `\n` subtracted into the counters, an unsigned minimum that reaches zero
+        // only where a NUL was (checked once per block), and the `U` of the vector
+        // AND-ed with the `D` of the same bytes loaded two on. Only a round where a
+        // `U` has its `D` (about one in twenty-five on a kubelet-heavy syslog) takes
+        // the branch that stores its masks; they are checked after the block, so
         // nothing is called inside the loop and the counters stay in registers.
         let mut found = [(0usize, 0u64); 128];
-        while i + 64 <= n {
-            let rounds = ((n - i) / 64).min(127);
+        // The loads reach two bytes past the round (the `D` of its last `U`s).
+        while i + 64 + D_AT - U_AT <= n {
+            let rounds = ((n - i - (D_AT - U_AT)) / 64).min(127);
             let mut acc = zero;
-            let mut nul = zero;
+            let mut low = ones;
             let mut k = 0usize;
             for r in 0..rounds {
                 let at = i + 64 * r;
-                // SAFETY: `at + 64 <= n` (`rounds` was bounded so): inside `hay`.
-                let (a0, a1) = unsafe {
+                // SAFETY: `at + 64 + 2 <= n` (`rounds` was bounded so): inside `hay`.
+                let (a0, a1, b0, b1) = unsafe {
                     (
                         _mm256_loadu_si256(p.add(at).cast()),
                         _mm256_loadu_si256(p.add(at + 32).cast()),
+                        _mm256_loadu_si256(p.add(at + D_AT - U_AT).cast()),
+                        _mm256_loadu_si256(p.add(at + 32 + D_AT - U_AT).cast()),
                     )
                 };
                 acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a0, nl));
                 acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a1, nl));
-                nul = _mm256_or_si256(
-                    nul,
-                    _mm256_or_si256(_mm256_cmpeq_epi8(a0, zero), _mm256_cmpeq_epi8(a1, zero)),
-                );
-                let bits = |v: __m256i, c: __m256i| {
-                    u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c)) as u32)
-                };
-                let mu = bits(a0, u) | bits(a1, u) << 32;
-                let md = bits(a0, d) | bits(a1, d) << 32;
-                // A `U` with a `D` two bytes on; the last two bits' `D` would be in
-                // the next round, so they stay candidates (each is verified anyway).
-                let mask = mu & ((md >> (D_AT - U_AT)) | 0xC000_0000_0000_0000);
-                // `k <= r < 127`: always inside `found`.
-                if let Some(f) = found.get_mut(k) {
-                    *f = (r, mask);
+                low = _mm256_min_epu8(low, _mm256_min_epu8(a0, a1));
+                let c0 = _mm256_and_si256(_mm256_cmpeq_epi8(a0, u), _mm256_cmpeq_epi8(b0, d));
+                let c1 = _mm256_and_si256(_mm256_cmpeq_epi8(a1, u), _mm256_cmpeq_epi8(b1, d));
+                let c = _mm256_or_si256(c0, c1);
+                if _mm256_testz_si256(c, c) == 0 {
+                    let mask = u64::from(_mm256_movemask_epi8(c0) as u32)
+                        | u64::from(_mm256_movemask_epi8(c1) as u32) << 32;
+                    // `k <= r < 127`: always inside `found`.
+                    if let Some(f) = found.get_mut(k) {
+                        *f = (r, mask);
+                    }
+                    k += 1;
                 }
-                k += usize::from(mask != 0);
             }
             count += lanes(acc);
             let end = i + 64 * rounds;
-            if i < nul_len && _mm256_testz_si256(nul, nul) == 0 {
-                add_nuls(&mut nuls, hay, i, end.min(nul_len));
+            if i < nul_len {
+                let z = _mm256_cmpeq_epi8(low, zero);
+                if _mm256_testz_si256(z, z) == 0 {
+                    add_nuls(&mut nuls, hay, i, end.min(nul_len));
+                }
             }
             for &(r, mask) in found.iter().take(k) {
                 let mut m = mask;
                 while m != 0 {
                     let at = i + 64 * r + m.trailing_zeros() as usize;
+                    // Seven bytes compared as one array (no `memcmp` call).
                     if let Some(start) = at.checked_sub(U_AT)
-                        && hay.get(start..).is_some_and(|r| r.starts_with(NEEDLE))
+                        && hay
+                            .get(start..start + NEEDLE.len())
+                            .is_some_and(|w| <[u8; 7]>::try_from(w).is_ok_and(|a| a == *b"podUID="))
                     {
                         hits.push(start);
                     }
@@ -204,7 +218,7 @@ mod tests {
         for i in 0..300 {
             text.extend_from_slice(
                 format!(
-                    "l{i} podUID=\"x\" UxD podUI {}{}\n",
+                    "l{i} podUID=\"x\" UxD UID= dUID= podUI {}{}\n",
                     "p".repeat(i % 37),
                     if i % 3 == 0 { "podUID=" } else { "" }
                 )
