@@ -527,8 +527,13 @@ pub fn host_fill(e: &OomEvent) -> Option<Fill> {
         (Part::Free, page("free")),
     ];
     let ram = mi.get("ram_pages").map(|&p| page_bytes(p));
+    let parts: Vec<(Part, u64)> = parts.into_iter().filter(|&(_, b)| b > 0).collect();
+    // A Mem-Info with no counter (`pages RAM` alone) fills nothing: no bar to draw.
+    if parts.is_empty() {
+        return None;
+    }
     Some(Fill {
-        parts: parts.into_iter().filter(|&(_, b)| b > 0).collect(),
+        parts,
         usage: None,
         limit: ram,
     })
@@ -697,6 +702,22 @@ mod tests {
         for secs in [f64::MAX, f64::MIN, f64::NAN] {
             let _ = civil_utc(secs);
         }
+    }
+
+    #[test]
+    fn a_mem_info_of_ram_alone_fills_no_bar() {
+        let mut e = v1_event();
+        // `8388478 pages RAM` was the only Mem-Info line the kernel's block kept.
+        e.meminfo = Some([("ram_pages".to_string(), 8_388_478)].into_iter().collect());
+        assert!(host_fill(&e).is_none());
+        e.meminfo = Some(
+            [("ram_pages", 8_388_478), ("free", 1000), ("active_anon", 0)]
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+        );
+        let h = host_fill(&e).unwrap();
+        assert_eq!(h.parts, [(Part::Free, 1000 * 4096)]);
     }
 
     #[test]
