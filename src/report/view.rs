@@ -93,6 +93,17 @@ pub fn kb_bytes(kb: u64) -> u64 {
 }
 
 /// Page counts as bytes (pages of [`PAGE_BYTES`]), saturating.
+/// Where a record was read, as the views cite it: `file:line`, or the file alone for
+/// line 0 — a Kubernetes object file (an Event list, a pod's YAML), whose records
+/// have no line.
+pub fn source_ref(s: &crate::model::SourceRef) -> String {
+    if s.line == 0 {
+        s.file.clone()
+    } else {
+        format!("{}:{}", s.file, s.line)
+    }
+}
+
 pub fn page_bytes(pages: u64) -> u64 {
     pages.saturating_mul(PAGE_BYTES)
 }
@@ -702,6 +713,16 @@ mod tests {
         for secs in [f64::MAX, f64::MIN, f64::NAN] {
             let _ = civil_utc(secs);
         }
+    }
+
+    #[test]
+    fn sources_are_cited_with_their_line_when_they_have_one() {
+        let at = |line| crate::model::SourceRef {
+            file: "var/log/messages".into(),
+            line,
+        };
+        assert_eq!(source_ref(&at(144)), "var/log/messages:144");
+        assert_eq!(source_ref(&at(0)), "var/log/messages");
     }
 
     #[test]
