@@ -186,6 +186,14 @@ impl OutputArgs {
     /// Every output of the run: the report files (`--html FILE`, `-o DIR`'s
     /// `report.html` and `report.json`), then stdout in its format.
     pub fn exports(&self) -> Vec<Export> {
+        self.exports_with(crate::report::text::Text {
+            term: self.term(),
+            ..Default::default()
+        })
+    }
+
+    /// [`exports`](Self::exports), the text summary on stdout written by `text`.
+    pub fn exports_with(&self, text: crate::report::text::Text) -> Vec<Export> {
         let mut out = Vec::new();
         if let Some(dir) = &self.output {
             for (name, render) in [("report.html", Format::Html), ("report.json", Format::Json)] {
@@ -208,7 +216,7 @@ impl OutputArgs {
             });
         }
         let render = match self.stdout_format() {
-            Format::Text => std::sync::Arc::new(crate::report::text::Text { term: self.term() }),
+            Format::Text => std::sync::Arc::new(text),
             f => f.renderer(),
         };
         out.push(Export {
@@ -405,6 +413,10 @@ pub struct AnalyzeArgs {
     /// One line per bundle on stderr as it is done.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Under each kill of the text summary, its explanation as `oomsift show` prints
+    /// it: the GFP flags, the request's size, the zones, RAM and swap, the victim's share.
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
@@ -438,6 +450,17 @@ impl LimitArgs {
             max_ratio: self.max_ratio.max(1),
             ratio_floor: self.ratio_floor,
         }
+    }
+}
+
+/// `s` as one word for a POSIX shell: as is when it holds only characters no shell
+/// treats specially, else in single quotes (a `'` written `'\''`).
+fn shell_word(s: &str) -> String {
+    let safe = |b: u8| b.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&b);
+    if !s.is_empty() && s.bytes().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
@@ -531,6 +554,46 @@ fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
 }
 
 impl AnalyzeArgs {
+    /// Every output of the run (as [`OutputArgs::exports`]), the text summary with
+    /// `--explain`'s explanations and the closing `oomsift show` hint.
+    pub fn exports(&self) -> Vec<Export> {
+        self.out.exports_with(crate::report::text::Text {
+            term: self.out.term(),
+            explain: self.explain,
+            show_args: self.show_args(),
+        })
+    }
+
+    /// What `oomsift show ID` needs to find the same event: the paths as given and the
+    /// options the event ids depend on (`--reference-date`, limits not at their
+    /// default), shell-quoted. None for standard input (read once) and a shard (its
+    /// ids are the shard's; `show` has no `--shard`).
+    pub fn show_args(&self) -> Option<String> {
+        if self.shard.is_some() || self.paths.iter().any(|p| p == "-") {
+            return None;
+        }
+        let mut args = Vec::new();
+        if let Some((y, m, d)) = self.reference_date {
+            args.push(format!("--reference-date {y:04}-{m:02}-{d:02}"));
+        }
+        let l = &self.limits;
+        let d = crate::source::Limits::default();
+        if l.max_decoded_bytes != d.max_decoded_bytes {
+            args.push(format!("--max-decoded-bytes {}", l.max_decoded_bytes));
+        }
+        if l.max_ratio != d.max_ratio {
+            args.push(format!("--max-ratio {}", l.max_ratio));
+        }
+        if l.ratio_floor != d.ratio_floor {
+            args.push(format!("--ratio-floor {}", l.ratio_floor));
+        }
+        if self.paths.iter().any(|p| p.starts_with('-')) {
+            args.push("--".to_string());
+        }
+        args.extend(self.paths.iter().map(|p| shell_word(p)));
+        Some(args.join(" "))
+    }
+
     pub fn config(&self) -> Config {
         Config {
             inputs: self.paths.clone(),
@@ -556,6 +619,18 @@ impl AnalyzeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(
+            shell_word("testdata/sosreport-node1"),
+            "testdata/sosreport-node1"
+        );
+        assert_eq!(shell_word("/tmp/a b"), "'/tmp/a b'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word("$HOME;rm"), "'$HOME;rm'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn sizes() {

@@ -75,7 +75,7 @@ fn run() -> Result<ExitCode, String> {
                 oomsift::run(&args.config())?
             };
             filter.apply(&mut analysis);
-            (analysis, args.quiet, args.out.exports(), args.out.color)
+            (analysis, args.quiet, args.exports(), args.out.color)
         }
         Command::Merge(args) => (args.run()?, args.quiet, args.out.exports(), args.out.color),
         Command::Show(args) => {

@@ -481,3 +481,130 @@ fn each_kill_is_explained_in_prose() {
     assert!(h.contains("GFP_HIGHUSER_MOVABLE"));
     assert!(h.contains("order=3"), "the high-order request");
 }
+
+// ---------------------------------------------------------------- every bundle
+
+/// What the page of one bundle says, for a snapshot: the page as written, but the
+/// stylesheet and script (the same on every page, checked here, and snapshotted
+/// whole in `sosreport_node1_html`) elided and each plot reduced to what it says —
+/// its label and title, its texts (legends, ticks, axis names), its marks' links and
+/// tooltips — and a count of the shapes plotters drew (their geometry is not kept).
+/// Any change to a fact, a sentence, a table cell, a tick or a mark's tooltip fails.
+fn page_outline(page: &str, style: &mut Option<String>) -> String {
+    // The <style> and <script> blocks: compared across pages, then elided.
+    let mut page = page.to_string();
+    let mut shared = String::new();
+    for (open, close) in [("<style>", "</style>"), ("<script>", "</script>")] {
+        let start = page.find(open).unwrap_or_else(|| panic!("no {open}"));
+        let end = page[start..].find(close).expect("closed") + start + close.len();
+        shared.push_str(&page[start..end]);
+        page.replace_range(start..end, &format!("{open}(elided){close}"));
+    }
+    match style {
+        Some(first) => assert!(*first == shared, "the stylesheet or script differs"),
+        None => *style = Some(shared),
+    }
+    let mut out = String::with_capacity(page.len() / 2);
+    let mut rest = page.as_str();
+    while let Some(start) = rest.find("<svg") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("</svg>").expect("svg closed") + start;
+        out.push_str(&svg_outline(&rest[start..end]));
+        out.push_str("</svg>");
+        rest = &rest[end + "</svg>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One plot: its opening tag and title, its text lines, its marks (links with
+/// tooltips, kept whole), and `<!-- shapes: … -->` counting the other elements.
+fn svg_outline(svg: &str) -> String {
+    let mut out = String::new();
+    let mut shapes = std::collections::BTreeMap::<&str, usize>::new();
+    let mut in_text = false;
+    for line in svg.lines() {
+        let l = line.trim();
+        if in_text {
+            if l == "</text>" {
+                in_text = false;
+            } else {
+                out.push_str("text: ");
+                out.push_str(l);
+                out.push('\n');
+            }
+        } else if l.starts_with("<text") {
+            in_text = !l.ends_with("</text>");
+            if !in_text {
+                let inner = l.split_once('>').map_or("", |(_, t)| t);
+                out.push_str("text: ");
+                out.push_str(inner.trim_end_matches("</text>"));
+                out.push('\n');
+            }
+        } else if l.starts_with("<svg")
+            || l.starts_with("<title>")
+            || l.starts_with("<a ")
+            || l.starts_with("<g class=")
+        {
+            out.push_str(l);
+            out.push('\n');
+        } else {
+            let name = l
+                .trim_start_matches('<')
+                .split([' ', '>', '/'])
+                .next()
+                .unwrap_or("");
+            *shapes.entry(name).or_default() += 1;
+        }
+    }
+    let counts: Vec<String> = shapes.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    out.push_str(&format!("<!-- shapes: {} -->\n", counts.join(", ")));
+    out
+}
+
+/// The HTML page of every bundle in `testdata/` (the list and the reference date of
+/// `verdict::text_outputs_of_every_testdata_bundle`), each a snapshot of its
+/// outline; no clock, file time, checkout path or thread count enters the page.
+#[test]
+fn html_outputs_of_every_testdata_bundle() {
+    let dir = scratch_dir("every-html");
+    let mut entries: Vec<String> = std::fs::read_dir("testdata")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert!(entries.len() > 20, "{entries:?}");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut style = None;
+    for name in entries {
+        let path = format!("testdata/{name}");
+        let page = dir.join(format!("{name}.html"));
+        let mut pages = Vec::new();
+        for jobs in ["1", "2"] {
+            let r = run(&[
+                "analyze",
+                "-q",
+                "--jobs",
+                jobs,
+                "--reference-date",
+                "2024-06-30",
+                "--html",
+                arg(&page),
+                &path,
+            ]);
+            assert!(r.code == 0 || r.code == 1, "{path}: exit {}", r.code);
+            pages.push(std::fs::read_to_string(&page).expect("page written"));
+        }
+        assert!(pages[0] == pages[1], "{path}: the page depends on --jobs");
+        let html = &pages[0];
+        assert!(
+            !html.contains(root),
+            "{path}: the checkout's path is on the page"
+        );
+        assert!(html.ends_with("</html>\n"), "{path}");
+        insta::assert_snapshot!(
+            format!("every_html_{}", name.replace('-', "_")),
+            page_outline(html, &mut style)
+        );
+    }
+}

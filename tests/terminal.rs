@@ -266,4 +266,7 @@ fn merge_takes_the_same_flags() {
     let text = strip(&styled.stdout);
     assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
     same_words_in_order(&plain.stdout, &text);
+    // A merged document's ids are its own: no `oomsift show` hint naming the inputs.
+    assert!(plain.stdout.contains("  e1  "), "{}", plain.stdout);
+    assert!(!plain.stdout.contains("oomsift show"), "{}", plain.stdout);
 }

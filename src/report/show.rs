@@ -162,7 +162,7 @@ pub fn render(e: &OomEvent, explanation: &Explanation, out: &mut dyn Write) -> s
     }
     writeln!(out, "\nsources:")?;
     for s in &e.sources {
-        writeln!(out, "  {}:{}", t(&s.file), s.line)?;
+        writeln!(out, "  {}", t(&crate::report::view::source_ref(s)))?;
     }
     if e.raw.is_empty() {
         writeln!(

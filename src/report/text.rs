@@ -1,6 +1,8 @@
 //! The terminal summary: per node, the count of host and cgroup kills, then one line
 //! per kill (time, event id, the limit that fired, victim, pod or cgroup, usage against
-//! limit) with its verdict first beneath it, then its diagnoses.
+//! limit) with its verdict first beneath it, its explanation with `--explain`
+//! (`analysis::explain`, as `oomsift show` prints it), then its diagnoses; last, the
+//! `oomsift show ID PATH…` command that prints one kill in full (before the warnings).
 
 use super::Render;
 use super::style::{Line, Style, Term};
@@ -9,10 +11,16 @@ use crate::model::{Container, OomEvent, OomKind, Pod, Scope, TimeSource, Timesta
 use std::io::{self, Write};
 
 /// The text summary, written as `term` says (colour codes, wrapping width); the
-/// default is the plain, unwrapped text of a pipe.
-#[derive(Debug, Clone, Copy, Default)]
+/// default is the plain, unwrapped text of a pipe, without explanations or hint.
+#[derive(Debug, Clone, Default)]
 pub struct Text {
     pub term: Term,
+    /// Each kill's explanation beneath its verdict (`analyze --explain`).
+    pub explain: bool,
+    /// What follows `oomsift show ID` in the closing hint: the inputs and the options
+    /// that decide the event ids, shell-quoted (`None`: no hint — a merged document,
+    /// standard input or a shard, which `show` cannot analyze again as they were).
+    pub show_args: Option<String>,
 }
 
 pub use crate::util::human_kb;
@@ -130,7 +138,7 @@ impl Render for Text {
     /// coloured as `self.term` says.
     fn render(&self, a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         let mut text = String::new();
-        for l in summary(a) {
+        for l in summary(a, self) {
             self.term.write_line(&l, &mut text);
         }
         out.write_all(text.as_bytes())
@@ -143,7 +151,51 @@ fn plain(s: String) -> Line {
     l
 }
 
-fn summary(a: &Analysis) -> Vec<Line> {
+/// `      explanation:` and one line per sentence beneath it, labels aligned as
+/// `oomsift show` aligns them.
+fn explanation(e: &OomEvent) -> Vec<Line> {
+    let x = crate::analysis::explain::explain(e);
+    if x.sentences.is_empty() {
+        return Vec::new();
+    }
+    let width = x
+        .sentences
+        .iter()
+        .map(|s| s.topic.label().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::with_capacity(x.sentences.len() + 1);
+    let mut head = Line::new();
+    head.plain("      ").push(Style::Heading, "explanation:");
+    out.push(head);
+    for s in &x.sentences {
+        let mut l = Line::new();
+        l.plain("        ")
+            .push(Style::Note, format!("{:<width$}", s.topic.label()))
+            .plain(format!("  {}", s.text));
+        out.push(l);
+    }
+    out
+}
+
+/// The line before the warnings: the command printing one kill in full, for the
+/// first kill shown.
+fn show_hint(a: &Analysis, opts: &Text) -> Option<Line> {
+    let args = opts.show_args.as_deref()?;
+    let first = a.events.first()?;
+    let what = if opts.explain {
+        "its task table, sources and raw block"
+    } else {
+        "its explanation, task table and raw block; --explain explains each kill here"
+    };
+    let mut l = Line::new();
+    l.push(Style::Note, "one kill in full: ")
+        .push(Style::Heading, format!("oomsift show {} {args}", first.id))
+        .push(Style::Note, format!(" ({what})"));
+    Some(l)
+}
+
+fn summary(a: &Analysis, opts: &Text) -> Vec<Line> {
     let mut out = Vec::new();
     if a.events.is_empty() {
         out.push(plain(crate::report::view::no_kills_line(a)));
@@ -209,6 +261,9 @@ fn summary(a: &Analysis) -> Vec<Line> {
                     .push(Style::Heading, "verdict:")
                     .plain(format!(" {}", v.summary));
                 out.push(l);
+            }
+            if opts.explain {
+                out.extend(explanation(e));
             }
             if let Some(g) = &e.oom_group {
                 let tasks: Vec<String> = g
@@ -296,6 +351,8 @@ fn summary(a: &Analysis) -> Vec<Line> {
             out.push(finding(&g.code, &g.summary));
         }
     }
+    // Before the warnings, which a fleet's heading promises at the end.
+    out.extend(show_hint(a, opts));
     if !a.warnings.is_empty() {
         let mut l = Line::new();
         l.push(Style::Warning, format!("{} warning(s):", a.warnings.len()));

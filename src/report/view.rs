@@ -93,6 +93,17 @@ pub fn kb_bytes(kb: u64) -> u64 {
 }
 
 /// Page counts as bytes (pages of [`PAGE_BYTES`]), saturating.
+/// Where a record was read, as the views cite it: `file:line`, or the file alone for
+/// line 0 — a Kubernetes object file (an Event list, a pod's YAML), whose records
+/// have no line.
+pub fn source_ref(s: &crate::model::SourceRef) -> String {
+    if s.line == 0 {
+        s.file.clone()
+    } else {
+        format!("{}:{}", s.file, s.line)
+    }
+}
+
 pub fn page_bytes(pages: u64) -> u64 {
     pages.saturating_mul(PAGE_BYTES)
 }
@@ -527,8 +538,13 @@ pub fn host_fill(e: &OomEvent) -> Option<Fill> {
         (Part::Free, page("free")),
     ];
     let ram = mi.get("ram_pages").map(|&p| page_bytes(p));
+    let parts: Vec<(Part, u64)> = parts.into_iter().filter(|&(_, b)| b > 0).collect();
+    // A Mem-Info with no counter (`pages RAM` alone) fills nothing: no bar to draw.
+    if parts.is_empty() {
+        return None;
+    }
     Some(Fill {
-        parts: parts.into_iter().filter(|&(_, b)| b > 0).collect(),
+        parts,
         usage: None,
         limit: ram,
     })
@@ -697,6 +713,32 @@ mod tests {
         for secs in [f64::MAX, f64::MIN, f64::NAN] {
             let _ = civil_utc(secs);
         }
+    }
+
+    #[test]
+    fn sources_are_cited_with_their_line_when_they_have_one() {
+        let at = |line| crate::model::SourceRef {
+            file: "var/log/messages".into(),
+            line,
+        };
+        assert_eq!(source_ref(&at(144)), "var/log/messages:144");
+        assert_eq!(source_ref(&at(0)), "var/log/messages");
+    }
+
+    #[test]
+    fn a_mem_info_of_ram_alone_fills_no_bar() {
+        let mut e = v1_event();
+        // `8388478 pages RAM` was the only Mem-Info line the kernel's block kept.
+        e.meminfo = Some([("ram_pages".to_string(), 8_388_478)].into_iter().collect());
+        assert!(host_fill(&e).is_none());
+        e.meminfo = Some(
+            [("ram_pages", 8_388_478), ("free", 1000), ("active_anon", 0)]
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+        );
+        let h = host_fill(&e).unwrap();
+        assert_eq!(h.parts, [(Part::Free, 1000 * 4096)]);
     }
 
     #[test]

@@ -111,6 +111,38 @@ const sorted = (a, d) => a.every((v, i) => i === 0 || (d ? a[i - 1] >= v : a[i -
 check(before.length > 1, `the first kill's task table has ${before.length} rows`);
 check(sorted(nums(pidsDesc), true) && sorted(nums(pidsAsc), false), 'clicking a header sorts the task table');
 
+// The victim's and the trigger's rows are marked by more than colour: a bold row, a
+// left rule (solid for the victim, dashed for the trigger) and a boxed text mark.
+async function taskMarks(page) {
+  return page.evaluate(() => {
+    document.querySelectorAll('details').forEach((d) => (d.open = true));
+    const one = (sel) => {
+      const row = document.querySelector(sel);
+      if (!row) return null;
+      const first = getComputedStyle(row.querySelector('td'));
+      const mark = row.querySelector('span.mark');
+      const m = mark ? mark.getBoundingClientRect() : { width: 0, height: 0 };
+      const ms = mark ? getComputedStyle(mark) : null;
+      return {
+        weight: Number(first.fontWeight),
+        rule: `${first.borderLeftStyle} ${parseFloat(first.borderLeftWidth)}`,
+        mark: mark ? mark.textContent : '',
+        shown: m.width > 0 && m.height > 0 && ms.visibility === 'visible' && ms.borderTopStyle === 'solid',
+      };
+    };
+    return { victim: one('table.tasks tr.victim'), trigger: one('table.tasks tr.trigger') };
+  });
+}
+function checkMarks(marks, media) {
+  const v = marks.victim;
+  const g = marks.trigger;
+  check(v && v.weight >= 700 && v.rule === 'solid 4' && /victim/.test(v.mark) && v.shown,
+    `${media}: the victim's task row is bold, ruled and marked ${JSON.stringify(v)}`);
+  check(g && g.weight >= 600 && g.rule === 'dashed 4' && g.mark === '(trigger)' && g.shown,
+    `${media}: the trigger's task row is bold, ruled (dashed) and marked ${JSON.stringify(g)}`);
+}
+checkMarks(await taskMarks(page), 'screen');
+
 await page.evaluate(() => window.scrollTo(0, 0));
 await page.screenshot({ path: shot, fullPage: true });
 console.log(`screenshot: ${shot}`);
@@ -122,6 +154,7 @@ check(navHidden, 'print styles hide the navigation');
 await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
 const closed = await page.$$eval('details', (d) => d.filter((x) => !x.open).length);
 check(closed === 0, 'every kill is opened for printing');
+checkMarks(await taskMarks(page), 'print');
 
 check(seen.errors.length === 0, `no console or page errors ${JSON.stringify(seen.errors)}`);
 check(seen.dialogs.length === 0, `no dialogs ${JSON.stringify(seen.dialogs)}`);

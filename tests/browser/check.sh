@@ -4,7 +4,8 @@
 # (playwright-core driving that chromium) over it: no console errors, plots drawn,
 # log names escaped, the sort script working, the page complete without JavaScript,
 # nothing wider than a 1,000 px screen or an A4 page (794 px) in print, timeline
-# marks linked to their kills.
+# marks linked to their kills, the task rows of the trigger and the victim marked by
+# more than colour on screen and in print.
 # The screenshot is saved as target/report.png.
 #
 # Needs: apt (root or sudo) when chromium is missing, node and npm, cargo.
@@ -40,7 +41,7 @@ else
 fi
 echo "== checking the report of $bin"
 rm -rf "$work/report"
-"$bin" analyze testdata/sosreport-node1 testdata/html-escape testdata/journal-json \
+"$bin" analyze testdata/sosreport-node1 testdata/html-escape testdata/journal-json testdata/zone-watermarks \
   -o "$work/report" >/dev/null
 
 echo "== browser check of $work/report/report.html"

@@ -38,7 +38,7 @@ fn row(a: &Analysis, d: &OtherDeath) -> Markup {
     let sources: Vec<String> = d
         .sources
         .iter()
-        .map(|s| format!("{}:{}", s.file, s.line))
+        .map(crate::report::view::source_ref)
         .collect();
     html! {
         tr {

@@ -38,7 +38,7 @@ pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
             }
             p { "Seen in:" }
             ul.sources {
-                @for s in &e.sources { li.mono { (t(&format!("{}:{}", s.file, s.line))) } }
+                @for s in &e.sources { li.mono { (t(&crate::report::view::source_ref(s))) } }
             }
             "\n"
             @if !e.raw.is_empty() {

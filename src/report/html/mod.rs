@@ -219,7 +219,10 @@ dl.stats div{display:flex;justify-content:space-between;border-bottom:1px solid 
 dl.stats dt{color:var(--muted)}dl.stats dd{margin:0;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:600;padding:2px 0}
 table.sortable th{cursor:pointer}
-tr.victim td{background:#fdecea;font-weight:600}
+tr.victim td{background:#fdecea;font-weight:700}tr.trigger td{background:#eef3fb;font-weight:600}
+tr.victim td:first-child{border-left:4px solid #a51d1d}tr.trigger td:first-child{border-left:4px dashed #1a5fb4}
+span.mark{display:inline-block;border:1px solid currentColor;border-radius:3px;padding:0 4px;margin-left:2px;font-size:11px;font-weight:700;letter-spacing:.02em;font-family:system-ui,sans-serif}
+tr.victim span.mark{color:#a51d1d}tr.trigger span.mark{color:#1a5fb4}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 20px}
 .kind{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}
 .kind-host{background:var(--host)}.kind-cgroup{background:var(--cgroup)}.kind-other{background:var(--other)}
@@ -235,7 +238,7 @@ ul.sources{margin:4px 0;padding-left:20px}
 p.verdict{background:var(--bg2);border-left:4px solid var(--cgroup);padding:4px 10px;margin:6px 0;overflow-wrap:anywhere}
 p.verdict.v-host_ram,p.verdict.v-cpuset,p.verdict.v-memory_policy{border-left-color:var(--host)}
 footer{margin-top:40px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:8px}
-@media print{nav{display:none}table{font-size:10px}th,td{padding:2px 4px}th{overflow-wrap:anywhere}.scroll{overflow:visible}pre{white-space:pre-wrap;overflow-wrap:anywhere}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure,table.kv,details.event{break-inside:avoid}a{color:inherit}details.event{border:none;padding:0}}
+@media print{nav{display:none}table{font-size:10px}th,td{padding:2px 4px}th{overflow-wrap:anywhere}.scroll{overflow:visible}pre{white-space:pre-wrap;overflow-wrap:anywhere}body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}figure,table.kv,details.event{break-inside:avoid}a{color:inherit}details.event{border:none;padding:0}tr.victim td,tr.trigger td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 "#;
 
 /// Sorts task tables by a clicked header; opens every event before printing.

@@ -37,8 +37,11 @@ pub(super) fn section(ctx: &Ctx) -> Markup {
 fn cards(ctx: &Ctx) -> Markup {
     let a = ctx.a;
     let count = |k: Kind| a.events.iter().filter(|e| Kind::of(e) == k).count();
+    // A card's label after its number: singular for one ("1 node", "1 OOM kill").
+    let label =
+        |n: usize, one: &'static str, many: &'static str| (n, if n == 1 { one } else { many });
     let mut items = vec![
-        (a.events.len(), "OOM kills"),
+        label(a.events.len(), "OOM kill", "OOM kills"),
         (count(Kind::Host), "host (global) OOM"),
         (count(Kind::Cgroup), "cgroup (limit) OOM"),
     ];
@@ -46,13 +49,13 @@ fn cards(ctx: &Ctx) -> Markup {
     if other > 0 {
         items.push((other, "other / unknown kind"));
     }
-    items.push((a.nodes.len(), "nodes"));
-    items.push((ctx.workloads.len(), "workloads"));
+    items.push(label(a.nodes.len(), "node", "nodes"));
+    items.push(label(ctx.workloads.len(), "workload", "workloads"));
     if !a.other_deaths.is_empty() {
-        items.push((a.other_deaths.len(), "other deaths"));
+        items.push(label(a.other_deaths.len(), "other death", "other deaths"));
     }
     if !a.warnings.is_empty() {
-        items.push((a.warnings.len(), "warnings"));
+        items.push(label(a.warnings.len(), "warning", "warnings"));
     }
     let untimed = ctx.times.iter().filter(|t| t.is_none()).count();
     html! {
