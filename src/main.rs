@@ -62,6 +62,12 @@ fn run() -> Result<ExitCode, String> {
     let mut streamed = None;
     let (analysis, quiet, exports, color) = match cli.command {
         Command::Analyze(args) => {
+            if args.explain && args.out.stdout_format() != Format::Text {
+                return Err(
+                    "--explain explains kills in the text summary; the JSON keeps the facts it is made of (oomsift show ID prints one kill explained, the HTML report every one)"
+                        .to_string(),
+                );
+            }
             let filter = args.filter.filter();
             // Filtered ndjson is written after the analysis: the filter needs all of it.
             let mut analysis = if args.out.stdout_format() == Format::Ndjson && !filter.is_active()
