@@ -78,7 +78,7 @@ fn reported_kill_is_matched() {
     assert_eq!(status["matched_event"], 0);
     assert_eq!(
         status["pod"],
-        json!({"uid": "11111111-2222-4333-8444-555555555555", "namespace": "web", "name": "api-5c7d9-abcde"})
+        json!({"uid": "11111111-2222-4333-8444-555555555555", "namespace": "web", "name": "api-5c7d9-abcde", "name_source": "pod_object"})
     );
     assert_eq!(status["container"]["name"], "api");
     assert_eq!(status["time"], "2024-06-10T02:00:00+00:00");
@@ -113,7 +113,7 @@ fn eviction_oomd_unit_and_panic() {
     let ev = death(&d, "eviction", "kubelet eviction manager");
     assert_eq!(
         ev["pod"],
-        json!({"uid": "12121212-3434-4565-8787-909090909090", "namespace": "batch", "name": "report-gen-7f9c6-2kq8d"})
+        json!({"uid": "12121212-3434-4565-8787-909090909090", "namespace": "batch", "name": "report-gen-7f9c6-2kq8d", "name_source": "kubelet_log"})
     );
     assert_eq!(
         ev["evidence"],
@@ -211,4 +211,47 @@ fn text_summary_lists_the_other_deaths() {
         out.contains("      exit_137_not_oom: exit code 137 (SIGKILL) without OOMKilled"),
         "{out}"
     );
+}
+
+#[test]
+fn reports_that_give_only_an_id_are_named_with_where_the_name_came_from() {
+    let d = doc();
+    // containerd's TaskOOM gives the container id alone: the pod object names it.
+    let task = death(&d, "k8s_oom_report", "containerd TaskOOM");
+    assert_eq!(task["pod"]["namespace"], "web");
+    assert_eq!(task["pod"]["name"], "api-5c7d9-abcde");
+    assert_eq!(task["pod"]["uid"], "11111111-2222-4333-8444-555555555555");
+    assert_eq!(task["pod"]["name_source"], "pod_object");
+    assert_eq!(task["container"]["name"], "api");
+    assert!(task["container"]["name_source"].is_string(), "{task}");
+    // A report naming its pod itself says so.
+    let evicted = death(&d, "eviction", "kubelet eviction manager");
+    assert_eq!(evicted["pod"]["name_source"], "kubelet_log");
+    let status = death(&d, "k8s_oomkilled", "pod status");
+    assert_eq!(status["pod"]["name_source"], "pod_object");
+    assert_eq!(status["container"]["name_source"], "pod_object");
+    // A report about no pod gains none.
+    assert!(death(&d, "oomd_kill", "systemd-oomd")["pod"].is_null());
+    // The text summary names the pod the TaskOOM line does not.
+    let (_, text) = analyze(&["--reference-date", "2024-06-30", BUNDLE]);
+    let line = text.lines().find(|l| l.contains("TaskOOM event")).unwrap();
+    assert!(
+        line.ends_with("— pod web/api-5c7d9-abcde (container api), named by the pod object"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_systemd_unit_line_of_a_pod_slice_gives_the_pod_uid() {
+    let (code, out) = analyze(&["--format", "json", "testdata/sosreport-node1"]);
+    assert_eq!(code, 0);
+    let d: Value = serde_json::from_str(&out).unwrap();
+    let unit = death(&d, "unit_process_oom_killed", "systemd");
+    assert_eq!(
+        unit["unit"],
+        "kubepods-besteffort-podc2b4e6f8_1a3c_4e5a_8b7d_9f0e1d2c3b4a.slice"
+    );
+    assert_eq!(unit["pod"]["uid"], "c2b4e6f8-1a3c-4e5a-8b7d-9f0e1d2c3b4a");
+    // Nothing in that bundle names the pod: no name, no source.
+    assert!(unit["pod"]["name"].is_null() && unit["pod"].get("name_source").is_none());
 }

@@ -56,6 +56,9 @@ fn its_oomkilled_status_is_one_report() {
     let r = reports[0];
     assert_eq!(r["pod"]["uid"], HASH);
     assert_eq!(r["pod"]["name"], "haproxy-cp-1");
+    // The report's pod, as the kill's: the hash, and the mirror pod's API UID.
+    assert_eq!(r["pod"]["api_uid"], API_UID);
+    assert_eq!(r["pod"]["name_source"], "pod_object");
     assert_eq!(r["container"]["id"], ID);
     assert_eq!(r["matched_event"], 0);
     // Nothing else in the listing (an ordinary pod, running) reports a death.

@@ -36,6 +36,36 @@ pub use crate::model::{Analysis, InputInfo, NodeInfo, Warning};
 use crate::model::{OomEvent, OtherDeath, Stamp, TimeSource, Timestamp};
 use crate::scan::SourceScan;
 
+/// The pod (and container) of a report that gives a cgroup or a slice unit and no
+/// pod: `systemd`'s "unit kubepods-burstable-pod<uid>.slice", `systemd-oomd`'s
+/// cgroup path (the QoS class stays in the path; a `PodRef` has no field for it).
+fn identify_death(d: &mut OtherDeath) {
+    if d.pod.is_some() {
+        return;
+    }
+    let path = d.cgroup.clone().or_else(|| {
+        d.unit
+            .as_deref()
+            .and_then(crate::k8s::cgroup_path::slice_unit_path)
+    });
+    let Some(path) = path else { return };
+    let id = crate::k8s::cgroup_path::identify(&path);
+    if let Some(p) = id.pod {
+        d.pod = Some(crate::model::PodRef {
+            uid: Some(p.uid),
+            ..crate::model::PodRef::default()
+        });
+        if d.container.is_none()
+            && let Some(c) = id.container
+        {
+            d.container = Some(crate::model::ContainerRef {
+                id: Some(c.id),
+                ..crate::model::ContainerRef::default()
+            });
+        }
+    }
+}
+
 /// Options that change how times are resolved.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TimeOptions {
@@ -345,6 +375,10 @@ pub fn analyze(
     deaths.extend(reconcile::pod_status_reports(&names));
     deaths.extend(names.reports.iter().cloned());
     reconcile::complete(&mut deaths, &names);
+    for d in &mut deaths {
+        identify_death(d);
+        names.enrich_ref(&mut d.pod, &mut d.container);
+    }
     let mut deaths = dedup::dedup_deaths(deaths);
     for d in &mut deaths {
         // Kubernetes' reports carry API times (RFC 3339, UTC when no offset is given).

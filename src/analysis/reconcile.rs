@@ -5,7 +5,7 @@
 
 use super::diagnose;
 use crate::k8s::names::{NameIndex, PodInfo, Terminated};
-use crate::model::{ContainerRef, DeathKind, OomEvent, OtherDeath, PodRef, Timestamp};
+use crate::model::{ContainerRef, DeathKind, NameSource, OomEvent, OtherDeath, PodRef, Timestamp};
 use std::collections::BTreeMap;
 
 /// Pod-status reports from pod listings: `OOMKilled` terminations, and exit code 137
@@ -19,11 +19,7 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
                 reporter: "pod status".into(),
                 node: p.node.clone(),
                 message: p.status_message.clone().unwrap_or_else(|| "Evicted".into()),
-                pod: Some(PodRef {
-                    uid: Some(p.uid.clone()),
-                    namespace: p.namespace.clone(),
-                    name: p.name.clone(),
-                }),
+                pod: Some(status_pod(p)),
                 ..OtherDeath::default()
             });
         }
@@ -39,14 +35,11 @@ pub fn pod_status_reports(names: &NameIndex) -> Vec<OtherDeath> {
                         p.name.as_deref().unwrap_or("?"),
                         c.restart_count.map_or("?".to_string(), |n| n.to_string())
                     ),
-                    pod: Some(PodRef {
-                        uid: Some(p.uid.clone()).filter(|u| !u.starts_with("describe:")),
-                        namespace: p.namespace.clone(),
-                        name: p.name.clone(),
-                    }),
+                    pod: Some(status_pod(p)),
                     container: Some(ContainerRef {
                         id: c.id.clone(),
                         name: Some(cname.clone()),
+                        name_source: Some(NameSource::PodObject),
                     }),
                     ..OtherDeath::default()
                 });
@@ -117,18 +110,34 @@ fn termination_report(
             reason.unwrap_or("?"),
             t.exit_code.map_or("?".to_string(), |x| x.to_string())
         ),
-        pod: Some(PodRef {
-            uid: Some(p.uid.clone()).filter(|u| !u.starts_with("describe:")),
-            namespace: p.namespace.clone(),
-            name: p.name.clone(),
-        }),
+        pod: Some(status_pod(p)),
         container: Some(ContainerRef {
             id: t.container_id.clone(),
             name: Some(cname.to_string()),
+            name_source: Some(NameSource::PodObject),
         }),
         evidence,
         ..OtherDeath::default()
     })
+}
+
+/// The pod of a pod-status report: named as the index names it (a status is read
+/// from the pod object, but another source may name the pod more exactly).
+fn status_pod(p: &PodInfo) -> PodRef {
+    PodRef {
+        // `kubectl describe` gives no UID: its entry is keyed `describe:ns/name`.
+        uid: Some(p.uid.clone()).filter(|u| !u.starts_with("describe:")),
+        namespace: p.namespace.clone(),
+        name: p.name.clone(),
+        name_source: p.name.as_ref().and(p.name_source),
+        api_uid: p.api_uid.clone(),
+    }
+}
+
+/// The pod a report is about, whoever named it.
+fn same_pod(a: Option<&PodRef>, b: Option<&PodRef>) -> bool {
+    let key = |p: Option<&PodRef>| p.map(|p| (p.uid.clone(), p.namespace.clone(), p.name.clone()));
+    key(a) == key(b)
 }
 
 fn is_report(d: &OtherDeath) -> bool {
@@ -200,7 +209,9 @@ pub fn complete(deaths: &mut Vec<OtherDeath>, names: &NameIndex) {
     deaths.retain(|d| {
         !(d.kind == DeathKind::Eviction
             && d.reporter == "pod status"
-            && kubelet_evicted.contains(&d.pod))
+            && kubelet_evicted
+                .iter()
+                .any(|k| same_pod(k.as_ref(), d.pod.as_ref())))
     });
 }
 

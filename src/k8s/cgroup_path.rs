@@ -28,6 +28,29 @@ pub struct CgroupIdentity {
     pub container: Option<Container>,
 }
 
+/// The cgroup path a systemd slice unit names: systemd nests a slice in the slices
+/// its name's dash-separated prefixes name (`a-b-c.slice` is `a.slice/a-b.slice/
+/// a-b-c.slice`), so `kubepods-burstable-pod<uid>.slice` alone says where the pod
+/// sits. A unit of another type (a `.scope`, a `.service`) says nothing of its parent.
+pub fn slice_unit_path(unit: &str) -> Option<String> {
+    let stem = unit.strip_suffix(".slice")?;
+    if stem.is_empty() || stem.starts_with('-') || stem.ends_with('-') || stem.contains('/') {
+        return None;
+    }
+    let mut path = String::new();
+    let mut at = 0;
+    for (i, _) in stem
+        .match_indices('-')
+        .chain(std::iter::once((stem.len(), "")))
+    {
+        path.push('/');
+        path.push_str(stem.get(..i)?);
+        path.push_str(".slice");
+        at = i;
+    }
+    (at == stem.len()).then_some(path)
+}
+
 /// Reads a cgroup path.
 pub fn identify(path: &str) -> CgroupIdentity {
     let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
@@ -176,6 +199,35 @@ mod tests {
     use super::*;
 
     const ID: &str = "b27201334a41cd0749d053b18378d7ea65617b8e26277197ea25c974da1a5a8a";
+
+    #[test]
+    fn a_slice_unit_names_its_place_in_the_hierarchy() {
+        // systemd: "Process 51234 (java) of unit kubepods-besteffort-pod….slice was killed".
+        let unit = "kubepods-besteffort-podc2b4e6f8_1a3c_4e5a_8b7d_9f0e1d2c3b4a.slice";
+        let path = slice_unit_path(unit).unwrap();
+        assert_eq!(
+            path,
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-podc2b4e6f8_1a3c_4e5a_8b7d_9f0e1d2c3b4a.slice"
+        );
+        let id = identify(&path);
+        let pod = id.pod.unwrap();
+        assert_eq!(pod.uid, "c2b4e6f8-1a3c-4e5a-8b7d-9f0e1d2c3b4a");
+        assert_eq!(pod.qos.as_deref(), Some("besteffort"));
+        assert_eq!(
+            slice_unit_path("system.slice").as_deref(),
+            Some("/system.slice")
+        );
+        for not in [
+            "backup.service",
+            "cri-containerd-ab.scope",
+            "-a.slice",
+            "a-.slice",
+            ".slice",
+            "a/b.slice",
+        ] {
+            assert_eq!(slice_unit_path(not), None, "{not}");
+        }
+    }
 
     #[test]
     fn systemd_driver_docker_scope() {

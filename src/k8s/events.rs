@@ -11,7 +11,7 @@
 )]
 
 use crate::model::DeathKind;
-use crate::model::{OtherDeath, PodRef};
+use crate::model::{NameSource, OtherDeath, PodRef};
 use regex::Regex;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -69,7 +69,9 @@ pub fn from_value(v: &Value) -> Vec<OtherDeath> {
         let pod = (obj["kind"].as_str() == Some("Pod")).then(|| PodRef {
             uid: s(&obj["uid"]),
             namespace: s(&obj["namespace"]),
+            name_source: s(&obj["name"]).map(|_| NameSource::EventObject),
             name: s(&obj["name"]),
+            api_uid: None,
         });
         let time = s(&ev["lastTimestamp"])
             .or_else(|| s(&ev["eventTime"]))

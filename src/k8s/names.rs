@@ -703,6 +703,50 @@ impl NameIndex {
         })
     }
 
+    /// Fills what a report (`other_deaths[]`) leaves out of its pod and container:
+    /// the pod of a container id the index knows (containerd `TaskOOM` gives the id
+    /// alone), the namespace/name of a pod known by UID, the container's name, and a
+    /// static pod's mirror UID; each name with where it came from. What the report
+    /// itself says is kept.
+    pub fn enrich_ref(
+        &self,
+        pod: &mut Option<crate::model::PodRef>,
+        container: &mut Option<crate::model::ContainerRef>,
+    ) {
+        let cref = container
+            .as_ref()
+            .and_then(|c| c.id.as_deref())
+            .and_then(|id| self.container_ref(id));
+        if let Some(c) = container.as_mut()
+            && c.name.is_none()
+            && let Some(r) = cref
+        {
+            c.name = Some(r.name.clone());
+            c.name_source = Some(r.source);
+        }
+        if pod.is_none()
+            && let Some(uid) = cref.and_then(|r| r.pod_uid.as_ref())
+        {
+            *pod = Some(crate::model::PodRef {
+                uid: Some(uid.clone()),
+                ..crate::model::PodRef::default()
+            });
+        }
+        let Some(p) = pod.as_mut() else { return };
+        let info = p.uid.as_deref().and_then(|u| self.pods.get(u));
+        if let Some(a) = info.and_then(|i| i.api_uid.as_ref()) {
+            p.api_uid.get_or_insert_with(|| a.clone());
+        }
+        if p.name.is_some() {
+            return;
+        }
+        if let Some((source, name, namespace)) = best_pod_name(info, cref) {
+            p.name = Some(name.clone());
+            p.namespace = p.namespace.take().or(namespace.clone());
+            p.name_source = Some(source);
+        }
+    }
+
     /// Fills an event's pod namespace/name and container name.
     pub fn enrich(&self, e: &mut OomEvent) {
         self.enrich_ids(&mut e.pod, &mut e.container);
@@ -738,18 +782,26 @@ impl NameIndex {
         if p.name.is_some() {
             return;
         }
-        let by_uid = info.and_then(|i| Some((i.name_source?, i.name.as_ref()?, &i.namespace)));
-        let by_id = cref.and_then(|r| Some((r.pod_source?, r.pod_name.as_ref()?, &r.namespace)));
-        let best = match (by_uid, by_id) {
-            (Some(u), Some(c)) if c.0.rank() > u.0.rank() => Some(c),
-            (Some(u), _) => Some(u),
-            (None, c) => c,
-        };
-        if let Some((source, name, namespace)) = best {
+        if let Some((source, name, namespace)) = best_pod_name(info, cref) {
             p.name = Some(name.clone());
             p.namespace = p.namespace.take().or(namespace.clone());
             p.name_source = Some(source);
         }
+    }
+}
+
+/// The name of a pod from its entry (by UID) or from a container's (by id), the
+/// more exact of the two: its source, name and namespace.
+fn best_pod_name<'a>(
+    info: Option<&'a PodInfo>,
+    cref: Option<&'a ContainerRef>,
+) -> Option<(NameSource, &'a String, &'a Option<String>)> {
+    let by_uid = info.and_then(|i| Some((i.name_source?, i.name.as_ref()?, &i.namespace)));
+    let by_id = cref.and_then(|r| Some((r.pod_source?, r.pod_name.as_ref()?, &r.namespace)));
+    match (by_uid, by_id) {
+        (Some(u), Some(c)) if c.0.rank() > u.0.rank() => Some(c),
+        (Some(u), _) => Some(u),
+        (None, c) => c,
     }
 }
 

@@ -335,6 +335,14 @@ pub struct PodRef {
     pub uid: Option<String>,
     pub namespace: Option<String>,
     pub name: Option<String>,
+    /// Where `namespace` and `name` came from: the report itself (a kubelet line, a
+    /// pod status, an Event object) or, for a report that gives only a UID, a cgroup
+    /// or unit, the source that names that pod (absent when nothing names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_source: Option<super::kinds::NameSource>,
+    /// A static pod's mirror pod UID, as [`Pod::api_uid`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_uid: Option<String>,
 }
 
 /// A container as a userspace report names it.
@@ -342,6 +350,9 @@ pub struct PodRef {
 pub struct ContainerRef {
     pub id: Option<String>,
     pub name: Option<String>,
+    /// Where `name` came from (absent when nothing names the container).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_source: Option<super::kinds::NameSource>,
 }
 
 /// A finding about a kill or an incident: a stable code, the numbers behind it and

@@ -206,6 +206,9 @@ pub enum NameSource {
     LogPath,
     /// A runtime listing: `docker ps`, `crictl ps`, `crictl pods` (tables or `-o json`).
     RuntimeListing,
+    /// A Kubernetes Event object (`involvedObject` of kind Pod: events.yaml/json of a
+    /// must-gather or support bundle).
+    EventObject,
 }
 
 impl NameSource {
@@ -217,16 +220,17 @@ impl NameSource {
             NameSource::Docker => "docker",
             NameSource::LogPath => "log_path",
             NameSource::RuntimeListing => "runtime_listing",
+            NameSource::EventObject => "event_object",
         }
     }
 
     /// How exact the source is, higher the more: the runtime's own record of a
-    /// container (`crictl`/`docker inspect`) > the pod object > a runtime listing > a
-    /// kubelet log line > a log path.
+    /// container (`crictl`/`docker inspect`) > the pod object or an Event about it (the
+    /// API server's) > a runtime listing > a kubelet log line > a log path.
     pub fn rank(self) -> u8 {
         match self {
             NameSource::Crictl | NameSource::Docker => 4,
-            NameSource::PodObject => 3,
+            NameSource::PodObject | NameSource::EventObject => 3,
             NameSource::RuntimeListing => 2,
             NameSource::KubeletLog => 1,
             NameSource::LogPath => 0,
@@ -242,6 +246,7 @@ impl NameSource {
             NameSource::Docker => "docker inspect",
             NameSource::LogPath => "a container log path",
             NameSource::RuntimeListing => "a runtime listing",
+            NameSource::EventObject => "a Kubernetes event",
         }
     }
 }

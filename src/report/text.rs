@@ -346,6 +346,9 @@ fn summary(a: &Analysis, opts: &Text) -> Vec<Line> {
                 .plain("]");
         }
         l.plain(format!(": {}", d.message));
+        if let Some(named) = crate::report::view::death_pod(d) {
+            l.plain(format!(" — {named}"));
+        }
         out.push(l);
         for g in &d.diagnoses {
             out.push(finding(&g.code, &g.summary));

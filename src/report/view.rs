@@ -92,6 +92,28 @@ pub fn kb_bytes(kb: u64) -> u64 {
     kb.saturating_mul(1024)
 }
 
+/// The pod a report is about, when a source names it and its message does not
+/// already (a systemd unit line gives the slice, a containerd `TaskOOM` the container
+/// id): `pod ns/name (container c) named by a kubelet log line`.
+pub fn death_pod(d: &crate::model::OtherDeath) -> Option<String> {
+    let p = d.pod.as_ref()?;
+    let name = p.name.as_deref()?;
+    if d.message.contains(name) {
+        return None;
+    }
+    let mut out = match &p.namespace {
+        Some(ns) => format!("pod {ns}/{name}"),
+        None => format!("pod {name}"),
+    };
+    if let Some(c) = d.container.as_ref().and_then(|c| c.name.as_deref()) {
+        out.push_str(&format!(" (container {c})"));
+    }
+    if let Some(src) = p.name_source {
+        out.push_str(&format!(", named by {}", src.describe()));
+    }
+    Some(out)
+}
+
 /// Page counts as bytes (pages of [`PAGE_BYTES`]), saturating.
 /// Where a record was read, as the views cite it: `file:line`, or the file alone for
 /// line 0 — a Kubernetes object file (an Event list, a pod's YAML), whose records

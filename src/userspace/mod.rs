@@ -13,7 +13,7 @@
 )]
 
 use crate::envelope::Record;
-use crate::model::{ContainerRef, DeathKind, OtherDeath, PodRef, SourceRef, Stamp};
+use crate::model::{ContainerRef, DeathKind, NameSource, OtherDeath, PodRef, SourceRef, Stamp};
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -107,6 +107,9 @@ pub fn deaths(rec: &Record, file: &str, line: u64, offset: u64) -> Vec<OtherDeat
                     uid: None,
                     namespace: Some(ns.to_string()).filter(|s| !s.is_empty()),
                     name: Some(name.to_string()),
+                    // Only the kubelet's eviction manager names pods in its lines.
+                    name_source: Some(NameSource::KubeletLog),
+                    api_uid: None,
                 }
             });
             let at = SourceRef {
@@ -127,6 +130,7 @@ pub fn deaths(rec: &Record, file: &str, line: u64, offset: u64) -> Vec<OtherDeat
                 container: u.container_id.map(|id| ContainerRef {
                     id: Some(id),
                     name: None,
+                    name_source: None,
                 }),
                 pid: u.pid,
                 comm: u.comm,

@@ -47,6 +47,9 @@ fn row(a: &Analysis, d: &OtherDeath) -> Markup {
             td.t { (t(d.time.as_deref().or(d.time_raw.as_deref()).unwrap_or(""))) }
             td.mono {
                 (t(&d.message))
+                @if let Some(named) = crate::report::view::death_pod(d) {
+                    br; span.note { (t(&named)) }
+                }
                 @for diag in &d.diagnoses { (badge(diag)) }
             }
             td {
