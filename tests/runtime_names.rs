@@ -80,6 +80,8 @@ fn docker_inspect_names_a_cgroupfs_kill_and_its_limit() {
     assert_eq!(e["pod"]["namespace"], "reports");
     assert_eq!(e["pod"]["name"], "report-worker-7b9c5d6f4-zx8kq");
     assert_eq!(e["container"]["name"], "worker");
+    // The cgroupfs path gives a bare id; docker inspect knows it: docker runs it.
+    assert_eq!(e["container"]["runtime"], "docker");
     // `HostConfig.Memory`: 1 GiB.
     assert_eq!(
         evidence(e, "host_oom_killed_container_below_limit")["container_limit_kb"],
@@ -217,5 +219,38 @@ fn the_html_says_where_names_came_from() {
     assert!(
         html.contains("<td>cart-api (from crictl inspect)</td>"),
         "container row"
+    );
+}
+
+/// A pod object's spec limit and the limit the runtime applied disagree (the pod was
+/// resized in place): the runtime's is the container's, whichever file is read first.
+#[test]
+fn the_runtime_applied_limit_wins_over_the_pod_spec() {
+    let dir = scratch_dir("runtime-names-limit-rank");
+    copy_bundle("sosreport-crio", &dir);
+    let kube = dir.join("sos_commands/kubernetes");
+    std::fs::create_dir_all(&kube).unwrap();
+    std::fs::write(
+        kube.join("kubectl_get_-o_json_pods_--all-namespaces"),
+        r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod",
+  "metadata":{"name":"search-indexer-0","namespace":"store","uid":"8e9f0a1b-2c3d-4e5f-9a6b-7c8d9e0f1a2b"},
+  "spec":{"nodeName":"worker-3","containers":[{"name":"indexer","resources":{"limits":{"memory":"1Gi"},"requests":{"memory":"1Gi"}}}]},
+  "status":{"qosClass":"Guaranteed","containerStatuses":[{"name":"indexer","restartCount":0}]}}]}"#,
+    )
+    .unwrap();
+    let doc = analyze_ok(&[arg(&dir)]);
+    let e = event_by_victim(&doc, 7311);
+    // crictl inspect: 2 GiB applied; the spec says 1Gi.
+    assert_eq!(
+        evidence(e, "host_oom_killed_container_below_limit")["container_limit_kb"],
+        2_097_152
+    );
+    // Without the runtime's files the pod object's spec is what there is.
+    std::fs::remove_dir_all(dir.join("sos_commands/crio")).unwrap();
+    let doc = analyze_ok(&[arg(&dir)]);
+    let e = event_by_victim(&doc, 7311);
+    assert_eq!(
+        evidence(e, "host_oom_killed_container_below_limit")["container_limit_kb"],
+        1_048_576
     );
 }

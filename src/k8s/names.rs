@@ -32,6 +32,10 @@ pub struct ContainerInfo {
     /// Where the link of `id` to this container's name came from.
     pub id_source: Option<NameSource>,
     pub limit_bytes: Option<u64>,
+    /// Where `limit_bytes` came from when a runtime gave it (`crictl`, `docker`: the
+    /// limit the runtime applied, which wins over the pod object's spec); `None` with a
+    /// limit: the pod object.
+    pub limit_source: Option<NameSource>,
     pub request_bytes: Option<u64>,
     pub restart_count: Option<u64>,
     /// `lastState.terminated.reason` (`OOMKilled`, `Error`, …).
@@ -101,6 +105,9 @@ pub struct ContainerRef {
     pub source: NameSource,
     /// Where `pod_name` and `namespace` came from (when known).
     pub pod_source: Option<NameSource>,
+    /// The runtime that runs it, when the source is the runtime's own record
+    /// (`docker inspect`: `docker`; `crictl inspect` on containerd: `containerd`).
+    pub runtime: Option<&'static str>,
 }
 
 impl ContainerRef {
@@ -119,6 +126,7 @@ impl ContainerRef {
             pod_name,
             namespace,
             source,
+            runtime: None,
         }
     }
 }
@@ -148,6 +156,22 @@ impl PodInfo {
 impl ContainerInfo {
     /// Links the container's name to a container id from `source` (the first id
     /// stays: a container's ids differ across restarts).
+    /// Keeps the limit of the more exact source (`NameSource::rank`: the runtime's
+    /// applied limit over the pod object's spec, which an in-place resize may have
+    /// changed since); of two equally exact, the smaller, so the order files are read
+    /// in does not matter.
+    pub fn set_limit(&mut self, bytes: u64, source: NameSource) {
+        let mine = self
+            .limit_bytes
+            .map(|b| (self.limit_source.unwrap_or(NameSource::PodObject).rank(), b));
+        let better = mine
+            .is_none_or(|(rank, b)| source.rank() > rank || (source.rank() == rank && bytes < b));
+        if better {
+            self.limit_bytes = Some(bytes);
+            self.limit_source = (source != NameSource::PodObject).then_some(source);
+        }
+    }
+
     fn set_id(&mut self, id: &str, source: NameSource) {
         if self.id.is_none() {
             self.id = Some(id.to_string());
@@ -214,6 +238,7 @@ impl NameIndex {
             e.source = r.source;
         }
         e.pod_uid = e.pod_uid.take().or(r.pod_uid);
+        e.runtime = e.runtime.or(r.runtime);
         if let (Some(pod), Some(source)) = (r.pod_name, r.pod_source) {
             let old = e
                 .pod_source
@@ -230,16 +255,15 @@ impl NameIndex {
     }
 
     /// Records a container's memory limit (bytes) in its pod, when none is known yet.
-    pub fn container_limit(&mut self, uid: &str, container: &str, bytes: u64) {
+    pub fn container_limit(&mut self, uid: &str, container: &str, bytes: u64, source: NameSource) {
         if !is_uid(&norm_uid(uid)) || bytes == 0 {
             return;
         }
-        let c = self
-            .pod(uid)
+        self.pod(uid)
             .containers
             .entry(container.to_string())
-            .or_default();
-        c.limit_bytes.get_or_insert(bytes);
+            .or_default()
+            .set_limit(bytes, source);
     }
 
     /// Merges another index into this one.
@@ -261,7 +285,9 @@ impl NameIndex {
                 if let (Some(id), Some(source)) = (&c.id, c.id_source) {
                     m.set_id(id, source);
                 }
-                m.limit_bytes = m.limit_bytes.or(c.limit_bytes);
+                if let Some(b) = c.limit_bytes {
+                    m.set_limit(b, c.limit_source.unwrap_or(NameSource::PodObject));
+                }
                 m.request_bytes = m.request_bytes.or(c.request_bytes);
                 m.restart_count = m.restart_count.or(c.restart_count);
                 m.last_terminated_reason =
@@ -616,9 +642,9 @@ impl NameIndex {
                 };
                 let e = info.containers.entry(cname.to_string()).or_default();
                 let res = &c["resources"];
-                e.limit_bytes = e
-                    .limit_bytes
-                    .or(res["limits"]["memory"].as_str().and_then(quantity));
+                if let Some(b) = res["limits"]["memory"].as_str().and_then(quantity) {
+                    e.set_limit(b, NameSource::PodObject);
+                }
                 e.request_bytes = e
                     .request_bytes
                     .or(res["requests"]["memory"].as_str().and_then(quantity));
@@ -762,6 +788,14 @@ impl NameIndex {
         {
             c.name = Some(r.name.clone());
             c.name_source = Some(r.source);
+        }
+        // A bare id (the cgroupfs driver's path) says no runtime; the runtime's own
+        // record of the id does.
+        if let Some(c) = container.as_mut()
+            && c.runtime.is_none()
+            && let Some(rt) = cref.and_then(|r| r.runtime)
+        {
+            c.runtime = Some(rt.to_string());
         }
         let Some(p) = pod.as_mut() else { return };
         let info = self.pods.get(&p.uid);
@@ -980,6 +1014,33 @@ mod tests {
         assert_eq!(c.last_terminated_reason.as_deref(), Some("OOMKilled"));
         assert_eq!(n.pods[UID].qos.as_deref(), Some("burstable"));
         assert!(n.pod_json(b"{not json").is_err());
+
+        // The runtime's applied limit (the pod was resized in place to 1 GiB) wins
+        // over the spec's 512Mi, whichever index is merged into which.
+        let mut runtime = NameIndex::default();
+        runtime.container_limit(UID, "app", 1 << 30, NameSource::Crictl);
+        let mut a = n.clone();
+        a.merge(runtime.clone());
+        let mut b = runtime;
+        b.merge(n.clone());
+        for m in [&a, &b] {
+            let c = &m.pods[UID].containers["app"];
+            assert_eq!(
+                (c.limit_bytes, c.limit_source),
+                (Some(1 << 30), Some(NameSource::Crictl))
+            );
+        }
+        // A pod object read after it does not undo it; two pod objects: the smaller.
+        a.pod_json(json.replace("512Mi", "256Mi").as_bytes())
+            .unwrap();
+        assert_eq!(a.pods[UID].containers["app"].limit_bytes, Some(1 << 30));
+        let mut two = n.clone();
+        let mut other = NameIndex::default();
+        other
+            .pod_json(json.replace("512Mi", "384Mi").as_bytes())
+            .unwrap();
+        two.merge(other);
+        assert_eq!(two.pods[UID].containers["app"].limit_bytes, Some(384 << 20));
     }
 
     #[test]

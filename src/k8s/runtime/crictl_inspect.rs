@@ -49,7 +49,12 @@ fn read(v: &Value, names: &mut NameIndex) {
     // The limit the runtime applied (its OCI spec), else the CRI status's.
     let limit = bytes_at(spec, &["linux", "resources", "memory", "limit"])
         .or_else(|| bytes_at(status, &["resources", "linux", "memoryLimitInBytes"]));
-    super::add_container(names, id, &labels, limit, NameSource::Crictl);
+    // containerd's verbose info names its shim (`io.containerd.runc.v2`); CRI-O's
+    // names none, and the runtime is then left as the cgroup path tells it.
+    let runtime = str_at(v, &["info", "runtimeType"])
+        .filter(|t| t.starts_with("io.containerd."))
+        .map(|_| "containerd");
+    super::add_container(names, id, &labels, limit, NameSource::Crictl, runtime);
 }
 
 #[cfg(test)]
@@ -153,6 +158,8 @@ pub(crate) mod tests {
         assert_eq!(p.name.as_deref(), Some("checkout-7c9f8d-x2k4p"));
         assert_eq!(p.containers["app"].limit_bytes, Some(512 << 20));
         assert_eq!(p.containers["app"].id.as_deref(), Some(ID));
+        // CRI-O's verbose info names no runtime type: none is claimed.
+        assert_eq!(n.containers[ID].runtime, None);
     }
 
     /// containerd's CRI plugin: no kubelet labels copied into the spec, its own
@@ -178,6 +185,8 @@ pub(crate) mod tests {
         assert!(is(&v));
         read(&v, &mut n);
         assert_eq!(n.containers[ID].name, "worker");
+        // `runtimeType: io.containerd.runc.v2`: containerd runs it.
+        assert_eq!(n.containers[ID].runtime, Some("containerd"));
         assert_eq!(n.pods[UID].namespace.as_deref(), Some("batch"));
         assert_eq!(
             n.pods[UID].containers["worker"].limit_bytes,

@@ -45,7 +45,7 @@ fn read_ps(v: &Value, names: &mut NameIndex) {
             container: l.container.or_else(|| str_at(c, &["metadata", "name"])),
             ..l
         };
-        super::add_container(names, id, &l, None, NameSource::RuntimeListing);
+        super::add_container(names, id, &l, None, NameSource::RuntimeListing, None);
     }
 }
 

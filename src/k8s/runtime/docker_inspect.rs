@@ -47,7 +47,7 @@ fn read(v: &Value, names: &mut NameIndex) {
         }
         // `HostConfig.Memory`: the limit in bytes, 0 for none.
         let limit = bytes_at(o, &["HostConfig", "Memory"]);
-        super::add_container(names, id, &l, limit, NameSource::Docker);
+        super::add_container(names, id, &l, limit, NameSource::Docker, Some("docker"));
     }
 }
 

@@ -150,30 +150,35 @@ impl<'a> Labels<'a> {
 }
 
 /// Records what a container's labels tell, as `source`: its pod (when UID, namespace
-/// and name are known), its id → name (and pod), its memory limit.
+/// and name are known), its id → name (and pod), its memory limit, the runtime that
+/// runs it (when the record is the runtime's own).
 pub(crate) fn add_container(
     names: &mut NameIndex,
     id: &str,
     l: &Labels,
     limit: Option<u64>,
     source: NameSource,
+    runtime: Option<&'static str>,
 ) {
     let Some(cname) = l.container else { return };
     if let (Some(uid), Some(ns), Some(pod)) = (l.uid, l.namespace, l.pod) {
         names.add_pod(uid, ns, pod, source);
         if let Some(bytes) = limit {
-            names.container_limit(uid, cname, bytes);
+            names.container_limit(uid, cname, bytes, source);
         }
     }
     names.add_container(
         id,
-        super::names::ContainerRef::new(
-            cname,
-            l.uid.map(super::names::norm_uid),
-            l.pod.map(str::to_string),
-            l.namespace.map(str::to_string),
-            source,
-        ),
+        super::names::ContainerRef {
+            runtime,
+            ..super::names::ContainerRef::new(
+                cname,
+                l.uid.map(super::names::norm_uid),
+                l.pod.map(str::to_string),
+                l.namespace.map(str::to_string),
+                source,
+            )
+        },
     );
 }
 
