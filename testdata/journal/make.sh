@@ -1,8 +1,14 @@
 #!/bin/sh
 # Makes the binary journal fixtures of this directory with systemd's own writer,
 # systemd-journal-remote (Debian: apt-get install systemd-journal-remote; systemd 252
-# here, whose writer compresses with zstd only: xz and lz4 are covered by unit tests
-# of the decoders). Run as root: the files are written in a small tmpfs so that
+# here, whose writer compresses with zstd only). The xz and lz4 files are written by
+# systemd 254's writer (Debian bookworm-backports), which picks the algorithm from
+# $SYSTEMD_JOURNAL_COMPRESS; it is unpacked, not installed, beside the 252 one:
+#   echo "deb http://deb.debian.org/debian bookworm-backports main" \
+#       > /etc/apt/sources.list.d/bp.list && apt-get update
+#   cd /tmp/sd254 && apt-get download systemd-journal-remote/bookworm-backports \
+#       libsystemd-shared/bookworm-backports && for d in *.deb; do dpkg -x "$d" root; done
+# (SD254=/tmp/sd254/root to use another place). Run as root: the files are written in a small tmpfs so that
 # journald's size metrics (10 % of the file system) give 512 KiB files with small hash
 # tables, and the large input makes the writer rotate (archive) a file.
 #
@@ -32,6 +38,24 @@ one zstd-compact "SYSTEMD_JOURNAL_COMPACT=1"
 one zstd-regular "SYSTEMD_JOURNAL_COMPACT=0"
 one plain-compact "SYSTEMD_JOURNAL_COMPACT=1" --compress=no
 one plain-regular "SYSTEMD_JOURNAL_COMPACT=0 SYSTEMD_JOURNAL_KEYED_HASH=0" --compress=no
+
+# xz and lz4: systemd 254's writer (see above).
+sd254=${SD254:-/tmp/sd254/root}
+remote254() {
+    LD_LIBRARY_PATH="$sd254/usr/lib/x86_64-linux-gnu/systemd" "$sd254/lib/systemd/systemd-journal-remote" "$@"
+}
+one254() { # NAME "VAR=VALUE ...": one file from two-boots.export
+    rm -rf "$mnt"/*
+    # shellcheck disable=SC2086 # the variables are words
+    env $2 LD_LIBRARY_PATH="$sd254/usr/lib/x86_64-linux-gnu/systemd" \
+        "$sd254/lib/systemd/systemd-journal-remote" --output="$mnt/$1.journal" - < "$here/two-boots.export"
+    zstd -q -19 -f "$mnt/$1.journal" -o "$here/$1.journal.zst"
+}
+remote254 --version | head -1
+one254 xz-compact "SYSTEMD_JOURNAL_COMPRESS=XZ SYSTEMD_JOURNAL_COMPACT=1"
+one254 xz-regular "SYSTEMD_JOURNAL_COMPRESS=XZ SYSTEMD_JOURNAL_COMPACT=0"
+one254 lz4-compact "SYSTEMD_JOURNAL_COMPRESS=LZ4 SYSTEMD_JOURNAL_COMPACT=1"
+one254 lz4-regular "SYSTEMD_JOURNAL_COMPRESS=LZ4 SYSTEMD_JOURNAL_COMPACT=0"
 
 # The writer rotates when the file is full: an archived system@….journal and the
 # active system.journal, sharing one seqnum id.
