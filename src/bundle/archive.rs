@@ -211,23 +211,24 @@ pub fn read<S: LogSink>(
     Ok(r.finish())
 }
 
-/// Reads a (decompressed) tar stream, as [`read`] does a file.
+/// Reads a tar stream compressed as `comp` (or not), as [`read`] does a file: its
+/// decoder draws from one budget of `limits` and each member's ratio is guarded.
 pub(crate) fn read_tar_stream<S: LogSink>(
     r: Box<dyn Read + '_>,
+    comp: Compression,
     path: &Path,
     display: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Vec<Streamed<S::Scan>> {
-    let mut rd = Reader::new(
-        path,
-        display,
-        0,
-        sink,
-        sniff,
-        Budget::new(Limits::default()),
-    );
-    rd.tar(r);
+    let mut rd = Reader::new(path, display, 0, sink, sniff, Budget::new(limits));
+    match budget_decoder(r, comp, rd.budget.clone(), rd.stream.clone()) {
+        Ok(dec) => rd.tar(dec),
+        Err(e) => rd
+            .errors
+            .push((display.to_string(), format!("cannot decompress: {e}"))),
+    }
     rd.finish()
 }
 
@@ -238,15 +239,9 @@ pub(crate) fn read_zip_bytes<S: LogSink>(
     display: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Vec<Streamed<S::Scan>> {
-    let mut rd = Reader::new(
-        path,
-        display,
-        0,
-        sink,
-        sniff,
-        Budget::new(Limits::default()),
-    );
+    let mut rd = Reader::new(path, display, 0, sink, sniff, Budget::new(limits));
     match zip::ZipArchive::new(Cursor::new(buf)) {
         Ok(mut z) => rd.zip_entries(&mut z),
         Err(e) => rd
