@@ -358,10 +358,10 @@ impl Assembler {
         }
         b.host = rec.host.map(str::to_string);
         b.ev.offset = offset;
-        b.ev.sources.push(SourceRef {
+        b.ev.sources = vec![SourceRef {
             file: self.file.clone(),
             line,
-        });
+        }];
         if let Some(n) = self.suppressed.take() {
             b.ev.suppressed_before = Some(n);
             b.ev.warnings.push(format!(
@@ -453,6 +453,11 @@ impl Assembler {
         b.ev.kind = b.kind.as_ref().map(|(_, k)| OomKind::from_name(k));
         b.ev.node = b.host.take();
         b.ev.stats_paths = std::mem::take(&mut b.stats_paths);
+        // A vector's first push reserves room for four: a storm of a million
+        // one-line blocks would hold three empty slots of each (issue 16).
+        b.ev.warnings.shrink_to_fit();
+        b.ev.raw.shrink_to_fit();
+        b.ev.stats_paths.shrink_to_fit();
         self.events.push(b.ev);
     }
 }

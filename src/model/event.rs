@@ -23,7 +23,7 @@ pub struct OomEvent {
     /// Which limit fired and why, in one sentence with the numbers (set by the
     /// analysis; absent in a document written before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<super::Verdict>,
+    pub verdict: Option<Box<super::Verdict>>,
     pub time: Option<Timestamp>,
     /// Where `time` came from (`zoned`, `node_zone`, `local`, `bundle_date`,
     /// `rotation_name`, `file_time`, `reference_date`, `boot`, `none`).
@@ -44,8 +44,8 @@ pub struct OomEvent {
     pub trigger: Trigger,
     pub victim: Victim,
     pub cgroup: Cgroups,
-    pub pod: Option<Pod>,
-    pub container: Option<Container>,
+    pub pod: Option<Box<Pod>>,
+    pub container: Option<Box<Container>>,
     pub memory: Memory,
     /// cgroup path → stat → bytes, from `Memory cgroup stats for …`.
     pub memcg_stats: BTreeMap<String, BTreeMap<String, u64>>,
@@ -60,12 +60,12 @@ pub struct OomEvent {
     /// The task table, rows as printed (memory columns in pages unless named `_bytes`).
     pub tasks: Vec<TaskRow>,
     /// `oom_reaper: reaped process …` for the victim.
-    pub reaped: Option<Reaped>,
+    pub reaped: Option<Box<Reaped>>,
     /// A `memory.oom.group` kill: the cgroup named by `Tasks in <cgroup> are going to
     /// be killed due to memory.oom.group set` and the other tasks killed with the
     /// victim (never the victim itself). Absent when the kill was not a group kill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oom_group: Option<OomGroup>,
+    pub oom_group: Option<Box<OomGroup>>,
     /// The top allocation sites of a `Memory allocations:` section (6.10+ with memory
     /// allocation profiling), in print order. Absent when not printed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

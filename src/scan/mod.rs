@@ -116,7 +116,12 @@ impl Feed {
     /// container their cgroup paths name.
     pub fn finish(&mut self) {
         self.asm.finish();
-        self.events.append(&mut self.asm.events);
+        // Moved, not copied: a storm of events is held once (issue 16).
+        if self.events.is_empty() {
+            std::mem::swap(&mut self.events, &mut self.asm.events);
+        } else {
+            self.events.append(&mut self.asm.events);
+        }
         for e in &mut self.events {
             crate::k8s::cgroup_path::attach_identity(e);
         }
@@ -365,17 +370,33 @@ pub fn scan_body_parts(
         })
         .collect();
     let mut out = SourceScan::default();
+    // Reserved once (pages not yet written are not resident), each part's events
+    // moved in and its vector freed in turn: the events are held about once.
+    out.events.reserve(
+        parts
+            .iter()
+            .skip(1)
+            .map(|(_, asm, ..)| asm.events.len())
+            .sum(),
+    );
     let mut line_base = 0u64;
     let mut consumed_to = 0u64;
     let mut all_issues = ScanIssues::default();
     // No kernel record since the last boot start (at the file's start: none yet).
     let mut fresh = true;
-    for (k, (start, asm, end, issues, (head, fresh_end))) in parts.into_iter().enumerate() {
+    for (k, (start, mut asm, end, issues, (head, fresh_end))) in parts.into_iter().enumerate() {
         if start + end.pos > part_start(k + 1) {
             stats.crossed += 1;
         }
         let start = start as u64;
-        for mut e in asm.events {
+        if k == 0 {
+            // The first part's events, lines already counted from the file's start,
+            // become the scan's (moved, not copied).
+            let rest = out.events.capacity();
+            out.events = std::mem::take(&mut asm.events);
+            out.events.reserve(rest);
+        }
+        for mut e in std::mem::take(&mut asm.events) {
             if e.offset < consumed_to {
                 stats.dropped += 1;
                 continue; // the previous part followed this block past its end
