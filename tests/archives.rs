@@ -766,6 +766,53 @@ fn tar_with_a_damaged_member_header_keeps_the_members_before_it() {
     assert_eq!(out.victims(), [1111, 2222], "{}", out.dump());
 }
 
+/// A member cut short in the middle (bytes missing inside it, as a bad copy leaves):
+/// the tar reader takes the member's declared size, so every later header is off the
+/// 512-byte grid. The next valid header is found at its byte offset, named in the
+/// warning; the kills of the members before and after the damage are kept.
+#[test]
+fn tar_with_a_member_cut_short_in_the_middle_resyncs_at_any_offset() {
+    let mut members = kill_filler_kill();
+    // A member between the cut one and the last: the cut one's declared size runs
+    // over its header (that member is lost, as with GNU tar).
+    members.insert(3, file("node-x/var/log/cron", filler("node-x", 30)));
+    let plain = tar(&members);
+    let header_of = |bytes: &[u8], name: &[u8]| {
+        (0..bytes.len())
+            .find(|&o| {
+                bytes[o..].starts_with(name) && bytes.get(o + 257..o + 262) == Some(b"ustar")
+            })
+            .expect("a member's header")
+    };
+    let data = header_of(&plain, b"node-x/var/log/gunicorn.log") + 512;
+    let mut bad = plain[..data + 50_000].to_vec();
+    bad.extend_from_slice(&plain[data + 50_700..]);
+    let at = header_of(&bad, b"node-x/var/log/kern.log");
+    assert_ne!(at % 512, 0, "the last header is off the grid");
+    let s = Scratch::new("cutmember");
+    for (name, bytes) in [("node-x.tar", bad.clone()), ("node-x.tar.gz", gz(&bad))] {
+        let path = s.write(name, &bytes);
+        let out = analyze(&[&path]);
+        out.assert_damaged(&path);
+        assert_eq!(out.victims(), [1111, 2222], "{name}: {}", out.dump());
+        assert_eq!(
+            sources(out.event(2222)),
+            [(format!("{path}/node-x/var/log/kern.log"), 1)]
+        );
+        let said: Vec<String> = out
+            .warnings()
+            .iter()
+            .map(|w| format!("{} {}", w["file"], w["message"]))
+            .collect();
+        assert!(
+            said.iter().any(|l| l.contains(&path)
+                && l.contains("after member node-x/var/log/gunicorn.log")
+                && l.contains(&format!("at archive offset {at};"))),
+            "{name}: {said:?}"
+        );
+    }
+}
+
 /// A syslog file: a kill (pid 3333), traffic, a kill (pid 4444).
 fn long_log() -> Vec<u8> {
     format!(
