@@ -813,6 +813,74 @@ fn tar_with_a_member_cut_short_in_the_middle_resyncs_at_any_offset() {
     }
 }
 
+/// Archives in archives, three deep, and a zip inside: `--max-nested` bounds how deep
+/// member archives are opened and `--max-zip-buffer` how large a zip may be read into
+/// memory; each limit tripped is named in its warning, and what is within them is read.
+#[test]
+fn nesting_and_zip_buffer_limits_are_flags_named_in_their_warnings() {
+    let kill = |host: &str, pid: u32| {
+        memcg_kill(
+            &format!("Mar  5 10:02:00 {host} kernel: "),
+            pid,
+            "redis-server",
+        )
+    };
+    let deepest = tar(&[file("node-z/var/log/messages", kill("node-z", 3333))]);
+    let zipped = zip(&[file("node-w/var/log/messages", kill("node-w", 4444))]);
+    let middle = gz(&tar(&[
+        file("node-y/var/log/messages", kill("node-y", 2222)),
+        file("node-y/deeper.tar", &deepest),
+        file("node-y/more.zip", &zipped),
+    ]));
+    let outer = gz(&tar(&[
+        file("node-x/var/log/messages", kill("node-x", 1111)),
+        file("node-x/inner.tar.gz", &middle),
+    ]));
+    let s = Scratch::new("nested-limits");
+    let path = s.write("outer.tar.gz", &outer);
+    let pids = |out: &Out| {
+        let mut v = out.victims();
+        v.sort_unstable();
+        v
+    };
+    let said = |out: &Out| -> Vec<String> {
+        out.warnings()
+            .iter()
+            .map(|w| format!("{} {}", w["file"], w["message"]))
+            .collect()
+    };
+    let out = analyze(&[&path]);
+    assert_eq!(pids(&out), [1111, 2222, 3333, 4444], "{}", out.dump());
+    let out = analyze(&["--max-nested", "1", &path]);
+    assert_eq!(pids(&out), [1111, 2222], "{}", out.dump());
+    let w = said(&out);
+    for member in ["node-y/deeper.tar", "node-y/more.zip"] {
+        assert!(
+            w.iter()
+                .any(|l| l.contains(member) && l.contains("more than 1 deep (--max-nested)")),
+            "{member}: {w:?}"
+        );
+    }
+    let out = analyze(&["--max-nested", "0", &path]);
+    assert_eq!(pids(&out), [1111], "{}", out.dump());
+    assert!(
+        said(&out)
+            .iter()
+            .any(|l| l.contains("node-x/inner.tar.gz") && l.contains("--max-nested")),
+        "{:?}",
+        said(&out)
+    );
+    let out = analyze(&["--max-zip-buffer", "100", &path]);
+    assert_eq!(pids(&out), [1111, 2222, 3333], "{}", out.dump());
+    assert!(
+        said(&out)
+            .iter()
+            .any(|l| l.contains("node-y/more.zip") && l.contains("--max-zip-buffer")),
+        "{:?}",
+        said(&out)
+    );
+}
+
 /// A syslog file: a kill (pid 3333), traffic, a kill (pid 4444).
 fn long_log() -> Vec<u8> {
     format!(

@@ -36,10 +36,6 @@ use std::sync::Arc;
 
 pub use super::classify::named_like_archive;
 
-/// How deep archives may nest.
-const MAX_DEPTH: usize = 4;
-/// A nested zip is buffered (zip needs random access) up to this size.
-const MAX_NESTED_ZIP: u64 = 1 << 30;
 /// Runtime listings and pod JSON are read whole up to this size.
 const MAX_NAMES_FILE: u64 = 64 << 20;
 /// Small files buffered for facts and cgroup snapshots are at most this large.
@@ -634,6 +630,17 @@ impl<'a, S: LogSink> Reader<'a, S> {
         self.nested_tar_in(r, rel, stream)
     }
 
+    /// Whether a member archive may be opened at this depth (`--max-nested`).
+    fn may_nest(&self) -> io::Result<()> {
+        let max = self.budget.limits.max_nested;
+        if self.depth >= max {
+            return Err(io::Error::other(format!(
+                "an archive nested more than {max} deep (--max-nested): not opened"
+            )));
+        }
+        Ok(())
+    }
+
     /// A tar member whose members are in the stream `stream` counts.
     fn nested_tar_in(
         &mut self,
@@ -641,9 +648,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
         rel: &str,
         stream: Arc<StreamMeter>,
     ) -> io::Result<()> {
-        if self.depth >= MAX_DEPTH {
-            return Err(io::Error::other("archives nested too deeply"));
-        }
+        self.may_nest()?;
         let display = self.member_display(rel);
         let mut sub = Reader::new(
             self.archive_path,
@@ -660,16 +665,15 @@ impl<'a, S: LogSink> Reader<'a, S> {
     }
 
     fn nested_zip(&mut self, mut r: impl Read, rel: &str, size: u64) -> io::Result<()> {
-        if self.depth >= MAX_DEPTH {
-            return Err(io::Error::other("archives nested too deeply"));
-        }
-        if size > MAX_NESTED_ZIP {
+        self.may_nest()?;
+        let max = self.budget.limits.max_zip_buffer;
+        if size > max {
             return Err(io::Error::other(format!(
-                "a nested zip over {MAX_NESTED_ZIP} bytes is not read"
+                "a nested zip of {size} bytes is over the {max} a zip may be read into memory with (--max-zip-buffer): not read"
             )));
         }
         let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        (&mut r).take(MAX_NESTED_ZIP).read_to_end(&mut buf)?;
+        (&mut r).take(max).read_to_end(&mut buf)?;
         let display = self.member_display(rel);
         let mut sub = Reader::new(
             self.archive_path,

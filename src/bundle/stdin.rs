@@ -1,6 +1,6 @@
 //! `-`: standard input. An archive (tar, compressed tar, zip) is told by its first
 //! bytes and read as it would be from a file (a zip, which needs random access, is
-//! read into memory first, up to 1 GiB); a binary systemd journal is read into memory
+//! read into memory first, up to `--max-zip-buffer`, 1 GiB by default); a binary systemd journal is read into memory
 //! (up to `scan::journal::MAX_JOURNAL_BYTES`); anything else is one loose log, its
 //! compression and format told by its first bytes, scanned as a stream in bounded
 //! memory. It has no file time: a syslog year comes from `--reference-date` or the
@@ -27,8 +27,6 @@ fn decoded_head_is_tar(magic: &[u8], comp: Compression) -> bool {
     let (n, _) = source::read_partial(&mut d, &mut block);
     is_tar(block.get(..n).unwrap_or_default())
 }
-/// A zip on standard input is read into memory up to this size.
-const MAX_ZIP: u64 = 1 << 30;
 
 /// Reads standard input, each log handed to `sink`. `Err` (one line) when it cannot
 /// be read or is binary.
@@ -85,7 +83,15 @@ fn read_named<S: LogSink>(
     let path = Path::new(name);
     if compression == Compression::None && is_zip(&magic) {
         let mut buf = magic;
-        raw.take(MAX_ZIP).read_to_end(&mut buf).map_err(fail)?;
+        let max = limits.max_zip_buffer;
+        raw.take(max.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(fail)?;
+        if buf.len() as u64 > max {
+            return Err(format!(
+                "{name}: a zip on {what} over {max} bytes (--max-zip-buffer) is not read: a zip needs random access, so it is read into memory first; give it as a file"
+            ));
+        }
         return Ok(archive::read_zip_bytes(
             buf, path, name, sink, sniff, limits,
         ));
