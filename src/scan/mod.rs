@@ -40,6 +40,9 @@ pub struct Feed {
     /// Offsets of the records that start another boot (`Assembler::boot_starts`).
     pub boot_starts: Vec<u64>,
     pub names: crate::k8s::names::NameIndex,
+    /// A part of a file scanned in parts: past its end it follows the open block only
+    /// until another block starts (that one is the next part's).
+    pub(crate) part: bool,
 }
 
 impl Feed {
@@ -92,6 +95,21 @@ impl Feed {
     /// Is a kernel block open (so every following record must be fed)?
     pub fn is_open(&self) -> bool {
         self.asm.is_open()
+    }
+
+    /// The offset of the open kernel block's first record.
+    pub fn open_offset(&self) -> Option<u64> {
+        self.asm.open_offset()
+    }
+
+    /// [`Assembler::open_is_plain_header`].
+    pub fn open_is_plain_header(&self) -> bool {
+        self.asm.open_is_plain_header()
+    }
+
+    /// Forgets the open kernel block ([`Assembler::drop_open`]).
+    pub fn drop_open(&mut self) {
+        self.asm.drop_open();
     }
 
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
@@ -336,6 +354,9 @@ pub fn scan_body_parts(
         .map(|k| {
             let (start, end) = (part_start(k), part_start(k + 1).max(part_start(k)));
             let mut asm = Feed::new(file);
+            // A storm of blocks, each closed by the next one's start, would otherwise
+            // be followed to the end of the file by every part (issue 16).
+            asm.part = true;
             let mut issues = ScanIssues {
                 nul_clip: Some(end.saturating_sub(start)),
                 ..ScanIssues::default()
