@@ -252,6 +252,9 @@ fn bench_hostile_archives(c: &mut Criterion) {
         b.iter(|| black_box(kills(&bomb, low)))
     });
     g.finish();
+    if let Some(dir) = bomb.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 criterion_group!(
