@@ -440,6 +440,14 @@ pub struct LimitArgs {
     /// Decoded bytes of a member below which --max-ratio never stops it.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub ratio_floor: u64,
+    /// How deep archives may nest inside one given (an archive in an archive is 1); a
+    /// member archive deeper is not opened, with a warning.
+    #[arg(long, value_name = "N", default_value_t = crate::source::MAX_NESTED)]
+    pub max_nested: usize,
+    /// A zip read into memory to be read at all (one nested in an archive, or piped
+    /// to standard input) is read up to this size; a larger one is not, with a warning.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_zip_buffer: u64,
 }
 
 impl LimitArgs {
@@ -449,6 +457,8 @@ impl LimitArgs {
             max_decoded_bytes: self.max_decoded_bytes,
             max_ratio: self.max_ratio.max(1),
             ratio_floor: self.ratio_floor,
+            max_nested: self.max_nested,
+            max_zip_buffer: self.max_zip_buffer,
         }
     }
 }

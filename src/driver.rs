@@ -246,12 +246,12 @@ pub(crate) fn analyze_work(
         }
         Work::Stdin => {
             let mut sink = ScanSink::default();
-            bundle::stdin::read(&mut sink, &Sniff)
+            bundle::stdin::read(&mut sink, &Sniff, limits)
                 .map(|v| all_streamed(v, "-", BundleKind::File, &mut sink))
         }
         Work::Stream { path, display } => {
             let mut sink = ScanSink::default();
-            bundle::stdin::read_path(&path, &display, &mut sink, &Sniff)
+            bundle::stdin::read_path(&path, &display, &mut sink, &Sniff, limits)
                 .map(|v| all_streamed(v, &display, BundleKind::File, &mut sink))
         }
     }

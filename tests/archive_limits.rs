@@ -281,3 +281,65 @@ fn a_zip_entry_decoding_past_its_declared_size_is_stopped() {
     // The zip reader or the guard: either names the declared size.
     assert!(said.contains("declare"), "{said}");
 }
+
+/// `oomsift analyze ARGS… -` with `input` piped to its standard input.
+fn analyze_stdin(args: &[&str], input: Vec<u8>) -> (Value, common::Run) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oomsift"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("analyze")
+        .args(args)
+        .args(["--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start oomsift");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("oomsift output");
+    writer.join().unwrap();
+    let r = common::Run {
+        code: out.status.code().expect("oomsift was killed by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    let doc = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    (doc, r)
+}
+
+/// An archive piped in (`oomsift analyze -`) honours the `--max-*` flags as a file
+/// does: a ratio bomb member of a `.tar.gz` on standard input is stopped by
+/// `--max-ratio`, named in its warning, and the member after it is read.
+#[test]
+fn an_archive_on_standard_input_honours_the_limits() {
+    let messages = common::testdata("sosreport-node1/var/log/messages");
+    let bomb: Vec<u8> =
+        b"Mar  5 10:00:00 node1 app[1]: same line again and again\n".repeat((8 << 20) / 57);
+    let input = common::gzip(&tar(&[
+        ("node/var/log/messages.1", &bomb),
+        ("node/var/log/messages", &messages),
+    ]));
+    let (clean, _) = common::analyze_json(&[LOG]);
+    let (doc, r) = analyze_stdin(LOW, input.clone());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(pids(&doc), pids(&clean));
+    let told = said(&doc);
+    assert!(
+        told.lines()
+            .any(|l| l.contains("messages.1") && l.contains("--max-ratio")),
+        "{told}"
+    );
+    // The budget reaches it too: 4 MB of decoded bytes stop the bomb and what follows.
+    let (doc, r) = analyze_stdin(&["--max-decoded-bytes", "4M"], input.clone());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(said(&doc).contains("--max-decoded-bytes"), "{}", said(&doc));
+    assert!(pids(&doc).is_empty());
+    // With the default limits the same stream is read whole, silently.
+    let (doc, r) = analyze_stdin(&[], input);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pids(&doc), pids(&clean));
+}

@@ -766,6 +766,121 @@ fn tar_with_a_damaged_member_header_keeps_the_members_before_it() {
     assert_eq!(out.victims(), [1111, 2222], "{}", out.dump());
 }
 
+/// A member cut short in the middle (bytes missing inside it, as a bad copy leaves):
+/// the tar reader takes the member's declared size, so every later header is off the
+/// 512-byte grid. The next valid header is found at its byte offset, named in the
+/// warning; the kills of the members before and after the damage are kept.
+#[test]
+fn tar_with_a_member_cut_short_in_the_middle_resyncs_at_any_offset() {
+    let mut members = kill_filler_kill();
+    // A member between the cut one and the last: the cut one's declared size runs
+    // over its header (that member is lost, as with GNU tar).
+    members.insert(3, file("node-x/var/log/cron", filler("node-x", 30)));
+    let plain = tar(&members);
+    let header_of = |bytes: &[u8], name: &[u8]| {
+        (0..bytes.len())
+            .find(|&o| {
+                bytes[o..].starts_with(name) && bytes.get(o + 257..o + 262) == Some(b"ustar")
+            })
+            .expect("a member's header")
+    };
+    let data = header_of(&plain, b"node-x/var/log/gunicorn.log") + 512;
+    let mut bad = plain[..data + 50_000].to_vec();
+    bad.extend_from_slice(&plain[data + 50_700..]);
+    let at = header_of(&bad, b"node-x/var/log/kern.log");
+    assert_ne!(at % 512, 0, "the last header is off the grid");
+    let s = Scratch::new("cutmember");
+    for (name, bytes) in [("node-x.tar", bad.clone()), ("node-x.tar.gz", gz(&bad))] {
+        let path = s.write(name, &bytes);
+        let out = analyze(&[&path]);
+        out.assert_damaged(&path);
+        assert_eq!(out.victims(), [1111, 2222], "{name}: {}", out.dump());
+        assert_eq!(
+            sources(out.event(2222)),
+            [(format!("{path}/node-x/var/log/kern.log"), 1)]
+        );
+        let said: Vec<String> = out
+            .warnings()
+            .iter()
+            .map(|w| format!("{} {}", w["file"], w["message"]))
+            .collect();
+        assert!(
+            said.iter().any(|l| l.contains(&path)
+                && l.contains("after member node-x/var/log/gunicorn.log")
+                && l.contains(&format!("at archive offset {at};"))),
+            "{name}: {said:?}"
+        );
+    }
+}
+
+/// Archives in archives, three deep, and a zip inside: `--max-nested` bounds how deep
+/// member archives are opened and `--max-zip-buffer` how large a zip may be read into
+/// memory; each limit tripped is named in its warning, and what is within them is read.
+#[test]
+fn nesting_and_zip_buffer_limits_are_flags_named_in_their_warnings() {
+    let kill = |host: &str, pid: u32| {
+        memcg_kill(
+            &format!("Mar  5 10:02:00 {host} kernel: "),
+            pid,
+            "redis-server",
+        )
+    };
+    let deepest = tar(&[file("node-z/var/log/messages", kill("node-z", 3333))]);
+    let zipped = zip(&[file("node-w/var/log/messages", kill("node-w", 4444))]);
+    let middle = gz(&tar(&[
+        file("node-y/var/log/messages", kill("node-y", 2222)),
+        file("node-y/deeper.tar", &deepest),
+        file("node-y/more.zip", &zipped),
+    ]));
+    let outer = gz(&tar(&[
+        file("node-x/var/log/messages", kill("node-x", 1111)),
+        file("node-x/inner.tar.gz", &middle),
+    ]));
+    let s = Scratch::new("nested-limits");
+    let path = s.write("outer.tar.gz", &outer);
+    let pids = |out: &Out| {
+        let mut v = out.victims();
+        v.sort_unstable();
+        v
+    };
+    let said = |out: &Out| -> Vec<String> {
+        out.warnings()
+            .iter()
+            .map(|w| format!("{} {}", w["file"], w["message"]))
+            .collect()
+    };
+    let out = analyze(&[&path]);
+    assert_eq!(pids(&out), [1111, 2222, 3333, 4444], "{}", out.dump());
+    let out = analyze(&["--max-nested", "1", &path]);
+    assert_eq!(pids(&out), [1111, 2222], "{}", out.dump());
+    let w = said(&out);
+    for member in ["node-y/deeper.tar", "node-y/more.zip"] {
+        assert!(
+            w.iter()
+                .any(|l| l.contains(member) && l.contains("more than 1 deep (--max-nested)")),
+            "{member}: {w:?}"
+        );
+    }
+    let out = analyze(&["--max-nested", "0", &path]);
+    assert_eq!(pids(&out), [1111], "{}", out.dump());
+    assert!(
+        said(&out)
+            .iter()
+            .any(|l| l.contains("node-x/inner.tar.gz") && l.contains("--max-nested")),
+        "{:?}",
+        said(&out)
+    );
+    let out = analyze(&["--max-zip-buffer", "100", &path]);
+    assert_eq!(pids(&out), [1111, 2222, 3333], "{}", out.dump());
+    assert!(
+        said(&out)
+            .iter()
+            .any(|l| l.contains("node-y/more.zip") && l.contains("--max-zip-buffer")),
+        "{:?}",
+        said(&out)
+    );
+}
+
 /// A syslog file: a kill (pid 3333), traffic, a kill (pid 4444).
 fn long_log() -> Vec<u8> {
     format!(

@@ -281,27 +281,34 @@ fn absorb(out: &mut [OomEvent], i: usize, e: OomEvent) {
 // `agreeing` only hold pushed indices), `into`/`renumber` have `out.len()` entries.
 #[allow(clippy::indexing_slicing)]
 pub fn dedup_indexed(events: Vec<OomEvent>) -> (Vec<OomEvent>, Vec<usize>) {
-    let mut out: Vec<OomEvent> = Vec::with_capacity(events.len());
-    let mut map = Vec::with_capacity(events.len());
+    // Compacted in place (the kept events move to the front of the same vector): a
+    // storm of a million events is held once, not copied (issue 16).
+    let mut out = events;
+    let mut map = Vec::with_capacity(out.len());
     let mut groups: HashMap<Key, Group> = HashMap::new();
-    for e in events {
+    let mut kept_n = 0;
+    for r in 0..out.len() {
+        let e = std::mem::take(&mut out[r]);
         let g = groups.entry(key(&e)).or_default();
-        match g.agreeing(&out, &e).first().copied() {
+        match g.agreeing(&out[..kept_n], &e).first().copied() {
             Some(i) => {
                 let before = out[i].stamp;
-                absorb(&mut out, i, e);
+                absorb(&mut out[..kept_n], i, e);
                 if out[i].stamp != before {
                     g.add(i, &out[i]);
                 }
                 map.push(i);
             }
             None => {
-                g.add(out.len(), &e);
-                map.push(out.len());
-                out.push(e);
+                g.add(kept_n, &e);
+                map.push(kept_n);
+                out[kept_n] = e;
+                kept_n += 1;
             }
         }
     }
+    out.truncate(kept_n);
+    drop(groups);
     // A kill whose node is unknown joins the copy of the one node that has it.
     let mut known: HashMap<Key, Group> = HashMap::new();
     for (i, e) in out.iter().enumerate() {
@@ -328,17 +335,21 @@ pub fn dedup_indexed(events: Vec<OomEvent>) -> (Vec<OomEvent>, Vec<usize>) {
         }
     }
     let mut renumber = vec![0; out.len()];
-    let mut kept = Vec::with_capacity(out.len());
     let mut moved = Vec::new();
-    for (i, e) in out.into_iter().enumerate() {
+    let mut kept_n = 0;
+    for i in 0..out.len() {
+        let e = std::mem::take(&mut out[i]);
         match into[i] {
             Some(j) => moved.push((j, e)),
             None => {
-                renumber[i] = kept.len();
-                kept.push(e);
+                renumber[i] = kept_n;
+                out[kept_n] = e;
+                kept_n += 1;
             }
         }
     }
+    out.truncate(kept_n);
+    let mut kept = out;
     for (i, t) in into.iter().enumerate() {
         if let Some(j) = t {
             renumber[i] = renumber[*j];

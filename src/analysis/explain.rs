@@ -679,7 +679,8 @@ mod tests {
             file_rss_kb: Some(1024),
             shmem_rss_kb: Some(0),
             ..Victim::default()
-        };
+        }
+        .into();
         let x = explain(&e);
         assert_eq!(
             x.about(Topic::Memory).collect::<String>(),

@@ -110,10 +110,10 @@ pub fn build(events: &[OomEvent], names: &NameIndex) -> Vec<Incident> {
                 node: k.0.clone(),
                 limit: evs.last().map(|e| limit(e)),
                 pod: first
-                    .and_then(|f| f.pod.clone())
+                    .and_then(|f| f.pod.as_deref().cloned())
                     .filter(|_| !k.1.is_node_wide()),
                 container: first
-                    .and_then(|f| f.container.clone())
+                    .and_then(|f| f.container.as_deref().cloned())
                     .filter(|_| k.1 == Scope::Container),
                 cgroup: (k.1 == Scope::Cgroup)
                     .then(|| k.2.clone())
@@ -147,19 +147,23 @@ mod tests {
             kind: Some(kind.into()),
             ..OomEvent::default()
         };
-        e.pod = uid.map(|u| Pod {
-            uid: u.into(),
-            qos: None,
-            namespace: None,
-            name: None,
-            name_source: None,
-            api_uid: None,
+        e.pod = uid.map(|u| {
+            Box::new(Pod {
+                uid: u.into(),
+                qos: None,
+                namespace: None,
+                name: None,
+                name_source: None,
+                api_uid: None,
+            })
         });
-        e.container = cname.map(|n| Container {
-            id: format!("{n:0>64}"),
-            runtime: None,
-            name: Some(n.into()),
-            name_source: None,
+        e.container = cname.map(|n| {
+            Box::new(Container {
+                id: format!("{n:0>64}"),
+                runtime: None,
+                name: Some(n.into()),
+                name_source: None,
+            })
         });
         e.victim.anon_rss_kb = Some(rss);
         e.memory.usage_kb = Some(rss);
@@ -230,7 +234,7 @@ mod tests {
         cpuset.cgroup.oom = None;
         let mut events = vec![pod_a, alloc_a, pod_b, slice, alloc_b, manual, cpuset];
         for e in &mut events {
-            e.verdict = Some(verdict::verdict(e, None));
+            e.verdict = Some(Box::new(verdict::verdict(e, None)));
         }
         let inc = build(&events, &NameIndex::default());
         let summary: Vec<(&str, Vec<usize>)> = inc

@@ -228,7 +228,8 @@ pub fn analyze(
                     earlier_boot |= unknown;
                 }
             };
-            for ((mut e, &year), &k) in scan.events.into_iter().zip(ev_years).zip(ev_boots) {
+            let mut scan_events = scan.events;
+            for ((e, &year), &k) in scan_events.iter_mut().zip(ev_years).zip(ev_boots) {
                 resolve(
                     &mut e.node,
                     &mut e.time,
@@ -245,7 +246,12 @@ pub fn analyze(
                     e.kernel.clone_from(&b.facts.kernel);
                 }
                 e.bundle.clone_from(&b.input);
-                events.push(e);
+            }
+            // Moved whole, not event by event: a storm is held once (issue 16).
+            if events.is_empty() {
+                events = scan_events;
+            } else {
+                events.append(&mut scan_events);
             }
             for ((mut d, &year), &k) in scan.deaths.into_iter().zip(death_years).zip(death_boots) {
                 resolve(
@@ -307,7 +313,14 @@ pub fn analyze(
         names.merge(bundle_names);
         bundles.push(b);
     }
-    let mut events: Vec<OomEvent> = per_bundle.into_iter().flatten().collect();
+    let mut events: Vec<OomEvent> = Vec::new();
+    for mut evs in per_bundle {
+        if events.is_empty() {
+            events = evs;
+        } else {
+            events.append(&mut evs);
+        }
+    }
     // One node, one name: its copies in several inputs and Kubernetes' name for it.
     let node_names = dedup::NodeNames::new(
         events
@@ -343,7 +356,7 @@ pub fn analyze(
     for e in &mut events {
         e.uptime_us = e.stamp.uptime_us;
     }
-    events.sort_by_key(order_key);
+    sort_in_order(&mut events);
     for (i, e) in events.iter_mut().enumerate() {
         e.id = format!("e{}", i + 1);
     }
@@ -487,7 +500,7 @@ fn diagnose_events(
                 .map(|kb| kb * 1024),
             reported_oomkilled: reconcile::reported_oomkilled(deaths, i),
         };
-        e.verdict = Some(verdict::verdict(e, ctx.node_mem_kb));
+        e.verdict = Some(Box::new(verdict::verdict(e, ctx.node_mem_kb)));
         e.diagnoses = diagnose::event_diagnoses(e, &ctx);
     }
 }
@@ -969,6 +982,59 @@ pub(crate) fn cgroup_order(a: &CgroupSnapshot, b: &CgroupSnapshot) -> std::cmp::
 }
 
 /// Output order: node, then time (events without a time last), uptime, then source.
+/// Sorts events by [`order_key`], stably, without a copy of them: their indices are
+/// sorted (the keys borrowed, not cloned) and the permutation applied by swaps, so a
+/// storm of a million events is not held twice (a stable sort's scratch of half the
+/// events; issue 16).
+fn sort_in_order(events: &mut [OomEvent]) {
+    #[allow(clippy::type_complexity)]
+    fn key(
+        e: &OomEvent,
+    ) -> (
+        Option<&str>,
+        bool,
+        Option<i64>,
+        u32,
+        u64,
+        Option<&crate::model::SourceRef>,
+    ) {
+        (
+            e.node.as_deref(),
+            e.time.is_none(),
+            e.time.as_ref().map(Timestamp::instant_us),
+            if e.time.is_none() {
+                e.boot.unwrap_or(0)
+            } else {
+                0
+            },
+            e.uptime_us.unwrap_or(u64::MAX),
+            e.sources.first(),
+        )
+    }
+    let mut perm: Vec<usize> = (0..events.len()).collect();
+    perm.sort_by(|&a, &b| match (events.get(a), events.get(b)) {
+        (Some(x), Some(y)) => key(x).cmp(&key(y)),
+        _ => std::cmp::Ordering::Equal,
+    });
+    // Position i takes the event at perm[i]: each cycle of the permutation followed
+    // once, a placed position marked by perm[i] == i.
+    for i in 0..perm.len() {
+        let mut cur = i;
+        while let Some(&next) = perm.get(cur)
+            && next != i
+        {
+            events.swap(cur, next);
+            if let Some(p) = perm.get_mut(cur) {
+                *p = cur;
+            }
+            cur = next;
+        }
+        if let Some(p) = perm.get_mut(cur) {
+            *p = cur;
+        }
+    }
+}
+
 pub(crate) fn order_key(
     e: &OomEvent,
 ) -> (
@@ -998,6 +1064,32 @@ pub(crate) fn order_key(
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sort_by_swaps_is_the_stable_sort_by_order_key() {
+        // Nodes, uptimes and ties (same key, told apart by offset) in a scrambled order.
+        let mut evs: Vec<OomEvent> = (0..200u64)
+            .map(|i| {
+                let k = (i * 7919) % 200;
+                OomEvent {
+                    node: (k % 3 != 0).then(|| format!("n{}", k % 3)),
+                    uptime_us: (k % 5 != 0).then_some(k / 4),
+                    offset: i,
+                    sources: vec![crate::model::SourceRef {
+                        file: "f".into(),
+                        line: k / 8,
+                    }],
+                    ..OomEvent::default()
+                }
+            })
+            .collect();
+        let mut want = evs.clone();
+        want.sort_by_key(order_key);
+        sort_in_order(&mut evs);
+        let offs = |v: &[OomEvent]| v.iter().map(|e| e.offset).collect::<Vec<_>>();
+        assert_eq!(offs(&evs), offs(&want));
+        assert_ne!(offs(&evs), (0..200).collect::<Vec<_>>());
+    }
 
     fn up(off: u64, secs: u64) -> (u64, Stamp) {
         (

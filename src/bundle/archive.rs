@@ -36,10 +36,6 @@ use std::sync::Arc;
 
 pub use super::classify::named_like_archive;
 
-/// How deep archives may nest.
-const MAX_DEPTH: usize = 4;
-/// A nested zip is buffered (zip needs random access) up to this size.
-const MAX_NESTED_ZIP: u64 = 1 << 30;
 /// Runtime listings and pod JSON are read whole up to this size.
 const MAX_NAMES_FILE: u64 = 64 << 20;
 /// Small files buffered for facts and cgroup snapshots are at most this large.
@@ -211,23 +207,24 @@ pub fn read<S: LogSink>(
     Ok(r.finish())
 }
 
-/// Reads a (decompressed) tar stream, as [`read`] does a file.
+/// Reads a tar stream compressed as `comp` (or not), as [`read`] does a file: its
+/// decoder draws from one budget of `limits` and each member's ratio is guarded.
 pub(crate) fn read_tar_stream<S: LogSink>(
     r: Box<dyn Read + '_>,
+    comp: Compression,
     path: &Path,
     display: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Vec<Streamed<S::Scan>> {
-    let mut rd = Reader::new(
-        path,
-        display,
-        0,
-        sink,
-        sniff,
-        Budget::new(Limits::default()),
-    );
-    rd.tar(r);
+    let mut rd = Reader::new(path, display, 0, sink, sniff, Budget::new(limits));
+    match budget_decoder(r, comp, rd.budget.clone(), rd.stream.clone()) {
+        Ok(dec) => rd.tar(dec),
+        Err(e) => rd
+            .errors
+            .push((display.to_string(), format!("cannot decompress: {e}"))),
+    }
     rd.finish()
 }
 
@@ -238,15 +235,9 @@ pub(crate) fn read_zip_bytes<S: LogSink>(
     display: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Vec<Streamed<S::Scan>> {
-    let mut rd = Reader::new(
-        path,
-        display,
-        0,
-        sink,
-        sniff,
-        Budget::new(Limits::default()),
-    );
+    let mut rd = Reader::new(path, display, 0, sink, sniff, Budget::new(limits));
     match zip::ZipArchive::new(Cursor::new(buf)) {
         Ok(mut z) => rd.zip_entries(&mut z),
         Err(e) => rd
@@ -295,8 +286,15 @@ impl<'a, S: LogSink> Reader<'a, S> {
         let mut reader = reader;
         let mut last = String::from("(start of archive)");
         let mut first = true;
+        // Where in the (decoded) archive the current run of members starts.
+        let mut base = 0u64;
         loop {
-            let (rest, why) = match self.tar_run(reader, &mut last, first) {
+            let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
+            let counted = Box::new(Counted {
+                inner: reader,
+                n: read.clone(),
+            });
+            let (rest, why) = match self.tar_run(counted, &mut last, first, base) {
                 Some(bad) => bad,
                 None => return,
             };
@@ -304,10 +302,13 @@ impl<'a, S: LogSink> Reader<'a, S> {
             let mut rest = rest;
             match next_header(&mut rest) {
                 Some((block, skipped)) => {
+                    // The bytes read through `counted`, less those handed back.
+                    let at = (base + read.get()).saturating_sub(block.len() as u64);
                     self.errors.push((
                         self.display.clone(),
-                        format!("a damaged tar header after member {last} ({why}): {skipped} bytes skipped to the next valid header, as GNU tar does; the members after it were read"),
+                        format!("a damaged tar header after member {last} ({why}): {skipped} bytes skipped to the next valid header, at archive offset {at}; the members from there on were read"),
                     ));
+                    base = at;
                     reader = Box::new(Cursor::new(block).chain(rest));
                 }
                 None => {
@@ -328,6 +329,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
         reader: Box<dyn Read + 'r>,
         last: &mut String,
         first: bool,
+        base: u64,
     ) -> Option<(Box<dyn Read + 'r>, String)> {
         let mut ar = tar::Archive::new(reader);
         let mut damaged = None;
@@ -362,7 +364,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
                 }
                 let size = entry.header().size().unwrap_or(0);
                 let mtime = entry.header().mtime().ok().map(|m| m as i64);
-                let offset = entry.raw_file_position();
+                let offset = base + entry.raw_file_position();
                 last.clone_from(&rel);
                 let mut guarded = RatioGuard::in_stream(
                     Box::new(&mut entry),
@@ -628,6 +630,17 @@ impl<'a, S: LogSink> Reader<'a, S> {
         self.nested_tar_in(r, rel, stream)
     }
 
+    /// Whether a member archive may be opened at this depth (`--max-nested`).
+    fn may_nest(&self) -> io::Result<()> {
+        let max = self.budget.limits.max_nested;
+        if self.depth >= max {
+            return Err(io::Error::other(format!(
+                "an archive nested more than {max} deep (--max-nested): not opened"
+            )));
+        }
+        Ok(())
+    }
+
     /// A tar member whose members are in the stream `stream` counts.
     fn nested_tar_in(
         &mut self,
@@ -635,9 +648,7 @@ impl<'a, S: LogSink> Reader<'a, S> {
         rel: &str,
         stream: Arc<StreamMeter>,
     ) -> io::Result<()> {
-        if self.depth >= MAX_DEPTH {
-            return Err(io::Error::other("archives nested too deeply"));
-        }
+        self.may_nest()?;
         let display = self.member_display(rel);
         let mut sub = Reader::new(
             self.archive_path,
@@ -654,16 +665,15 @@ impl<'a, S: LogSink> Reader<'a, S> {
     }
 
     fn nested_zip(&mut self, mut r: impl Read, rel: &str, size: u64) -> io::Result<()> {
-        if self.depth >= MAX_DEPTH {
-            return Err(io::Error::other("archives nested too deeply"));
-        }
-        if size > MAX_NESTED_ZIP {
+        self.may_nest()?;
+        let max = self.budget.limits.max_zip_buffer;
+        if size > max {
             return Err(io::Error::other(format!(
-                "a nested zip over {MAX_NESTED_ZIP} bytes is not read"
+                "a nested zip of {size} bytes is over the {max} a zip may be read into memory with (--max-zip-buffer): not read"
             )));
         }
         let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        (&mut r).take(MAX_NESTED_ZIP).read_to_end(&mut buf)?;
+        (&mut r).take(max).read_to_end(&mut buf)?;
         let display = self.member_display(rel);
         let mut sub = Reader::new(
             self.archive_path,
@@ -835,21 +845,52 @@ pub(crate) fn split_head<'r>(mut r: impl Read + 'r) -> (Vec<u8>, Box<dyn Read + 
     (head, rest)
 }
 
-/// The next valid tar header in `r`, read a 512-byte block at a time (as GNU tar
-/// resyncs after a damaged one): the block and the bytes skipped before it. None at
-/// the end of the stream, or when reading fails.
+/// The next valid tar header in `r` at any byte offset (a member cut short in the
+/// middle leaves every later header off the 512-byte grid; GNU tar looks on the grid
+/// only): found by its `ustar` magic, 257 bytes into a header, and checked by its
+/// checksum. Returns the header with the bytes read after it (to be read again) and
+/// the bytes skipped before it; None at the end of the stream, or when reading fails.
+/// Holds at most one read chunk and a header's length.
 fn next_header(r: &mut dyn Read) -> Option<(Vec<u8>, u64)> {
-    let mut skipped = 0u64;
-    let mut block = vec![0u8; 512];
+    const CHUNK: usize = 64 << 10;
+    const MAGIC_AT: usize = 257;
+    let finder = memchr::memmem::Finder::new(b"ustar");
+    let mut buf: Vec<u8> = Vec::new();
+    let mut dropped = 0u64;
+    // The first position of `buf` not yet examined as a header's magic.
+    let mut next = MAGIC_AT;
+    let mut ended = false;
     loop {
-        match source::read_partial(r, &mut block) {
-            (512, None) => {}
-            _ => return None,
+        // A magic at m is examined once its whole header, m - 257 .. m + 255, is held.
+        let limit = buf.len().saturating_sub(512 - MAGIC_AT);
+        if limit > next {
+            let hay = buf.get(next..limit + 4).unwrap_or_default();
+            for i in finder.find_iter(hay) {
+                let m = next + i;
+                if m >= limit {
+                    break;
+                }
+                let start = m - MAGIC_AT;
+                if buf.get(start..start + 512).is_some_and(valid_header) {
+                    buf.drain(..start);
+                    return Some((buf, dropped + start as u64));
+                }
+            }
+            next = limit;
         }
-        if valid_header(&block) {
-            return Some((block, skipped));
+        if ended {
+            return None;
         }
-        skipped += 512;
+        // What can no longer start a header is dropped.
+        let cut = next.saturating_sub(MAGIC_AT);
+        buf.drain(..cut);
+        dropped += cut as u64;
+        next -= cut;
+        let old = buf.len();
+        buf.resize(old + CHUNK, 0);
+        let (n, err) = source::read_partial(r, buf.get_mut(old..).unwrap_or_default());
+        buf.truncate(old + n);
+        ended = n == 0 || err.is_some();
     }
 }
 
@@ -886,6 +927,20 @@ fn valid_header(b: &[u8]) -> bool {
         })
         .sum();
     !digits.is_empty() && sum == stored
+}
+
+/// A reader counting the bytes read through it.
+struct Counted<'r> {
+    inner: Box<dyn Read + 'r>,
+    n: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n.set(self.n.get() + k as u64);
+        Ok(k)
+    }
 }
 
 /// A reader that fails once with the error it holds, then ends.
@@ -927,8 +982,18 @@ mod tests {
         stream.extend_from_slice(&[0u8; 512]);
         stream.extend_from_slice(&good);
         let (block, skipped) = next_header(&mut Cursor::new(stream)).unwrap();
-        assert_eq!((block.as_slice(), skipped), (&good[..512], 1024));
+        assert_eq!((block.as_slice(), skipped), (&good[..], 1024));
         assert_eq!(next_header(&mut Cursor::new(vec![b'x'; 700])), None);
+        // Off the grid (a member cut short before it), past a chunk boundary, behind a
+        // `ustar` that is not a header: found at its byte offset.
+        let mut stream = vec![b'y'; 70_001];
+        stream.extend_from_slice(b"ustar and some more text ");
+        let before = stream.len() as u64;
+        stream.extend_from_slice(&good);
+        let (block, skipped) = next_header(&mut Cursor::new(stream)).unwrap();
+        assert_eq!((block.as_slice(), skipped), (&good[..], before));
+        // A header cut before its end is not one.
+        assert_eq!(next_header(&mut Cursor::new(good[..400].to_vec())), None);
     }
 
     use super::*;

@@ -1,6 +1,6 @@
 //! `-`: standard input. An archive (tar, compressed tar, zip) is told by its first
 //! bytes and read as it would be from a file (a zip, which needs random access, is
-//! read into memory first, up to 1 GiB); a binary systemd journal is read into memory
+//! read into memory first, up to `--max-zip-buffer`, 1 GiB by default); a binary systemd journal is read into memory
 //! (up to `scan::journal::MAX_JOURNAL_BYTES`); anything else is one loose log, its
 //! compression and format told by its first bytes, scanned as a stream in bounded
 //! memory. It has no file time: a syslog year comes from `--reference-date` or the
@@ -14,16 +14,28 @@ use std::io::{self, Cursor, Read};
 use std::path::Path;
 
 use super::HEAD;
-/// A zip on standard input is read into memory up to this size.
-const MAX_ZIP: u64 = 1 << 30;
+use crate::source::Limits;
+
+/// Whether the first bytes `magic` of a stream compressed as `comp` decode to a tar
+/// header (what follows the head is not needed for the first 512 bytes).
+fn decoded_head_is_tar(magic: &[u8], comp: Compression) -> bool {
+    let mut block = [0u8; 512];
+    let Ok(mut d) = source::decoder(Cursor::new(magic), comp) else {
+        return false;
+    };
+    // A head cut inside the stream errs once its bytes are used: what came before counts.
+    let (n, _) = source::read_partial(&mut d, &mut block);
+    is_tar(block.get(..n).unwrap_or_default())
+}
 
 /// Reads standard input, each log handed to `sink`. `Err` (one line) when it cannot
 /// be read or is binary.
 pub fn read<S: LogSink>(
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Result<Vec<Streamed<S::Scan>>, String> {
-    read_from(Box::new(io::stdin().lock()), sink, sniff)
+    read_from(Box::new(io::stdin().lock()), sink, sniff, limits)
 }
 
 /// A stream given as a path (a FIFO, `<(zcat x.gz)` as `/dev/fd/N`, a character
@@ -33,10 +45,11 @@ pub fn read_path<S: LogSink>(
     display: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Result<Vec<Streamed<S::Scan>>, String> {
     let f = std::fs::File::open(path)
         .map_err(|e| format!("{display}: cannot read: {}", io_reason(&e)))?;
-    read_named(Box::new(f), display, sink, sniff)
+    read_named(Box::new(f), display, sink, sniff, limits)
 }
 
 /// [`read`], from any reader (standard input in the tool, bytes in tests).
@@ -44,8 +57,9 @@ pub fn read_from<S: LogSink>(
     raw: Box<dyn Read + '_>,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Result<Vec<Streamed<S::Scan>>, String> {
-    read_named(raw, "-", sink, sniff)
+    read_named(raw, "-", sink, sniff, limits)
 }
 
 /// [`read_from`], the stream called `name` (`-` for standard input).
@@ -54,6 +68,7 @@ fn read_named<S: LogSink>(
     name: &str,
     sink: &mut S,
     sniff: &dyn Sniffer,
+    limits: Limits,
 ) -> Result<Vec<Streamed<S::Scan>>, String> {
     let what = if name == "-" {
         "standard input"
@@ -68,22 +83,41 @@ fn read_named<S: LogSink>(
     let path = Path::new(name);
     if compression == Compression::None && is_zip(&magic) {
         let mut buf = magic;
-        raw.take(MAX_ZIP).read_to_end(&mut buf).map_err(fail)?;
-        return Ok(archive::read_zip_bytes(buf, path, name, sink, sniff));
+        let max = limits.max_zip_buffer;
+        raw.take(max.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(fail)?;
+        if buf.len() as u64 > max {
+            return Err(format!(
+                "{name}: a zip on {what} over {max} bytes (--max-zip-buffer) is not read: a zip needs random access, so it is read into memory first; give it as a file"
+            ));
+        }
+        return Ok(archive::read_zip_bytes(
+            buf, path, name, sink, sniff, limits,
+        ));
     }
-    if compression == Compression::None && is_tar(&magic) {
+    // A tar, plain or compressed (its first decoded block a tar header), is read
+    // as an archive file is: one budget of decoded bytes (`--max-decoded-bytes`), each
+    // member's ratio guarded (`--max-ratio`, `--ratio-floor`).
+    if is_tar(&magic)
+        || (compression != Compression::None && decoded_head_is_tar(&magic, compression))
+    {
         let r = Box::new(Cursor::new(magic).chain(raw));
-        return Ok(archive::read_tar_stream(r, path, name, sink, sniff));
+        return Ok(archive::read_tar_stream(
+            r,
+            compression,
+            path,
+            name,
+            sink,
+            sniff,
+            limits,
+        ));
     }
     let decoded =
         source::guarded_decoder(Cursor::new(magic).chain(raw), compression).map_err(fail)?;
     // A stream damaged within its head still gives what was read, then the error, so
     // the scan reports the damage as it does anywhere else.
     let (head, rest) = archive::split_head(decoded);
-    if is_tar(&head) {
-        let r = Box::new(Cursor::new(head).chain(rest));
-        return Ok(archive::read_tar_stream(r, path, name, sink, sniff));
-    }
     if source::is_binary(&head) && !super::classify::journal_format(&head, sniff) {
         return Err(format!("{name}: binary input (not a text log)"));
     }

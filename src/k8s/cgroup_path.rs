@@ -163,15 +163,15 @@ pub fn attach_identity(ev: &mut OomEvent) {
     let from_task = task.as_deref().map(identify);
     let from_oom = oom.as_deref().map(identify);
     if let Some(id) = &from_task {
-        ev.pod = id.pod.clone();
-        ev.container = id.container.clone();
+        ev.pod = id.pod.clone().map(Box::new);
+        ev.container = id.container.clone().map(Box::new);
         return;
     }
     if let Some(id) = &from_oom
         && (id.pod.is_some() || id.container.is_some())
     {
-        ev.pod = id.pod.clone();
-        ev.container = id.container.clone();
+        ev.pod = id.pod.clone().map(Box::new);
+        ev.container = id.container.clone().map(Box::new);
         return;
     }
     if from_oom.is_some() || ev.stats_paths.is_empty() {
@@ -184,13 +184,13 @@ pub fn attach_identity(ev: &mut OomEvent) {
             .iter()
             .all(|i| i.pod.as_ref().map(|p| &p.uid) == first_pod.as_ref().map(|p| &p.uid))
     {
-        ev.pod = first_pod;
+        ev.pod = first_pod.map(Box::new);
     }
     let has_pause = ev.tasks.iter().any(|r| r.name == "pause");
     if let [only] = ids.as_slice()
         && !has_pause
     {
-        ev.container = only.container.clone();
+        ev.container = only.container.clone().map(Box::new);
     }
 }
 

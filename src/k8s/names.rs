@@ -775,7 +775,11 @@ impl NameIndex {
 
     /// Fills an event's pod namespace/name and container name.
     pub fn enrich(&self, e: &mut OomEvent) {
-        self.enrich_ids(&mut e.pod, &mut e.container);
+        let mut pod = e.pod.take().map(|p| *p);
+        let mut container = e.container.take().map(|c| *c);
+        self.enrich_ids(&mut pod, &mut container);
+        e.pod = pod.map(Box::new);
+        e.container = container.map(Box::new);
     }
 
     /// Fills a pod's namespace/name and a container's name, with where each came
@@ -974,12 +978,12 @@ mod tests {
         n.docker_ps(&format!("CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES\n4f3a9c1e7b2d   img   \"python\"   2 hours ago   Exited (137) 1 hour ago      k8s_app_checkout-7c9f8d-x2k4p_shop_{UID}_3\n"));
         assert_eq!(n.pods[UID].name.as_deref(), Some("checkout-7c9f8d-x2k4p"));
         let mut e = OomEvent {
-            container: Some(crate::model::Container {
+            container: Some(Box::new(crate::model::Container {
                 id: ID.into(),
                 runtime: None,
                 name: None,
                 name_source: None,
-            }),
+            })),
             ..OomEvent::default()
         };
         n.enrich(&mut e);
@@ -1248,12 +1252,12 @@ mod tests {
             ContainerRef::new("app", None, None, None, NameSource::LogPath),
         );
         let mut e = OomEvent {
-            container: Some(crate::model::Container {
+            container: Some(Box::new(crate::model::Container {
                 id: "4f3a9c1e7b2é-x".into(),
                 runtime: None,
                 name: None,
                 name_source: None,
-            }),
+            })),
             ..OomEvent::default()
         };
         n.enrich(&mut e);

@@ -229,6 +229,29 @@ impl Assembler {
         self.cur.is_some()
     }
 
+    /// The offset of the open block's first record.
+    pub fn open_offset(&self) -> Option<u64> {
+        self.cur.as_ref().map(|b| b.ev.offset)
+    }
+
+    /// The open block was started by an `invoked oom-killer` header, with no rate-limit
+    /// notice taken: read alike from any earlier start, so by the part that starts
+    /// before it (a header-less start may join what a part saw before it).
+    pub fn open_is_plain_header(&self) -> bool {
+        self.cur
+            .as_ref()
+            .is_some_and(|b| b.has_header && b.ev.suppressed_before.is_none())
+    }
+
+    /// Forgets the open block unemitted (a part's scan past its end reached the start
+    /// of a block the next part reads); a rate-limit notice it took is given back.
+    pub fn drop_open(&mut self) {
+        if let Some(b) = self.cur.take() {
+            self.suppressed = b.ev.suppressed_before;
+        }
+        self.idle = 0;
+    }
+
     /// Ends the input: an open block is finished as it stands.
     pub fn finish(&mut self) {
         self.close();
@@ -358,10 +381,10 @@ impl Assembler {
         }
         b.host = rec.host.map(str::to_string);
         b.ev.offset = offset;
-        b.ev.sources.push(SourceRef {
+        b.ev.sources = vec![SourceRef {
             file: self.file.clone(),
             line,
-        });
+        }];
         if let Some(n) = self.suppressed.take() {
             b.ev.suppressed_before = Some(n);
             b.ev.warnings.push(format!(
@@ -453,6 +476,11 @@ impl Assembler {
         b.ev.kind = b.kind.as_ref().map(|(_, k)| OomKind::from_name(k));
         b.ev.node = b.host.take();
         b.ev.stats_paths = std::mem::take(&mut b.stats_paths);
+        // A vector's first push reserves room for four: a storm of a million
+        // one-line blocks would hold three empty slots of each (issue 16).
+        b.ev.warnings.shrink_to_fit();
+        b.ev.raw.shrink_to_fit();
+        b.ev.stats_paths.shrink_to_fit();
         self.events.push(b.ev);
     }
 }

@@ -23,7 +23,7 @@ pub struct OomEvent {
     /// Which limit fired and why, in one sentence with the numbers (set by the
     /// analysis; absent in a document written before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<super::Verdict>,
+    pub verdict: Option<Box<super::Verdict>>,
     pub time: Option<Timestamp>,
     /// Where `time` came from (`zoned`, `node_zone`, `local`, `bundle_date`,
     /// `rotation_name`, `file_time`, `reference_date`, `boot`, `none`).
@@ -42,11 +42,11 @@ pub struct OomEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boot: Option<u32>,
     pub trigger: Trigger,
-    pub victim: Victim,
+    pub victim: Sparse<Victim>,
     pub cgroup: Cgroups,
-    pub pod: Option<Pod>,
-    pub container: Option<Container>,
-    pub memory: Memory,
+    pub pod: Option<Box<Pod>>,
+    pub container: Option<Box<Container>>,
+    pub memory: Sparse<Memory>,
     /// cgroup path → stat → bytes, from `Memory cgroup stats for …`.
     pub memcg_stats: BTreeMap<String, BTreeMap<String, u64>>,
     /// Mem-Info summary of a host OOM (page counts; `_kb` keys in kB).
@@ -60,12 +60,12 @@ pub struct OomEvent {
     /// The task table, rows as printed (memory columns in pages unless named `_bytes`).
     pub tasks: Vec<TaskRow>,
     /// `oom_reaper: reaped process …` for the victim.
-    pub reaped: Option<Reaped>,
+    pub reaped: Option<Box<Reaped>>,
     /// A `memory.oom.group` kill: the cgroup named by `Tasks in <cgroup> are going to
     /// be killed due to memory.oom.group set` and the other tasks killed with the
     /// victim (never the victim itself). Absent when the kill was not a group kill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oom_group: Option<OomGroup>,
+    pub oom_group: Option<Box<OomGroup>>,
     /// The top allocation sites of a `Memory allocations:` section (6.10+ with memory
     /// allocation profiling), in print order. Absent when not printed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -114,6 +114,70 @@ pub struct OomEvent {
     pub stats_paths: Vec<String>,
 }
 
+/// A part of an event that is often empty (a header-only block has no victim and no
+/// memcg counters), held only once something is set: read as the empty value until
+/// then, written through as the value itself; serialized as the value (an empty one as
+/// all nulls). A million header-only events are each 300 bytes smaller (issue 16).
+#[derive(Clone, Default)]
+pub struct Sparse<T: Empty>(Option<Box<T>>);
+
+/// A type with an empty value to read a [`Sparse`] part as before anything is set.
+pub trait Empty: Default + 'static {
+    /// The empty value, shared.
+    fn empty() -> &'static Self;
+}
+
+impl<T: Empty> std::ops::Deref for Sparse<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self.0.as_deref() {
+            Some(v) => v,
+            None => T::empty(),
+        }
+    }
+}
+
+impl<T: Empty> std::ops::DerefMut for Sparse<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl<T: Empty> From<T> for Sparse<T> {
+    fn from(v: T) -> Self {
+        Sparse(Some(Box::new(v)))
+    }
+}
+
+impl<T: Empty + PartialEq> PartialEq for Sparse<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Empty + std::fmt::Debug> std::fmt::Debug for Sparse<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl<T: Empty + Serialize> Serialize for Sparse<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de, T: Empty + PartialEq + serde::de::DeserializeOwned> Deserialize<'de> for Sparse<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = T::deserialize(d)?;
+        Ok(if v == *T::empty() {
+            Sparse(None)
+        } else {
+            v.into()
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Trigger {
     pub pid: Option<u64>,
@@ -147,6 +211,24 @@ pub struct Victim {
     pub pgtables_kb: Option<u64>,
     pub oom_score_adj: Option<i64>,
     pub score: Option<i64>,
+}
+
+impl Empty for Victim {
+    fn empty() -> &'static Self {
+        static EMPTY: Victim = Victim {
+            pid: None,
+            comm: None,
+            uid: None,
+            total_vm_kb: None,
+            anon_rss_kb: None,
+            file_rss_kb: None,
+            shmem_rss_kb: None,
+            pgtables_kb: None,
+            oom_score_adj: None,
+            score: None,
+        };
+        &EMPTY
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -194,6 +276,23 @@ pub struct Memory {
     pub swap_limit_kb: Option<u64>,
     pub kmem_usage_kb: Option<u64>,
     pub kmem_limit_kb: Option<u64>,
+}
+
+impl Empty for Memory {
+    fn empty() -> &'static Self {
+        static EMPTY: Memory = Memory {
+            usage_kb: None,
+            limit_kb: None,
+            failcnt: None,
+            memsw_usage_kb: None,
+            memsw_limit_kb: None,
+            swap_usage_kb: None,
+            swap_limit_kb: None,
+            kmem_usage_kb: None,
+            kmem_limit_kb: None,
+        };
+        &EMPTY
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

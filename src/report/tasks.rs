@@ -247,7 +247,8 @@ mod tests {
             victim: Victim {
                 pid: Some(9),
                 ..Victim::default()
-            },
+            }
+            .into(),
             tasks: vec![
                 row(7, 300, 4096, "sh"),
                 row(9, 262_144, 2_097_152, "java"),

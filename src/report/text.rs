@@ -64,7 +64,7 @@ fn line(e: &OomEvent) -> Line {
         (Some(p), None) => p.to_string(),
         (None, None) => "victim unknown".into(),
     };
-    let whom = workload(e.pod.as_ref(), e.container.as_ref()).unwrap_or_else(|| {
+    let whom = workload(e.pod.as_deref(), e.container.as_deref()).unwrap_or_else(|| {
         e.cgroup
             .task
             .as_ref()

@@ -657,7 +657,8 @@ mod tests {
                 memsw_usage_kb: Some(1200),
                 kmem_usage_kb: Some(100),
                 ..Memory::default()
-            },
+            }
+            .into(),
             ..OomEvent::default()
         };
         let stats = [("rss", 600), ("cache", 250), ("shmem", 50)]

@@ -40,6 +40,9 @@ pub struct Feed {
     /// Offsets of the records that start another boot (`Assembler::boot_starts`).
     pub boot_starts: Vec<u64>,
     pub names: crate::k8s::names::NameIndex,
+    /// A part of a file scanned in parts: past its end it follows the open block only
+    /// until another block starts (that one is the next part's).
+    pub(crate) part: bool,
 }
 
 impl Feed {
@@ -94,6 +97,21 @@ impl Feed {
         self.asm.is_open()
     }
 
+    /// The offset of the open kernel block's first record.
+    pub fn open_offset(&self) -> Option<u64> {
+        self.asm.open_offset()
+    }
+
+    /// [`Assembler::open_is_plain_header`].
+    pub fn open_is_plain_header(&self) -> bool {
+        self.asm.open_is_plain_header()
+    }
+
+    /// Forgets the open kernel block ([`Assembler::drop_open`]).
+    pub fn drop_open(&mut self) {
+        self.asm.drop_open();
+    }
+
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
         if rec.origin != Origin::Kernel {
@@ -116,7 +134,12 @@ impl Feed {
     /// container their cgroup paths name.
     pub fn finish(&mut self) {
         self.asm.finish();
-        self.events.append(&mut self.asm.events);
+        // Moved, not copied: a storm of events is held once (issue 16).
+        if self.events.is_empty() {
+            std::mem::swap(&mut self.events, &mut self.asm.events);
+        } else {
+            self.events.append(&mut self.asm.events);
+        }
         for e in &mut self.events {
             crate::k8s::cgroup_path::attach_identity(e);
         }
@@ -331,6 +354,9 @@ pub fn scan_body_parts(
         .map(|k| {
             let (start, end) = (part_start(k), part_start(k + 1).max(part_start(k)));
             let mut asm = Feed::new(file);
+            // A storm of blocks, each closed by the next one's start, would otherwise
+            // be followed to the end of the file by every part (issue 16).
+            asm.part = true;
             let mut issues = ScanIssues {
                 nul_clip: Some(end.saturating_sub(start)),
                 ..ScanIssues::default()
@@ -365,17 +391,33 @@ pub fn scan_body_parts(
         })
         .collect();
     let mut out = SourceScan::default();
+    // Reserved once (pages not yet written are not resident), each part's events
+    // moved in and its vector freed in turn: the events are held about once.
+    out.events.reserve(
+        parts
+            .iter()
+            .skip(1)
+            .map(|(_, asm, ..)| asm.events.len())
+            .sum(),
+    );
     let mut line_base = 0u64;
     let mut consumed_to = 0u64;
     let mut all_issues = ScanIssues::default();
     // No kernel record since the last boot start (at the file's start: none yet).
     let mut fresh = true;
-    for (k, (start, asm, end, issues, (head, fresh_end))) in parts.into_iter().enumerate() {
+    for (k, (start, mut asm, end, issues, (head, fresh_end))) in parts.into_iter().enumerate() {
         if start + end.pos > part_start(k + 1) {
             stats.crossed += 1;
         }
         let start = start as u64;
-        for mut e in asm.events {
+        if k == 0 {
+            // The first part's events, lines already counted from the file's start,
+            // become the scan's (moved, not copied).
+            let rest = out.events.capacity();
+            out.events = std::mem::take(&mut asm.events);
+            out.events.reserve(rest);
+        }
+        for mut e in std::mem::take(&mut asm.events) {
             if e.offset < consumed_to {
                 stats.dropped += 1;
                 continue; // the previous part followed this block past its end

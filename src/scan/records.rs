@@ -178,9 +178,14 @@ pub fn scan(
     let mut pos = start;
     let mut line = line;
     let mut at_soft = None;
+    // The block open when the scan reached `soft_end` (a part follows only that one).
+    let mut soft_block: Option<Option<u64>> = None;
     loop {
         if pos >= soft_end && at_soft.is_none() && pos == soft_end {
             at_soft = Some(line);
+        }
+        if pos >= soft_end && soft_block.is_none() {
+            soft_block = Some(asm.open_offset());
         }
         if !asm.is_open() {
             if pos >= soft_end {
@@ -273,6 +278,17 @@ pub fn scan(
                 (end + 1).min(buf.len())
             }
         };
+        // Past a part's end, a header that started another block is the next part's:
+        // the part ends before it (the block it closed is emitted, as the whole file
+        // does). Other starts are followed, as they may read differently from there.
+        if asm.part
+            && let Some(open_then) = soft_block
+            && asm.open_offset().is_some_and(|o| Some(o) != open_then)
+            && asm.open_is_plain_header()
+        {
+            asm.drop_open();
+            break;
+        }
         // `pos < next <= buf.len()`: a record is at least one byte.
         line += lines_of(format, buf, pos, next, asm.offset_base, issues);
         if next == buf.len() && buf.last() != Some(&b'\n') && !format.multiline() {

@@ -458,7 +458,19 @@ pub struct Limits {
     /// … once past this many bytes (`--ratio-floor`) is stopped; the members after it
     /// are read.
     pub ratio_floor: u64,
+    /// How deep archives may nest inside the one given (`--max-nested`): a member
+    /// archive deeper than this is not opened (a warning).
+    pub max_nested: usize,
+    /// A zip that must be read into memory to be read at all (zip needs random
+    /// access: one nested in an archive, or on standard input) is read up to this size
+    /// (`--max-zip-buffer`); a larger one is not read (a warning).
+    pub max_zip_buffer: u64,
 }
+
+/// Default of [`Limits::max_nested`].
+pub const MAX_NESTED: usize = 4;
+/// Default of [`Limits::max_zip_buffer`].
+pub const MAX_ZIP_BUFFER: u64 = 1 << 30;
 
 /// Default of [`Limits::max_decoded_bytes`]: far above what real multi-GiB
 /// sosreports decode to (their journals included), a bound on what a crafted one costs.
@@ -470,6 +482,8 @@ impl Default for Limits {
             max_decoded_bytes: MAX_DECODED_BYTES,
             max_ratio: BOMB_RATIO,
             ratio_floor: BOMB_FLOOR,
+            max_nested: MAX_NESTED,
+            max_zip_buffer: MAX_ZIP_BUFFER,
         }
     }
 }

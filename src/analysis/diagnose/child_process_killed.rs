@@ -64,12 +64,12 @@ mod tests {
         let mut e = cgroup_event();
         e.cgroup.oom = Some("/c".into());
         e.cgroup.task = Some("/c".into());
-        e.container = Some(Container {
+        e.container = Some(Box::new(Container {
             id: "a".repeat(64),
             runtime: None,
             name: None,
             name_source: None,
-        });
+        }));
         e.victim.pid = Some(20);
         for (pid, name) in [(5, "pause"), (10, "gunicorn"), (20, "gunicorn")] {
             e.tasks.push(TaskRow {

@@ -47,14 +47,14 @@ mod tests {
             kind: Some("host".into()),
             ..OomEvent::default()
         };
-        e.pod = Some(Pod {
+        e.pod = Some(Box::new(Pod {
             uid: "u".into(),
             qos: Some("guaranteed".into()),
             namespace: None,
             name: None,
             name_source: None,
             api_uid: None,
-        });
+        }));
         e.victim.oom_score_adj = Some(-997);
         assert_eq!(codes(&e, &ctx()), vec!["guaranteed_victim"]);
         e.kind = Some("cgroup".into());

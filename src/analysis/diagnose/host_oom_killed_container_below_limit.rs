@@ -46,16 +46,16 @@ mod tests {
             kind: Some("host".into()),
             ..OomEvent::default()
         };
-        e.pod = Some(Pod {
+        e.pod = Some(Box::new(Pod {
             uid: "u".into(),
             ..Pod::default()
-        });
-        e.container = Some(Container {
+        }));
+        e.container = Some(Box::new(Container {
             id: "a".repeat(64),
             runtime: None,
             name: Some("app".into()),
             name_source: None,
-        });
+        }));
         e.victim.anon_rss_kb = Some(300_000);
         let mut info = PodInfo {
             uid: "u".into(),

@@ -53,16 +53,16 @@ mod tests {
     #[test]
     fn status_says_otherwise() {
         let mut e = cgroup_event();
-        e.pod = Some(Pod {
+        e.pod = Some(Box::new(Pod {
             uid: "u".into(),
             ..Pod::default()
-        });
-        e.container = Some(Container {
+        }));
+        e.container = Some(Box::new(Container {
             id: "a".repeat(64),
             runtime: None,
             name: Some("app".into()),
             name_source: None,
-        });
+        }));
         let mut info = PodInfo {
             uid: "u".into(),
             ..PodInfo::default()

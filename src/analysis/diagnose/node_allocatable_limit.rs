@@ -108,11 +108,11 @@ mod tests {
     fn allocatable_limit_with_a_besteffort_victim() {
         let mut e = cgroup_event();
         e.cgroup.oom = Some("/kubepods.slice".into());
-        e.pod = Some(Pod {
+        e.pod = Some(Box::new(Pod {
             uid: "4c1f2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f".into(),
             qos: Some("besteffort".into()),
             ..Pod::default()
-        });
+        }));
         let d = check(&e, &ctx()).unwrap();
         assert_eq!(d.evidence["kubepods_limit_kb"], json!(1_048_576));
         assert_eq!(d.evidence["victim_qos"], json!("besteffort"));

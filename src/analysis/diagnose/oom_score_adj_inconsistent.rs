@@ -68,27 +68,27 @@ mod tests {
             ("burstable", 1000, true),
             ("burstable", 1, true),
         ] {
-            e.pod = Some(Pod {
+            e.pod = Some(Box::new(Pod {
                 uid: "u".into(),
                 qos: Some(qos.into()),
                 namespace: None,
                 name: None,
                 name_source: None,
                 api_uid: None,
-            });
+            }));
             e.victim.oom_score_adj = Some(adj);
             assert_eq!(check(&e, &ctx()).is_some(), fires, "{qos} {adj}");
         }
         // A static pod (its mirror's UID known) at −997 is node-critical, not odd.
         e.victim.oom_score_adj = Some(-997);
-        e.pod = Some(Pod {
+        e.pod = Some(Box::new(Pod {
             uid: "0c8c5d2e9f1a4b3c8d7e6f5a4b3c2d1e".into(),
             qos: Some("burstable".into()),
             namespace: Some("kube-system".into()),
             name: Some("kube-apiserver-cp-0".into()),
             name_source: None,
             api_uid: Some("5b8e1c2a-7d3f-4e9a-b1c6-2f8d0e4a9b7c".into()),
-        });
+        }));
         assert!(check(&e, &ctx()).is_none());
         e.pod.as_mut().unwrap().api_uid = None;
         let d = check(&e, &ctx()).unwrap();

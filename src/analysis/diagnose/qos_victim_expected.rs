@@ -49,14 +49,14 @@ mod tests {
             kind: Some("host".into()),
             ..OomEvent::default()
         };
-        e.pod = Some(Pod {
+        e.pod = Some(Box::new(Pod {
             uid: "u".into(),
             qos: Some("besteffort".into()),
             namespace: None,
             name: None,
             name_source: None,
             api_uid: None,
-        });
+        }));
         e.victim.oom_score_adj = Some(1000);
         assert_eq!(codes(&e, &ctx()), vec!["qos_victim_expected"]);
         e.pod = None;

@@ -64,10 +64,10 @@ impl Variant for OomGroup {
                 ));
             }
             None => {
-                b.ev.oom_group = Some(Group {
+                b.ev.oom_group = Some(Box::new(Group {
                     cgroup,
                     killed: Vec::new(),
-                })
+                }))
             }
         }
         Fed::Block

@@ -127,7 +127,7 @@ impl Variant for Reaper {
         }
         if let Some(b) = ctx.open() {
             if b.ev.victim.pid == Some(self.pid) && b.ev.reaped.is_none() {
-                b.ev.reaped = Some(reaped);
+                b.ev.reaped = Some(Box::new(reaped));
                 if b.ev.oom_group.is_none() {
                     b.close_pending = true;
                 }
@@ -142,7 +142,7 @@ impl Variant for Reaper {
         for e in events.iter_mut().skip(skip).rev() {
             if e.victim.pid == Some(self.pid) {
                 if e.reaped.is_none() {
-                    e.reaped = Some(reaped);
+                    e.reaped = Some(Box::new(reaped));
                 }
                 break;
             }
