@@ -333,3 +333,82 @@ fn a_block_cut_by_a_rotation_is_one_event() {
     }
     assert_eq!(what(&from_tar), what(&from_dir));
 }
+
+/// `journalctl --no-pager` as sos writes it, in UTC: `Mon DD HH:MM:SS host ident: msg`
+/// per entry of the export (whole seconds, no year; continuation lines indented).
+fn no_pager_text() -> Vec<u8> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let buf = export();
+    let mut out = String::new();
+    let mut pos = 0;
+    while pos < buf.len() {
+        let (r, next) = oomsift::envelope::journal::parse_export_record(&buf, pos);
+        pos = next;
+        let Some(us) = r.realtime_us else { continue };
+        let secs = us.div_euclid(1_000_000);
+        let (_, m, d) = oomsift::clock::civil_from_days(secs.div_euclid(86_400));
+        let t = secs.rem_euclid(86_400);
+        let ident = if r.kernel {
+            "kernel".to_string()
+        } else {
+            r.identifier.clone().unwrap_or_default()
+        };
+        let head = format!(
+            "{} {d:2} {:02}:{:02}:{:02} {} {ident}: ",
+            MONTHS[usize::from(m) - 1],
+            t / 3600,
+            t % 3600 / 60,
+            t % 60,
+            r.hostname.as_deref().unwrap_or("localhost"),
+        );
+        let msg = String::from_utf8_lossy(&r.message);
+        let pad = " ".repeat(head.len());
+        out.push_str(&head);
+        out.push_str(&msg.trim_end().replace('\n', &format!("\n{pad}")));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// The binary journal and sos's text dump of it (`journalctl --no-pager`, whole
+/// seconds, no year): each kernel kill and each userspace report is one, citing both
+/// files, dated by the binary journal's exact time.
+#[test]
+fn the_binary_journal_and_its_no_pager_text_tell_each_death_once() {
+    let s = Scratch::new("no-pager");
+    for (rel, bytes) in sosreport("sosreport-node-j") {
+        s.write(&rel, &bytes);
+    }
+    s.write(
+        "sosreport-node-j/sos_commands/logs/journalctl_--no-pager",
+        &no_pager_text(),
+    );
+    let doc = analyze(&s.path("sosreport-node-j"));
+    assert_eq!(victims(&doc), VICTIMS, "{doc:#}");
+    for e in events(&doc) {
+        assert_eq!(files(e).len(), 2, "{:?}", files(e));
+    }
+    let deaths = doc["other_deaths"].as_array().unwrap();
+    assert!(!deaths.is_empty());
+    for d in deaths {
+        let f = files(d);
+        assert_eq!(f.len(), 2, "{d:#}");
+        assert!(f.iter().any(|f| f.ends_with("system.journal")), "{f:?}");
+        assert!(
+            f.iter().any(|f| f.ends_with("journalctl_--no-pager")),
+            "{f:?}"
+        );
+        // The binary journal's microseconds, not the text's whole second.
+        assert_eq!(d["time_source"], "zoned", "{d:#}");
+    }
+    // Alone, the text dump gives as many reports (the dedup is not hiding any).
+    let t = Scratch::new("no-pager-alone");
+    t.write("node-j/messages", &no_pager_text());
+    let alone = analyze(&t.path("node-j/messages"));
+    assert_eq!(
+        alone["other_deaths"].as_array().unwrap().len(),
+        deaths.len()
+    );
+}

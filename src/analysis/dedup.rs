@@ -372,37 +372,90 @@ pub fn dedup(events: Vec<OomEvent>) -> Vec<OomEvent> {
 }
 
 /// Other deaths told alike by several inputs (the same record in two copies of a
-/// node's logs) become one listing all their sources, keeping first-seen order.
+/// node's logs: the binary journal and its `journalctl --no-pager` text, which keeps
+/// whole seconds) become one listing all their sources and the best-established of
+/// their times, keeping first-seen order. The same report at two moments a second
+/// or more apart stays two. n·log n: sorted, then swept.
 pub fn dedup_deaths(deaths: Vec<OtherDeath>) -> Vec<OtherDeath> {
-    let mut out: Vec<OtherDeath> = Vec::with_capacity(deaths.len());
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut merged = Vec::new();
-    for d in deaths {
-        let mut v = serde_json::to_value(&d).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.remove("sources");
-        }
-        let k = v.to_string();
-        match index.get(&k) {
-            Some(&i) => {
-                if let Some(o) = out.get_mut(i) {
-                    o.sources.extend(d.sources);
-                    merged.push(i);
+    // What the report says, apart from where it was seen and when.
+    let keys: Vec<String> = deaths
+        .iter()
+        .map(|d| {
+            let mut v = serde_json::to_value(d).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                for f in ["sources", "time", "time_source", "time_raw"] {
+                    o.remove(f);
                 }
             }
+            v.to_string()
+        })
+        .collect();
+    let instant = |d: &OtherDeath| d.time.as_ref().map(|t| t.instant_us());
+    // Sorted by what it says, then when: copies of one report are neighbours.
+    let mut order: Vec<usize> = (0..deaths.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (da, db) = (deaths.get(a), deaths.get(b));
+        (keys.get(a), da.and_then(instant), a).cmp(&(keys.get(b), db.and_then(instant), b))
+    });
+    // Clusters: the same report at the same moment, to the second a text log keeps
+    // (`journalctl --no-pager` prints whole seconds; the binary journal the same
+    // entry to the microsecond). Measured from each cluster's earliest copy, so a
+    // report repeated every second does not chain into one.
+    let mut cluster_of = vec![0usize; deaths.len()];
+    let mut clusters = 0usize;
+    let mut anchor: Option<(usize, Option<i64>)> = None;
+    for &i in &order {
+        let (key, t) = (keys.get(i), deaths.get(i).and_then(instant));
+        let same = anchor.is_some_and(|(a, at)| {
+            keys.get(a) == key
+                && match (at, t) {
+                    (None, None) => true,
+                    (Some(x), Some(y)) => y.saturating_sub(x) < 1_000_000,
+                    _ => false,
+                }
+        });
+        if !same {
+            clusters += 1;
+            anchor = Some((i, t));
+        }
+        if let Some(c) = cluster_of.get_mut(i) {
+            *c = clusters - 1;
+        }
+    }
+    // Each cluster is its first copy in input order, with every copy's sources and
+    // the best-established time among them (`TimeSource::trust`).
+    let mut out: Vec<Option<OtherDeath>> = (0..clusters).map(|_| None).collect();
+    let mut first: Vec<usize> = vec![usize::MAX; clusters];
+    for (i, d) in deaths.into_iter().enumerate() {
+        let c = cluster_of.get(i).copied().unwrap_or_default();
+        let (Some(slot), Some(f)) = (out.get_mut(c), first.get_mut(c)) else {
+            continue;
+        };
+        match slot {
             None => {
-                index.insert(k, out.len());
-                out.push(d);
+                *f = i;
+                *slot = Some(d);
+            }
+            Some(o) => {
+                if d.time_source.trust() > o.time_source.trust() {
+                    o.time = d.time;
+                    o.time_source = d.time_source;
+                    o.time_raw = d.time_raw;
+                    o.stamp = d.stamp;
+                }
+                o.sources.extend(d.sources);
+                o.sources.sort();
+                o.sources.dedup();
             }
         }
     }
-    for i in merged {
-        if let Some(o) = out.get_mut(i) {
-            o.sources.sort();
-            o.sources.dedup();
-        }
-    }
-    out
+    let mut kept: Vec<(usize, OtherDeath)> = first
+        .into_iter()
+        .zip(out)
+        .filter_map(|(f, d)| Some((f, d?)))
+        .collect();
+    kept.sort_by_key(|(f, _)| *f);
+    kept.into_iter().map(|(_, d)| d).collect()
 }
 
 /// Which names are one node, and the name each is shown by.
@@ -485,7 +538,47 @@ impl NodeNames {
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
     use super::*;
-    use crate::model::SourceRef;
+    use crate::model::{SourceRef, TimeSource};
+
+    fn report(file: &str, us: i64, source: TimeSource) -> OtherDeath {
+        OtherDeath {
+            kind: crate::model::DeathKind::OomdKill,
+            reporter: "systemd-oomd".into(),
+            node: Some("n1".into()),
+            message: "Killed /system.slice/batch.service due to memory pressure".into(),
+            time: Some(crate::model::Timestamp::from_utc_micros(us, true)),
+            time_source: source,
+            sources: vec![SourceRef {
+                file: file.into(),
+                line: 1,
+            }],
+            ..OtherDeath::default()
+        }
+    }
+
+    #[test]
+    fn one_report_to_the_second_is_one_and_a_second_apart_is_two() {
+        let t = 1_717_984_900_000_000; // whole second
+        let got = dedup_deaths(vec![
+            report("messages", t, TimeSource::BundleDate),
+            report("system.journal", t + 400_023, TimeSource::Zoned),
+            // Every second after: each its own report, however many (no chaining).
+            report("messages", t + 1_000_000, TimeSource::BundleDate),
+            report("messages", t + 2_000_000, TimeSource::BundleDate),
+        ]);
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert_eq!(got[0].sources.len(), 2);
+        assert_eq!(got[0].time_source, TimeSource::Zoned);
+        assert_eq!(got[0].time.as_ref().unwrap().instant_us(), t + 400_023);
+        assert!(got[1..].iter().all(|d| d.sources.len() == 1));
+        // Another message at the same moment stays apart.
+        let mut other = report("messages", t, TimeSource::BundleDate);
+        other.message.push('!');
+        assert_eq!(
+            dedup_deaths(vec![report("m", t, TimeSource::Zoned), other]).len(),
+            2
+        );
+    }
 
     fn ev(file: &str, line: u64, uptime: Option<u64>, complete: bool) -> OomEvent {
         let mut e = OomEvent {
