@@ -10,7 +10,6 @@
 )]
 
 use crate::envelope::FileFormat;
-use regex::bytes::Regex;
 use std::sync::LazyLock;
 
 /// Short literals, each a part of some anchor, that together cover every anchor
@@ -37,11 +36,6 @@ const JSON_BYTES: &str = "\"MESSAGE\":[";
 /// The same in `-o json-pretty`.
 const PRETTY_BYTES: &str = "\"MESSAGE\" : [";
 
-fn alternation<'a>(lits: impl Iterator<Item = &'a &'a str>) -> Regex {
-    let pat = lits.map(|s| regex::escape(s)).collect::<Vec<_>>().join("|");
-    Regex::new(&pat).expect("static prefilter")
-}
-
 /// Every anchor, kernel and userspace.
 fn anchors() -> impl Iterator<Item = &'static &'static str> {
     crate::kernel::anchors().chain(crate::userspace::ANCHORS)
@@ -49,38 +43,70 @@ fn anchors() -> impl Iterator<Item = &'static &'static str> {
 
 struct Prefilter {
     cover: aho_corasick::AhoCorasick,
-    anchors: Regex,
+    /// Per cover literal (by its pattern id), the anchors that hold it, as searchers
+    /// built once: a hit's line is checked for those few anchors only (a regex of
+    /// every anchor cost a lazy-DFA search per hit; `Killing container` lines alone
+    /// give thousands of `Kill` hits).
+    anchors: Vec<Vec<memchr::memmem::Finder<'static>>>,
 }
 
 impl Prefilter {
     fn new(extra: &'static [&'static str]) -> Self {
+        let covers: Vec<&'static str> = COVER.iter().chain(extra).copied().collect();
         Prefilter {
             cover: aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(COVER.iter().chain(extra))
+                .build(&covers)
                 .expect("static prefilter"),
-            anchors: alternation(anchors().chain(extra)),
+            anchors: covers
+                .iter()
+                .map(|c| {
+                    anchors()
+                        .chain(extra)
+                        .filter(|a| a.contains(c))
+                        .map(|a| memchr::memmem::Finder::new(a.as_bytes()))
+                        .collect()
+                })
+                .collect(),
         }
     }
 
-    /// The first anchor in `hay`: a cover hit whose line holds an anchor.
+    /// The first anchor in `hay`: a cover hit whose line holds an anchor with that
+    /// cover literal in it (every anchor holds one, and no cover literal starts
+    /// another, so each anchor's literal is a hit of its own: tests below).
     fn find(&self, hay: &[u8]) -> Option<usize> {
         let mut from = 0;
+        // The line of the last hit, `hay[start..end]`.
+        let (mut start, mut end) = (0usize, 0usize);
         while let Some(m) = self
             .cover
             .find(aho_corasick::Input::new(hay).span(from..hay.len()))
         {
-            // `from <= m.start() <= hay.len()`, so `from <= start <= m.start() <= end`.
-            let (before, after) = hay.split_at_checked(m.start())?;
-            let start = before
-                .get(from..)
-                .and_then(|b| memchr::memrchr(b'\n', b))
-                .map_or(from, |i| from + i + 1);
-            let end = memchr::memchr(b'\n', after).map_or(hay.len(), |i| m.start() + i);
-            if let Some(a) = hay.get(start..end).and_then(|l| self.anchors.find(l)) {
-                return Some(start + a.start());
+            if m.start() >= end {
+                // `end <= m.start() <= hay.len()`: a new line, its start searched back
+                // only to the last line's end.
+                let floor = end.min(m.start());
+                start = hay
+                    .get(floor..m.start())
+                    .and_then(|b| memchr::memrchr(b'\n', b))
+                    .map_or(floor, |i| floor + i + 1);
+                end = hay
+                    .get(m.start()..)
+                    .and_then(|a| memchr::memchr(b'\n', a))
+                    .map_or(hay.len(), |i| m.start() + i);
             }
-            from = end;
+            let line = hay.get(start..end).unwrap_or_default();
+            let found = self
+                .anchors
+                .get(m.pattern().as_usize())
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f.find(line))
+                .min();
+            if let Some(a) = found {
+                return Some(start + a);
+            }
+            from = m.start() + 1;
         }
         None
     }
@@ -110,6 +136,40 @@ mod tests {
             assert!(
                 COVER.iter().any(|c| a.contains(c)),
                 "{a} has no cover literal"
+            );
+        }
+    }
+
+    /// At each position at most one cover literal can match, so the hit reported there
+    /// is the literal of any anchor starting its literal there.
+    #[test]
+    fn no_cover_literal_starts_another() {
+        let all: Vec<&str> = COVER
+            .iter()
+            .chain([&JSON_BYTES, &PRETTY_BYTES])
+            .copied()
+            .collect();
+        for a in &all {
+            for b in &all {
+                assert!(a == b || !b.starts_with(a), "{a:?} starts {b:?}");
+            }
+        }
+    }
+
+    /// An anchor whose cover literal comes after another cover hit in the same line
+    /// (`oom` before `Killed process`) is still found, at its own start.
+    #[test]
+    fn every_hit_of_a_line_is_checked() {
+        let hay = b"Jan 1 h app: zoom out\nJan 1 h kernel: [oom] Killed process 42 (java)\n";
+        let at = prefilter(FileFormat::Lines, hay).unwrap();
+        assert!(hay[at..].starts_with(b"Killed process"), "{at}");
+        // Each anchor alone in a line of noise is found.
+        for a in anchors() {
+            let line = format!("Jan 1 h x: zoom Kill-switch room {a} tail\n");
+            let at = prefilter(FileFormat::Lines, line.as_bytes()).unwrap_or_else(|| panic!("{a}"));
+            assert!(
+                line[at..].contains(a) || line[..at + a.len()].contains(a),
+                "{a}: {at}"
             );
         }
     }
