@@ -83,7 +83,7 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
     let (keys, evs): (Vec<(usize, usize)>, Vec<OomEvent>) = events.into_iter().unzip();
     let (evs, map) = dedup::dedup_indexed(evs);
     let mut order: Vec<usize> = (0..evs.len()).collect();
-    order.sort_by_key(|&i| evs.get(i).map(order_key));
+    order.sort_by(|&a, &b| evs.get(a).map(order_key).cmp(&evs.get(b).map(order_key)));
     // `order` is a permutation of `0..evs.len()`, so every `rank` entry is set.
     let mut rank = vec![0; evs.len()];
     for (n, &i) in order.iter().enumerate() {

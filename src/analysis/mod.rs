@@ -981,39 +981,42 @@ pub(crate) fn cgroup_order(a: &CgroupSnapshot, b: &CgroupSnapshot) -> std::cmp::
     (&a.node, &a.path, &a.version).cmp(&(&b.node, &b.path, &b.version))
 }
 
-/// Output order: node, then time (events without a time last), uptime, then source.
+/// Output order: node, then time (events without a time last), uptime, then source
+/// (the key borrowed from the event).
+#[allow(clippy::type_complexity)]
+pub(crate) fn order_key(
+    e: &OomEvent,
+) -> (
+    Option<&str>,
+    bool,
+    Option<i64>,
+    u32,
+    u64,
+    Option<&crate::model::SourceRef>,
+) {
+    (
+        e.node.as_deref(),
+        e.time.is_none(),
+        e.time.as_ref().map(Timestamp::instant_us),
+        // Kills without a time: by boot (in their source's order), then uptime.
+        if e.time.is_none() {
+            e.boot.unwrap_or(0)
+        } else {
+            0
+        },
+        e.uptime_us.unwrap_or(u64::MAX),
+        e.sources.first(),
+    )
+}
+
 /// Sorts events by [`order_key`], stably, without a copy of them: their indices are
 /// sorted (the keys borrowed, not cloned) and the permutation applied by swaps, so a
 /// storm of a million events is not held twice (a stable sort's scratch of half the
 /// events; issue 16).
 fn sort_in_order(events: &mut [OomEvent]) {
-    #[allow(clippy::type_complexity)]
-    fn key(
-        e: &OomEvent,
-    ) -> (
-        Option<&str>,
-        bool,
-        Option<i64>,
-        u32,
-        u64,
-        Option<&crate::model::SourceRef>,
-    ) {
-        (
-            e.node.as_deref(),
-            e.time.is_none(),
-            e.time.as_ref().map(Timestamp::instant_us),
-            if e.time.is_none() {
-                e.boot.unwrap_or(0)
-            } else {
-                0
-            },
-            e.uptime_us.unwrap_or(u64::MAX),
-            e.sources.first(),
-        )
-    }
     let mut perm: Vec<usize> = (0..events.len()).collect();
     perm.sort_by(|&a, &b| match (events.get(a), events.get(b)) {
-        (Some(x), Some(y)) => key(x).cmp(&key(y)),
+        (Some(x), Some(y)) => order_key(x).cmp(&order_key(y)),
         _ => std::cmp::Ordering::Equal,
     });
     // Position i takes the event at perm[i]: each cycle of the permutation followed
@@ -1033,31 +1036,6 @@ fn sort_in_order(events: &mut [OomEvent]) {
             *p = cur;
         }
     }
-}
-
-pub(crate) fn order_key(
-    e: &OomEvent,
-) -> (
-    Option<String>,
-    bool,
-    Option<i64>,
-    u32,
-    u64,
-    Option<crate::model::SourceRef>,
-) {
-    (
-        e.node.clone(),
-        e.time.is_none(),
-        e.time.as_ref().map(Timestamp::instant_us),
-        // Kills without a time: by boot (in their source's order), then uptime.
-        if e.time.is_none() {
-            e.boot.unwrap_or(0)
-        } else {
-            0
-        },
-        e.uptime_us.unwrap_or(u64::MAX),
-        e.sources.first().cloned(),
-    )
 }
 
 #[cfg(test)]
@@ -1084,7 +1062,7 @@ mod tests {
             })
             .collect();
         let mut want = evs.clone();
-        want.sort_by_key(order_key);
+        want.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
         sort_in_order(&mut evs);
         let offs = |v: &[OomEvent]| v.iter().map(|e| e.offset).collect::<Vec<_>>();
         assert_eq!(offs(&evs), offs(&want));

@@ -766,11 +766,11 @@ impl NameIndex {
         if p.name.is_some() {
             return;
         }
-        if let Some((source, name, namespace)) = best_pod_name(info, cref) {
-            p.name = Some(name.clone());
-            p.namespace = p.namespace.take().or(namespace.clone());
-            p.name_source = Some(source);
-        }
+        fill_pod_name(
+            (&mut p.name, &mut p.namespace, &mut p.name_source),
+            info,
+            cref,
+        );
     }
 
     /// Fills an event's pod namespace/name and container name.
@@ -820,11 +820,29 @@ impl NameIndex {
         if p.name.is_some() {
             return;
         }
-        if let Some((source, name, namespace)) = best_pod_name(info, cref) {
-            p.name = Some(name.clone());
-            p.namespace = p.namespace.take().or(namespace.clone());
-            p.name_source = Some(source);
-        }
+        fill_pod_name(
+            (&mut p.name, &mut p.namespace, &mut p.name_source),
+            info,
+            cref,
+        );
+    }
+}
+
+/// Fills a pod's name, namespace (when it has none) and name source from
+/// [`best_pod_name`] (a `Pod` of an event or a `PodRef` of a report).
+fn fill_pod_name(
+    (name, namespace, source): (
+        &mut Option<String>,
+        &mut Option<String>,
+        &mut Option<NameSource>,
+    ),
+    info: Option<&PodInfo>,
+    cref: Option<&ContainerRef>,
+) {
+    if let Some((s, n, ns)) = best_pod_name(info, cref) {
+        *name = Some(n.clone());
+        *namespace = namespace.take().or(ns.clone());
+        *source = Some(s);
     }
 }
 
