@@ -234,7 +234,7 @@ mod tests {
         cpuset.cgroup.oom = None;
         let mut events = vec![pod_a, alloc_a, pod_b, slice, alloc_b, manual, cpuset];
         for e in &mut events {
-            e.verdict = Some(Box::new(verdict::verdict(e, None)));
+            e.verdict = Some(std::sync::Arc::new(verdict::verdict(e, None)));
         }
         let inc = build(&events, &NameIndex::default());
         let summary: Vec<(&str, Vec<usize>)> = inc

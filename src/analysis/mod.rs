@@ -489,6 +489,9 @@ fn diagnose_events(
     deaths: &[OtherDeath],
     names: &NameIndex,
 ) {
+    // The verdict before, handed again when the next is the same (one allocation for
+    // a storm of kills the logs tell alike).
+    let mut last: Option<std::sync::Arc<crate::model::Verdict>> = None;
     for (i, e) in events.iter_mut().enumerate() {
         let node = nodes.iter().find(|n| n.name == e.node && e.node.is_some());
         let ctx = diagnose::Context {
@@ -500,7 +503,13 @@ fn diagnose_events(
                 .map(|kb| kb * 1024),
             reported_oomkilled: reconcile::reported_oomkilled(deaths, i),
         };
-        e.verdict = Some(Box::new(verdict::verdict(e, ctx.node_mem_kb)));
+        let v = verdict::verdict(e, ctx.node_mem_kb);
+        let shared = match last.take() {
+            Some(l) if *l == v => l,
+            _ => std::sync::Arc::new(v),
+        };
+        e.verdict = Some(std::sync::Arc::clone(&shared));
+        last = Some(shared);
         e.diagnoses = diagnose::event_diagnoses(e, &ctx);
     }
 }

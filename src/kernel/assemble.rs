@@ -389,7 +389,7 @@ impl Assembler {
             b.ev.suppressed_before = Some(n);
             b.ev.warnings.push(format!(
                 "{n} earlier OOM-killer messages were suppressed by printk rate limiting: kills before this one may be missing from the log"
-            ));
+            ).into());
         }
         self.cur.insert(b)
     }

@@ -22,8 +22,14 @@ pub struct OomEvent {
     pub constraint: Option<String>,
     /// Which limit fired and why, in one sentence with the numbers (set by the
     /// analysis; absent in a document written before it existed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<Box<super::Verdict>>,
+    /// Shared (`Arc`): the analysis hands identical verdicts one allocation — a
+    /// million header-only kills have one "unknown" verdict (issue 16).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "shared_verdict"
+    )]
+    pub verdict: Option<std::sync::Arc<super::Verdict>>,
     pub time: Option<Timestamp>,
     /// Where `time` came from (`zoned`, `node_zone`, `local`, `bundle_date`,
     /// `rotation_name`, `file_time`, `reference_date`, `boot`, `none`).
@@ -85,7 +91,8 @@ pub struct OomEvent {
     pub sources: Vec<SourceRef>,
     /// True when the whole block was seen: header through the `Killed process` line.
     pub complete: bool,
-    pub warnings: Vec<String>,
+    /// A sentence fixed in code is borrowed, not copied into every event (issue 16).
+    pub warnings: Vec<Name>,
     /// How many OOM-killer messages printk rate limiting dropped just before this
     /// kill's block (`… callbacks suppressed`); its warning says it in `warnings`. Not
     /// in the JSON: a document read back (`oomsift merge`) keeps the diagnosis only.
@@ -112,6 +119,22 @@ pub struct OomEvent {
     /// (they name the victim's pod and container when nothing else does).
     #[serde(skip)]
     pub stats_paths: Vec<String>,
+}
+
+/// (De)serializes a shared verdict as the verdict itself.
+mod shared_verdict {
+    use super::super::Verdict;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::sync::Arc;
+
+    #[allow(clippy::ref_option)]
+    pub fn serialize<S: Serializer>(v: &Option<Arc<Verdict>>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_deref().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<Verdict>>, D::Error> {
+        Ok(Option::<Verdict>::deserialize(d)?.map(Arc::new))
+    }
 }
 
 /// A part of an event that is often empty (a header-only block has no victim and no

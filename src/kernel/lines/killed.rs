@@ -414,7 +414,7 @@ fn kill(b: &mut Block, k: Killed) {
             b.ev.warnings.push(format!(
                 "the kernel selected {pid} ({comm}) and killed {} ({}) instead (a child or the thread group leader)",
                 k.pid, k.comm
-            ));
+            ).into());
         }
     }
     let v = &mut b.ev.victim;
@@ -423,7 +423,7 @@ fn kill(b: &mut Block, k: Killed) {
             "the oom-kill summary names pid {} but the kill line names {}; the kill line is kept",
             v.pid.unwrap_or(0),
             k.pid
-        ));
+        ).into());
     }
     v.pid = Some(k.pid);
     v.comm = Some(k.comm.into_owned());

@@ -61,7 +61,7 @@ impl Variant for OomGroup {
                 b.ev.warnings.push(format!(
                     "two memory.oom.group cgroups in one report ({was}, then {}); the last is kept",
                     g.cgroup
-                ));
+                ).into());
             }
             None => {
                 b.ev.oom_group = Some(Box::new(Group {
