@@ -98,6 +98,20 @@ pub fn shorten(s: &str, max: usize) -> String {
     format!("{a}…{b}")
 }
 
+/// `s` cut to at most `max` characters at a word's end, `…` marking the cut (a
+/// tooltip's message: its start says what happened, a cut mid-word reads as a typo).
+pub fn shorten_end(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max.saturating_sub(1)).collect();
+    let cut = head
+        .rfind(char::is_whitespace)
+        .filter(|&i| i >= head.len() / 2)
+        .unwrap_or(head.len());
+    format!("{}…", head.get(..cut).unwrap_or(&head).trim_end())
+}
+
 // ------------------------------------------------------------------ legend
 
 #[derive(Clone, Copy)]
@@ -782,6 +796,20 @@ pub fn fill_caption(f: &Fill) -> String {
 #[cfg(test)]
 #[allow(clippy::indexing_slicing, clippy::string_slice)]
 mod tests {
+
+    #[test]
+    fn a_tooltip_is_cut_at_a_word_end() {
+        let unit = "kubepods-burstable-pod7d1c9a52_3b8e_4f21_9c6a_0e5d2b7f4a10.slice: A process of this unit has been killed by the OOM killer.";
+        assert_eq!(shorten_end(unit, 500), unit);
+        let cut = shorten_end(unit, 100);
+        assert!(cut.chars().count() <= 100 && cut.ends_with('…'), "{cut}");
+        assert!(unit.starts_with(cut.trim_end_matches('…')), "{cut}");
+        // The cut falls at a word's end: the original goes on with a space there.
+        let kept = cut.trim_end_matches('…');
+        assert_eq!(&unit[kept.len()..kept.len() + 1], " ", "{cut}");
+        // One long word: cut inside it rather than lose all of it.
+        assert_eq!(shorten_end(&"x".repeat(50), 10).chars().count(), 10);
+    }
     use super::*;
 
     #[test]

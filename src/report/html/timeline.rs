@@ -66,7 +66,12 @@ fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
                 .iter()
                 .filter(|e| e.node.as_deref() == node)
                 .count();
-            rows.push(format!("{} ×{kills}", node.unwrap_or("(unknown node)")));
+            let name = node.unwrap_or("(unknown node)");
+            rows.push(if kills == 0 {
+                format!("{name} (no kills)")
+            } else {
+                format!("{name} ×{kills}")
+            });
         } else {
             if rows.len() == MAX_TIMELINE_ROWS {
                 rows.push("(more nodes)".into());
@@ -101,7 +106,7 @@ fn node_timeline(ctx: &Ctx, axis: &TimeAxis) -> Markup {
                     d.kind,
                     d.reporter,
                     d.time.as_deref().unwrap_or(""),
-                    plots::shorten(&d.message, 120)
+                    plots::shorten_end(&d.message, 240)
                 ),
                 href: None,
             })
