@@ -38,7 +38,6 @@ pub fn slice_unit_path(unit: &str) -> Option<String> {
         return None;
     }
     let mut path = String::new();
-    let mut at = 0;
     for (i, _) in stem
         .match_indices('-')
         .chain(std::iter::once((stem.len(), "")))
@@ -46,9 +45,8 @@ pub fn slice_unit_path(unit: &str) -> Option<String> {
         path.push('/');
         path.push_str(stem.get(..i)?);
         path.push_str(".slice");
-        at = i;
     }
-    (at == stem.len()).then_some(path)
+    Some(path)
 }
 
 /// Reads a cgroup path.

@@ -94,7 +94,7 @@ mod avx2 {
     /// Where `U` and `=` are in [`NEEDLE`]: the pair is rarer in logs than `U`/`D`
     /// (`SyncLoop UPDATE` has a `D` two bytes after its `U`).
     const U_AT: usize = 3;
-    const D_AT: usize = 6;
+    const EQ_AT: usize = 6;
 
     /// # Safety
     /// The CPU must support AVX2.
@@ -128,8 +128,8 @@ mod avx2 {
         // nothing is called inside the loop and the counters stay in registers.
         let mut found = [(0usize, 0u64); 128];
         // The loads reach two bytes past the round (the `D` of its last `U`s).
-        while i + 64 + D_AT - U_AT <= n {
-            let rounds = ((n - i - (D_AT - U_AT)) / 64).min(127);
+        while i + 64 + EQ_AT - U_AT <= n {
+            let rounds = ((n - i - (EQ_AT - U_AT)) / 64).min(127);
             let mut acc = zero;
             let mut low = ones;
             let mut k = 0usize;
@@ -140,8 +140,8 @@ mod avx2 {
                     (
                         _mm256_loadu_si256(p.add(at).cast()),
                         _mm256_loadu_si256(p.add(at + 32).cast()),
-                        _mm256_loadu_si256(p.add(at + D_AT - U_AT).cast()),
-                        _mm256_loadu_si256(p.add(at + 32 + D_AT - U_AT).cast()),
+                        _mm256_loadu_si256(p.add(at + EQ_AT - U_AT).cast()),
+                        _mm256_loadu_si256(p.add(at + 32 + EQ_AT - U_AT).cast()),
                     )
                 };
                 acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(a0, nl));
