@@ -41,8 +41,8 @@ pub fn is_header(line: &[u8]) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     line.first().is_some_and(|&b| is_header_start(b))
         && line.ends_with(b"]")
-        && memchr::memmem::find(line, b" [s=").is_some()
-        && memchr::memmem::find(line, b";i=").is_some()
+        && crate::util::has(line, b" [s=")
+        && crate::util::has(line, b";i=")
 }
 
 /// The start of the entry holding `buf[hit]`: the last header line at or before it.

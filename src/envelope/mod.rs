@@ -162,7 +162,7 @@ impl FileFormat {
 }
 
 pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
+    crate::util::has(hay, needle)
 }
 
 #[cfg(test)]

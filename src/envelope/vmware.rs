@@ -11,7 +11,7 @@ pub fn parse(line: &[u8]) -> Option<Record<'_>> {
     let (wall, used) = iso_wall(line)?;
     let rest_at = skip_spaces(line, used);
     let window = line.get(rest_at..line.len().min(rest_at + 48))?;
-    let g = memchr::memmem::find(window, b" Guest: ")?;
+    let g = crate::util::find(window, b" Guest: ")?;
     let msg = from(line, rest_at + g + 8);
     let rec = Record {
         wall,

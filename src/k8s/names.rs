@@ -349,7 +349,7 @@ impl NameIndex {
                 }
             }
         }
-        if memchr::memmem::find(msg, b"(\"").is_none() {
+        if crate::util::find(msg, b"(\"").is_none() {
             return;
         }
         for c in OLD.captures_iter(msg) {
@@ -887,7 +887,7 @@ pub fn docker_k8s_name(name: &str) -> Option<(&str, &str, &str, &str)> {
 /// `key` starts the line or follows a non-word byte.
 fn field<'a>(msg: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     let mut from = 0;
-    while let Some(at) = msg.get(from..).and_then(|m| memchr::memmem::find(m, key)) {
+    while let Some(at) = msg.get(from..).and_then(|m| crate::util::find(m, key)) {
         let at = from + at;
         from = at + key.len();
         let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';

@@ -320,10 +320,7 @@ impl Assembler {
         // One record may hold several lines (a pre-6.5 v2 stats block is one printk):
         // rsyslog escapes the newlines as #012, /dev/kmsg and syslog-ng as `\x0a`, a
         // journal keeps them.
-        match NEWLINES
-            .iter()
-            .find(|sep| memchr::memmem::find(&rec.msg, sep).is_some())
-        {
+        match NEWLINES.iter().find(|sep| crate::util::has(&rec.msg, sep)) {
             Some(sep) => {
                 for part in split_on(&rec.msg, sep) {
                     if !part.trim_ascii().is_empty() {
@@ -506,10 +503,7 @@ fn split_on<'m>(msg: &'m [u8], sep: &[u8]) -> Vec<&'m [u8]> {
     // (start, end) of each piece in `msg`.
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut at = 0;
-    while let Some(i) = msg
-        .get(at..)
-        .and_then(|rest| memchr::memmem::find(rest, sep))
-    {
+    while let Some(i) = msg.get(at..).and_then(|rest| crate::util::find(rest, sep)) {
         ranges.push((at, at + i));
         at += i + sep.len();
     }

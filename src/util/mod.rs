@@ -12,6 +12,44 @@
     clippy::cast_possible_truncation
 )]
 
+/// The first `needle` in `hay`, for the short haystacks of one record or line: a
+/// `memchr` for the needle's rarest byte (memchr's own byte-frequency ranking, so
+/// `" invoked oom-killer:"` is not looked for by its space), each candidate compared.
+/// `memchr::memmem::find` builds a searcher per call (choosing rare bytes, setting up
+/// its vector search), which costs more than the search itself on a line (~3 % of the
+/// scan when called per record; docs/PERFORMANCE.md, *Fourth pass*); a long haystack
+/// goes to it. Worst case `hay.len() × needle.len()` compares, needles being short
+/// literals.
+pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    match needle {
+        [] => return Some(0),
+        [b] => return memchr::memchr(*b, hay),
+        _ if hay.len() > 4096 => return memchr::memmem::find(hay, needle),
+        _ => {}
+    }
+    let rare =
+        memchr::arch::all::packedpair::Pair::new(needle).map_or(0, |p| usize::from(p.index1()));
+    let &byte = needle.get(rare)?;
+    let mut from = rare;
+    while let Some(p) = hay.get(from..).and_then(|h| memchr::memchr(byte, h)) {
+        let at = from + p - rare;
+        // Compared byte by byte: a `memcmp` call costs more than these few bytes.
+        if hay
+            .get(at..at + needle.len())
+            .is_some_and(|h| h.iter().zip(needle).all(|(x, y)| x == y))
+        {
+            return Some(at);
+        }
+        from += p + 1;
+    }
+    None
+}
+
+/// Whether `hay` holds `needle` ([`find`]).
+pub fn has(hay: &[u8], needle: &[u8]) -> bool {
+    find(hay, needle).is_some()
+}
+
 /// Text for a terminal: control characters (ESC, BEL, CR, C1 controls, and the line
 /// breaks unless `keep_newlines`) and the bidirectional controls that reorder what is
 /// shown (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are written visibly,
@@ -67,6 +105,34 @@ pub fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_agrees_with_memmem_on_short_and_long_haystacks() {
+        let line = b"[ 1.0] java invoked oom-killer: gfp_mask=0xcc0#012Killed process 1 (ja#012va)";
+        for needle in [
+            &b"#012"[..],
+            b"Killed process ",
+            b"oo",
+            b"a",
+            b"",
+            b"zz",
+            b"va)",
+            b"va)x",
+        ] {
+            for from in 0..line.len() {
+                let hay = &line[from..];
+                assert_eq!(
+                    find(hay, needle),
+                    memchr::memmem::find(hay, needle),
+                    "{needle:?} from {from}"
+                );
+            }
+        }
+        let mut long = vec![b'#'; 9000];
+        long.extend_from_slice(b"#012");
+        assert_eq!(find(&long, b"#012"), Some(9000));
+        assert!(has(b"aab", b"ab") && !has(b"a", b"ab"));
+    }
 
     #[test]
     fn terminal_text_shows_controls_visibly() {

@@ -93,9 +93,9 @@ impl Variant for Allocation {
         let calls = crate::clock::parse_u64(words.next()?)?;
         let first = words.next()?;
         // The site: from its first word to the end, as printed.
-        let at = memchr::memmem::find(t, first)?;
+        let at = crate::util::find(t, first)?;
         let site = t.get(at..)?;
-        if memchr::memmem::find(site, b"func:").is_none() || !first.contains(&b':') {
+        if !crate::util::has(site, b"func:") || !first.contains(&b':') {
             return None;
         }
         let mut size = number.to_vec();

@@ -204,7 +204,7 @@ impl Variant for Killed {
     ];
 
     fn parse(msg: &[u8]) -> Option<Self> {
-        let at = memchr::memmem::find(msg, b"Killed process ")?;
+        let at = crate::util::find(msg, b"Killed process ")?;
         let (head, rest) = msg.split_at_checked(at)?;
         let scope = match head.trim_ascii() {
             b"" => None,

@@ -185,12 +185,12 @@ pub(crate) fn num<T: std::str::FromStr>(b: Option<regex::bytes::Match>) -> Optio
 }
 
 pub(crate) fn has(msg: &[u8], p: &[u8]) -> bool {
-    memchr::memmem::find(msg, p).is_some()
+    crate::util::has(msg, p)
 }
 
 /// `s` split around the first `sep`: the parts before and after it.
 pub(crate) fn split_once<'a>(s: &'a [u8], sep: &[u8]) -> Option<(&'a [u8], &'a [u8])> {
-    let i = memchr::memmem::find(s, sep)?;
+    let i = crate::util::find(s, sep)?;
     let (a, b) = s.split_at_checked(i)?;
     Some((a, b.get(sep.len()..)?))
 }
