@@ -103,6 +103,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
