@@ -86,7 +86,7 @@ fn bench_task_table(c: &mut Criterion) {
     let body = Body::Buf(log.into_bytes());
     let out = scan_body(&body, "dmesg", FileFormat::Lines);
     assert_eq!(out.events.len(), 1);
-    assert_eq!(out.events[0].tasks.len(), N);
+    assert_eq!(out.events[0].body.tasks.len(), N);
     let mut g = group(c, N);
     g.bench_function("task_table_200k", |b| {
         b.iter(|| black_box(scan_body(&body, "dmesg", FileFormat::Lines).events.len()))

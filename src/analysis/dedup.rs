@@ -64,8 +64,8 @@ fn key(e: &OomEvent) -> Key {
 fn richness(e: &OomEvent) -> (bool, usize, usize, usize) {
     (
         e.complete,
-        e.tasks.len(),
-        e.memcg_stats.len(),
+        e.body.tasks.len(),
+        e.body.memcg_stats.len(),
         e.sources.len(),
     )
 }
@@ -97,7 +97,7 @@ macro_rules! fill {
 }
 
 /// Merges `other` into `base` (the richer copy).
-fn merge(base: &mut OomEvent, other: OomEvent) {
+fn merge(base: &mut OomEvent, mut other: OomEvent) {
     // The copy whose time is best established gives the time (a year from the
     // bundle's collection date over one from a file's modification time).
     if other.time.is_some()
@@ -107,7 +107,7 @@ fn merge(base: &mut OomEvent, other: OomEvent) {
         base.time_source = other.time_source;
     }
     fill!(
-        base, other, kind, constraint, time_raw, node, kernel, pod, container, meminfo, reaped
+        base, other, kind, constraint, time_raw, node, kernel, pod, container
     );
     fill!(
         base.trigger,
@@ -146,11 +146,17 @@ fn merge(base: &mut OomEvent, other: OomEvent) {
         kmem_usage_kb,
         kmem_limit_kb
     );
-    if base.tasks.is_empty() {
-        base.tasks = other.tasks;
-    }
-    for (k, v) in other.memcg_stats {
-        base.memcg_stats.entry(k).or_insert(v);
+    // The other copy's body, when it has one, fills what this one lacks (a copy
+    // without one leaves this body as it is: no empty body allocated).
+    if let Some(ob) = other.body.take() {
+        let b = &mut *base.body;
+        fill!(b, ob, meminfo, reaped);
+        if b.tasks.is_empty() {
+            b.tasks = ob.tasks;
+        }
+        for (k, v) in ob.memcg_stats {
+            b.memcg_stats.entry(k).or_insert(v);
+        }
     }
     if base.stamp.uptime_us.is_none() {
         base.stamp.uptime_us = other.stamp.uptime_us;

@@ -347,7 +347,7 @@ fn zone_name(z: &Zone) -> String {
 fn zone_sentences(e: &OomEvent) -> Vec<String> {
     let mut out = Vec::new();
     let order = e.trigger.order.filter(|o| *o > 0);
-    for z in &e.zones {
+    for z in &e.body.zones {
         if let (Some(free), Some(min)) = (z.free_kb, z.min_kb)
             && free < min
         {
@@ -386,7 +386,8 @@ fn zone_sentences(e: &OomEvent) -> Vec<String> {
         }
     }
     if out.is_empty()
-        && e.zones
+        && e.body
+            .zones
             .iter()
             .any(|z| z.free_kb.is_some() && z.min_kb.is_some())
     {
@@ -396,14 +397,15 @@ fn zone_sentences(e: &OomEvent) -> Vec<String> {
 }
 
 fn ram_kb(e: &OomEvent) -> Option<u64> {
-    e.meminfo
+    e.body
+        .meminfo
         .as_ref()?
         .get("ram_pages")
         .map(|p| p.saturating_mul(PAGE_KB))
 }
 
 fn memory_sentence(e: &OomEvent) -> Option<String> {
-    if let Some(m) = e.meminfo.as_ref() {
+    if let Some(m) = e.body.meminfo.as_ref() {
         let mut parts = Vec::new();
         if let Some(ram) = ram_kb(e) {
             let free = m
@@ -631,7 +633,7 @@ mod tests {
     fn watermarks_and_fragmentation() {
         // RHEL 7: Normal below min.
         let mut e = host("3.10.0-1160.el7.x86_64", "0x201da", None, 0);
-        e.zones = vec![
+        e.body.zones = vec![
             zone("DMA", 15908, 132, Some(10)),
             zone("Normal", 44000, 45120, Some(3)),
         ];
@@ -644,7 +646,7 @@ mod tests {
         );
         // An order-4 request with plenty free but no block that large.
         let mut e = host("5.14.0-284.el9.x86_64", "0x40dc0", None, 4);
-        e.zones = vec![zone("Normal", 38260, 16524, Some(3))];
+        e.body.zones = vec![zone("Normal", 38260, 16524, Some(3))];
         let z: Vec<_> = explain(&e).about(Topic::Zone).map(str::to_string).collect();
         assert_eq!(
             z,
@@ -653,7 +655,7 @@ mod tests {
             ]
         );
         // Neither.
-        e.zones = vec![zone("Normal", 38260, 16524, Some(9))];
+        e.body.zones = vec![zone("Normal", 38260, 16524, Some(9))];
         let z: Vec<_> = explain(&e).about(Topic::Zone).map(str::to_string).collect();
         assert_eq!(z, ["no zone was below its min watermark."]);
     }
@@ -661,7 +663,7 @@ mod tests {
     #[test]
     fn ram_swap_and_the_victims_share() {
         let mut e = host("5.14.0", "0xcc0", Some("GFP_KERNEL"), 0);
-        e.meminfo = Some(
+        e.body.meminfo = Some(
             [
                 ("ram_pages", 4_194_304u64),
                 ("free", 25_600),
@@ -693,7 +695,7 @@ mod tests {
         // A cgroup kill: the share of its limit.
         let mut c = e.clone();
         c.kind = Some(OomKind::Cgroup);
-        c.meminfo = None;
+        c.body.meminfo = None;
         c.memory.usage_kb = Some(16_777_216);
         c.memory.limit_kb = Some(16_777_216);
         let x = explain(&c);

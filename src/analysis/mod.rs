@@ -434,7 +434,8 @@ pub fn analyze(
 /// too large to be real (it comes from the log) saturates rather than overflows.
 fn meminfo_ram_kb(events: &[OomEvent], node: &Option<String>) -> Option<u64> {
     events.iter().filter(|e| e.node == *node).find_map(|e| {
-        e.meminfo
+        e.body
+            .meminfo
             .as_ref()?
             .get("ram_pages")
             .map(|p| p.saturating_mul(4))
@@ -1124,13 +1125,21 @@ mod tests {
         let node = Some("n1".to_string());
         let e = OomEvent {
             node: node.clone(),
-            meminfo: Some([("ram_pages".to_string(), 4_611_686_018_427_387_904)].into()),
+            body: crate::model::Body {
+                meminfo: Some([("ram_pages".to_string(), 4_611_686_018_427_387_904)].into()),
+                ..Default::default()
+            }
+            .into(),
             ..OomEvent::default()
         };
         assert_eq!(meminfo_ram_kb(&[e], &node), Some(u64::MAX));
         let e = OomEvent {
             node: node.clone(),
-            meminfo: Some([("ram_pages".to_string(), 262_045)].into()),
+            body: crate::model::Body {
+                meminfo: Some([("ram_pages".to_string(), 262_045)].into()),
+                ..Default::default()
+            }
+            .into(),
             ..OomEvent::default()
         };
         assert_eq!(meminfo_ram_kb(&[e], &node), Some(1_048_180));

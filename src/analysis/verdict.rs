@@ -63,7 +63,7 @@ fn subtree_stats(e: &OomEvent) -> Option<BTreeMap<String, u64>> {
     let under = |p: &str| {
         p == oom || base.is_empty() || p.strip_prefix(base).is_some_and(|r| r.starts_with('/'))
     };
-    for (_, stats) in e.memcg_stats.iter().filter(|(p, _)| under(p)) {
+    for (_, stats) in e.body.memcg_stats.iter().filter(|(p, _)| under(p)) {
         for (k, v) in stats {
             let s = sum.entry(k.clone()).or_default();
             *s = s.saturating_add(*v);
@@ -224,6 +224,7 @@ fn row_rss_kb(r: &TaskRow) -> Option<u64> {
 /// Who held the memory: the largest tasks of the table and the largest groups by name.
 pub fn held_by(e: &OomEvent, ram_kb: Option<u64>) -> Option<HeldBy> {
     let rows: Vec<(&TaskRow, u64)> = e
+        .body
         .tasks
         .iter()
         .filter_map(|r| Some((r, row_rss_kb(r)?)))
@@ -314,7 +315,7 @@ pub fn verdict(e: &OomEvent, node_mem_kb: Option<u64>) -> Verdict {
         limit,
         Limit::ContainerLimit | Limit::PodLimit | Limit::NodeAllocatable | Limit::CgroupLimit
     );
-    let meminfo = e.meminfo.as_ref();
+    let meminfo = e.body.meminfo.as_ref();
     let get = |k: &str| meminfo.and_then(|m| m.get(k)).copied();
     let ram_kb = get("ram_pages")
         .map(|p| p.saturating_mul(4))
@@ -512,15 +513,18 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v * 1024))
                 .collect()
         };
-        e.memcg_stats
+        e.body
+            .memcg_stats
             .insert(POD.into(), st(&[("rss", 0), ("cache", 0)]));
-        e.memcg_stats.insert(
+        e.body.memcg_stats.insert(
             format!("{POD}/aaa"),
             st(&[("rss", 300_000), ("cache", 10_000), ("shmem", 2_000)]),
         );
-        e.memcg_stats
+        e.body
+            .memcg_stats
             .insert(format!("{POD}/bbb"), st(&[("rss", 200_000), ("cache", 0)]));
-        e.memcg_stats
+        e.body
+            .memcg_stats
             .insert(format!("{POD}x/ccc"), st(&[("rss", 999_999)]));
         e.memory.memsw_usage_kb = Some(524_288);
         let v = verdict(&e, None);
@@ -561,7 +565,8 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v * 1024))
                 .collect();
-        e.memcg_stats
+        e.body
+            .memcg_stats
             .insert("/system.slice/backup.service".into(), st);
         let v = verdict(&e, None);
         assert_eq!(v.mostly.as_deref(), Some("kernel"));
@@ -575,7 +580,8 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v * 1024))
             .collect();
-        e.memcg_stats
+        e.body
+            .memcg_stats
             .insert("/system.slice/backup.service".into(), st);
         assert_eq!(verdict(&e, None).filled.kernel_kb, Some(15));
     }
@@ -600,7 +606,7 @@ mod tests {
         .iter()
         .map(|(k, v)| (k.to_string(), *v))
         .collect();
-        e.meminfo = Some(m);
+        e.body.meminfo = Some(m);
         e.victim.anon_rss_kb = Some(8_388_608);
         let v = verdict(&e, None);
         assert_eq!(v.limit, Limit::HostRam);
@@ -611,7 +617,7 @@ mod tests {
             v.summary,
             "The host ran out of memory (no cgroup limit was involved): 100.0 MiB free of 16.0 GiB RAM; no swap; filled mostly by anon memory (13.4 GiB, 83.4%); page cache 5.9 MiB, shmem/tmpfs 2.0 MiB; the victim held 8.0 GiB anon-rss (50% of RAM)."
         );
-        e.meminfo = None;
+        e.body.meminfo = None;
         let v = verdict(&e, Some(16_777_216));
         assert_eq!(
             v.summary,
@@ -634,9 +640,9 @@ mod tests {
             kind: Some("host".into()),
             ..OomEvent::default()
         };
-        e.tasks = vec![row(1, "systemd", 2_000), row(10, "java", 500_000)];
+        e.body.tasks = vec![row(1, "systemd", 2_000), row(10, "java", 500_000)];
         for pid in 100..110 {
-            e.tasks.push(row(pid, "php-fpm", 100_000));
+            e.body.tasks.push(row(pid, "php-fpm", 100_000));
         }
         let v = verdict(&e, Some(8_388_608));
         let h = v.held_by.as_ref().expect("held_by");
@@ -655,7 +661,7 @@ mod tests {
             v.summary
         );
         // The parts of rss when the table has no rss column.
-        e.tasks = vec![TaskRow {
+        e.body.tasks = vec![TaskRow {
             pid: 3,
             columns: vec![
                 ("rss_anon".into(), 10),

@@ -172,10 +172,10 @@ pub fn attach_identity(ev: &mut OomEvent) {
         ev.container = id.container.clone().map(Box::new);
         return;
     }
-    if from_oom.is_some() || ev.stats_paths.is_empty() {
+    if from_oom.is_some() || ev.body.stats_paths.is_empty() {
         return;
     }
-    let ids: Vec<_> = ev.stats_paths.iter().map(|p| identify(p)).collect();
+    let ids: Vec<_> = ev.body.stats_paths.iter().map(|p| identify(p)).collect();
     let first_pod = ids.first().and_then(|i| i.pod.clone());
     if first_pod.is_some()
         && ids
@@ -184,7 +184,7 @@ pub fn attach_identity(ev: &mut OomEvent) {
     {
         ev.pod = first_pod.map(Box::new);
     }
-    let has_pause = ev.tasks.iter().any(|r| r.name == "pause");
+    let has_pause = ev.body.tasks.iter().any(|r| r.name == "pause");
     if let [only] = ids.as_slice()
         && !has_pause
     {

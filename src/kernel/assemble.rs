@@ -157,9 +157,10 @@ impl Ctx<'_, '_> {
         if let Some(b) = self.asm.cur.as_mut() {
             let first = b.ev.sources.first().map_or(line, |s| s.line);
             let delta = line.saturating_sub(first);
-            b.ev.parse_notes
+            b.ev.body
+                .parse_notes
                 .push(format!("{variant} (block line {}): {what}", delta + 1));
-            b.ev.drift.push((variant, delta));
+            b.ev.body.drift.push((variant, delta));
         }
     }
 
@@ -240,14 +241,14 @@ impl Assembler {
     pub fn open_is_plain_header(&self) -> bool {
         self.cur
             .as_ref()
-            .is_some_and(|b| b.has_header && b.ev.suppressed_before.is_none())
+            .is_some_and(|b| b.has_header && b.ev.body.suppressed_before.is_none())
     }
 
     /// Forgets the open block unemitted (a part's scan past its end reached the start
     /// of a block the next part reads); a rate-limit notice it took is given back.
     pub fn drop_open(&mut self) {
         if let Some(b) = self.cur.take() {
-            self.suppressed = b.ev.suppressed_before;
+            self.suppressed = b.ev.body.suppressed_before;
         }
         self.idle = 0;
     }
@@ -383,7 +384,7 @@ impl Assembler {
             line,
         }];
         if let Some(n) = self.suppressed.take() {
-            b.ev.suppressed_before = Some(n);
+            b.ev.body.suppressed_before = Some(n);
             b.ev.warnings.push(format!(
                 "{n} earlier OOM-killer messages were suppressed by printk rate limiting: kills before this one may be missing from the log"
             ).into());
@@ -460,7 +461,7 @@ impl Assembler {
         }
         // The victim's oom_score_adj and uid from its task-table row when the kill line lacks them.
         if let Some(pid) = b.ev.victim.pid
-            && let Some(row) = b.ev.tasks.iter().find(|r| r.pid == pid)
+            && let Some(row) = b.ev.body.tasks.iter().find(|r| r.pid == pid)
         {
             if b.ev.victim.oom_score_adj.is_none() {
                 b.ev.victim.oom_score_adj = row.get("oom_score_adj");
@@ -472,12 +473,14 @@ impl Assembler {
         b.ev.complete = b.has_header && b.killed;
         b.ev.kind = b.kind.as_ref().map(|(_, k)| OomKind::from_name(k));
         b.ev.node = b.host.take();
-        b.ev.stats_paths = std::mem::take(&mut b.stats_paths);
+        if !b.stats_paths.is_empty() {
+            b.stats_paths.shrink_to_fit();
+            b.ev.body.stats_paths = std::mem::take(&mut b.stats_paths);
+        }
         // A vector's first push reserves room for four: a storm of a million
         // one-line blocks would hold three empty slots of each (issue 16).
         b.ev.warnings.shrink_to_fit();
         b.ev.raw.shrink_to_fit();
-        b.ev.stats_paths.shrink_to_fit();
         self.events.push(b.ev);
     }
 }
@@ -574,10 +577,10 @@ mod tests {
         assert_eq!(e.trigger.pid, Some(14881));
         assert_eq!(e.pod.as_ref().unwrap().qos.as_deref(), Some("guaranteed"));
         assert_eq!(
-            e.memcg_stats["/kubepods/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e/aa"]["rss"],
+            e.body.memcg_stats["/kubepods/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e/aa"]["rss"],
             524_060 * 1024
         );
-        assert_eq!(e.tasks[0].get("swapents"), Some(135_473));
+        assert_eq!(e.body.tasks[0].get("swapents"), Some(135_473));
     }
 
     #[test]
@@ -592,7 +595,7 @@ Killed process 4255 (python3) total-vm:11968kB, anon-rss:4288kB, file-rss:3972kB
         assert_eq!(a.events.len(), 2);
         assert_eq!(a.events[0].victim.pid, Some(4254));
         assert_eq!(a.events[0].victim.score, Some(68));
-        assert!(a.events[0].reaped.is_some());
+        assert!(a.events[0].body.reaped.is_some());
         assert_eq!(a.events[1].victim.pid, Some(4255));
         assert!(!a.events[1].complete);
     }
@@ -630,7 +633,10 @@ Jun 13 23:04:43 h kernel:  [<ffffffffbe835506>] mem_cgroup_oom_synchronize+0x546
 [1.0] Tasks state (memory values in pages):");
         let e = &a.events[0];
         assert_eq!(e.memory.swap_limit_kb, Some(0));
-        assert_eq!(e.memcg_stats.values().next().unwrap()["anon"], 257_167_360);
+        assert_eq!(
+            e.body.memcg_stats.values().next().unwrap()["anon"],
+            257_167_360
+        );
         assert_eq!(
             e.pod.as_ref().unwrap().uid,
             "f7c519c8-7ad0-480e-b6ff-e86240fd440a"
@@ -661,7 +667,7 @@ oom_reaper: reaped process 4256 (python3), now anon-rss:0kB, file-rss:8kB, shmem
         let reaped: Vec<_> = a
             .events
             .iter()
-            .map(|e| e.reaped.as_ref().map(|r| (r.pid, r.file_rss_kb)))
+            .map(|e| e.body.reaped.as_ref().map(|r| (r.pid, r.file_rss_kb)))
             .collect();
         assert_eq!(reaped, [Some((4254, Some(4))), None, Some((4256, Some(8)))]);
     }
@@ -679,8 +685,8 @@ oom_reaper: reaped process 4256 (python3), now anon-rss:0kB, file-rss:8kB, shmem
         );
         assert_eq!(a.events.len(), 1);
         let e = &a.events[0];
-        assert_eq!(e.reaped.as_ref().map(|r| r.pid), Some(9188));
-        let g = e.oom_group.as_ref().unwrap();
+        assert_eq!(e.body.reaped.as_ref().map(|r| r.pid), Some(9188));
+        let g = e.body.oom_group.as_ref().unwrap();
         assert_eq!(g.cgroup, "/test1");
         assert_eq!(g.killed.len(), 1);
         assert_eq!(g.killed[0].pid, 9182);

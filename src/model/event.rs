@@ -53,6 +53,41 @@ pub struct OomEvent {
     pub pod: Option<Box<Pod>>,
     pub container: Option<Box<Container>>,
     pub memory: Sparse<Memory>,
+    /// What the block's lines after its header tell, beyond the victim and the
+    /// counters: the memcg stats, Mem-Info, zones, task table, reaper line, group kill,
+    /// allocation sites, unknown `oom-kill:` keys and parse notes. Held only once one
+    /// is set, so a header-only event (a storm of a million) is 250 bytes smaller
+    /// (issue 16); serialized in place, as the event's own fields.
+    #[serde(flatten)]
+    pub body: Sparse<Body>,
+    pub sources: Vec<SourceRef>,
+    /// True when the whole block was seen: header through the `Killed process` line.
+    pub complete: bool,
+    /// A sentence fixed in code is borrowed, not copied into every event (issue 16).
+    pub warnings: Vec<Name>,
+    /// Why this kill happened, as far as the evidence tells (`docs/diagnoses.md`).
+    pub diagnoses: Vec<Diagnosis>,
+    /// Index in the top-level `cgroups` of the snapshot of this kill's OOM cgroup
+    /// (values at collection time, not at the kill).
+    pub cgroup_snapshot: Option<usize>,
+    /// The input (bundle) the kill was found in.
+    #[serde(skip)]
+    pub bundle: String,
+    /// The block's kernel lines as logged (capped): shown by the HTML report, and in
+    /// the JSON only when the run keeps them (`--html`, `-o`, `--raw-blocks`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub raw: Vec<String>,
+    #[serde(skip)]
+    pub stamp: Stamp,
+    /// Byte offset of the block's first record in its source (for ordering and merging).
+    #[serde(skip)]
+    pub offset: u64,
+}
+
+/// The sections of a block after its header that a header-only block lacks
+/// ([`OomEvent::body`]), serialized as the event's own fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Body {
     /// cgroup path → stat → bytes, from `Memory cgroup stats for …`.
     pub memcg_stats: BTreeMap<String, BTreeMap<String, u64>>,
     /// Mem-Info summary of a host OOM (page counts; `_kb` keys in kB).
@@ -88,37 +123,35 @@ pub struct OomEvent {
     /// note, for the per-file drift warning.
     #[serde(skip)]
     pub drift: Vec<(&'static str, u64)>,
-    pub sources: Vec<SourceRef>,
-    /// True when the whole block was seen: header through the `Killed process` line.
-    pub complete: bool,
-    /// A sentence fixed in code is borrowed, not copied into every event (issue 16).
-    pub warnings: Vec<Name>,
     /// How many OOM-killer messages printk rate limiting dropped just before this
     /// kill's block (`… callbacks suppressed`); its warning says it in `warnings`. Not
     /// in the JSON: a document read back (`oomsift merge`) keeps the diagnosis only.
     #[serde(skip)]
     pub suppressed_before: Option<u64>,
-    /// Why this kill happened, as far as the evidence tells (`docs/diagnoses.md`).
-    pub diagnoses: Vec<Diagnosis>,
-    /// Index in the top-level `cgroups` of the snapshot of this kill's OOM cgroup
-    /// (values at collection time, not at the kill).
-    pub cgroup_snapshot: Option<usize>,
-    /// The input (bundle) the kill was found in.
-    #[serde(skip)]
-    pub bundle: String,
-    /// The block's kernel lines as logged (capped): shown by the HTML report, and in
-    /// the JSON only when the run keeps them (`--html`, `-o`, `--raw-blocks`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub raw: Vec<String>,
-    #[serde(skip)]
-    pub stamp: Stamp,
-    /// Byte offset of the block's first record in its source (for ordering and merging).
-    #[serde(skip)]
-    pub offset: u64,
     /// The cgroups of the block's `Memory cgroup stats for` lines, in print order
     /// (they name the victim's pod and container when nothing else does).
     #[serde(skip)]
     pub stats_paths: Vec<String>,
+}
+
+impl Empty for Body {
+    fn empty() -> &'static Self {
+        static EMPTY: Body = Body {
+            memcg_stats: BTreeMap::new(),
+            meminfo: None,
+            zones: Vec::new(),
+            tasks: Vec::new(),
+            reaped: None,
+            oom_group: None,
+            allocations: Vec::new(),
+            oom_kill_extra: BTreeMap::new(),
+            parse_notes: Vec::new(),
+            drift: Vec::new(),
+            suppressed_before: None,
+            stats_paths: Vec::new(),
+        };
+        &EMPTY
+    }
 }
 
 /// (De)serializes a shared verdict as the verdict itself.
@@ -148,6 +181,18 @@ pub struct Sparse<T: Empty>(Option<Box<T>>);
 pub trait Empty: Default + 'static {
     /// The empty value, shared.
     fn empty() -> &'static Self;
+}
+
+impl<T: Empty> Sparse<T> {
+    /// The value when one was set, leaving the part empty.
+    pub fn take(&mut self) -> Option<T> {
+        self.0.take().map(|b| *b)
+    }
+
+    /// The value for writing when one was set (no allocation when not).
+    pub fn get_mut(&mut self) -> Option<&mut T> {
+        self.0.as_deref_mut()
+    }
 }
 
 impl<T: Empty> std::ops::Deref for Sparse<T> {

@@ -151,7 +151,7 @@ pub fn render(e: &OomEvent, explanation: &Explanation, out: &mut dyn Write) -> s
         writeln!(
             out,
             "\ntasks ({}, largest resident first; memory in binary units from 4 KiB pages):",
-            e.tasks.len()
+            e.body.tasks.len()
         )?;
         for l in table {
             writeln!(out, "  {l}")?;

@@ -114,7 +114,7 @@ const KERNEL_ORDER: &[&str] = &[
 /// largest resident first (then by pid).
 pub fn rows(e: &OomEvent) -> (Vec<&str>, Vec<Row<'_>>) {
     let mut columns: Vec<&str> = Vec::new();
-    for r in &e.tasks {
+    for r in &e.body.tasks {
         for (c, _) in &r.columns {
             if !columns.contains(&c.as_str()) {
                 columns.push(c);
@@ -129,6 +129,7 @@ pub fn rows(e: &OomEvent) -> (Vec<&str>, Vec<Row<'_>>) {
             .unwrap_or(usize::MAX)
     });
     let mut out: Vec<Row> = e
+        .body
         .tasks
         .iter()
         .map(|r| Row {
@@ -249,11 +250,15 @@ mod tests {
                 ..Victim::default()
             }
             .into(),
-            tasks: vec![
-                row(7, 300, 4096, "sh"),
-                row(9, 262_144, 2_097_152, "java"),
-                row(3, 10, 0, "init"),
-            ],
+            body: crate::model::Body {
+                tasks: vec![
+                    row(7, 300, 4096, "sh"),
+                    row(9, 262_144, 2_097_152, "java"),
+                    row(3, 10, 0, "init"),
+                ],
+                ..Default::default()
+            }
+            .into(),
             ..OomEvent::default()
         };
         let t = text_table(&e, 2);

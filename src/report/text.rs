@@ -265,7 +265,7 @@ fn summary(a: &Analysis, opts: &Text) -> Vec<Line> {
             if opts.explain {
                 out.extend(explanation(e));
             }
-            if let Some(g) = &e.oom_group {
+            if let Some(g) = &e.body.oom_group {
                 let tasks: Vec<String> = g
                     .killed
                     .iter()

@@ -432,13 +432,13 @@ fn stat(m: &BTreeMap<String, u64>, key: &str) -> Option<u64> {
 /// (v1 prints each cgroup's local stats), else the first block.
 fn oom_stats(e: &OomEvent) -> Option<BTreeMap<String, u64>> {
     let oom = e.cgroup.oom.as_deref();
-    if let Some(m) = oom.and_then(|p| e.memcg_stats.get(p)) {
+    if let Some(m) = oom.and_then(|p| e.body.memcg_stats.get(p)) {
         if m.contains_key("anon") || m.keys().any(|k| k.starts_with("total_")) {
             return Some(total_keys(m));
         }
         let root = oom.unwrap_or("/").trim_end_matches('/');
         let mut sum = BTreeMap::new();
-        for (path, m) in &e.memcg_stats {
+        for (path, m) in &e.body.memcg_stats {
             if path == root || path.starts_with(&format!("{root}/")) || root.is_empty() {
                 for (k, v) in m {
                     let s = sum.entry(k.clone()).or_insert(0u64);
@@ -448,7 +448,7 @@ fn oom_stats(e: &OomEvent) -> Option<BTreeMap<String, u64>> {
         }
         return Some(sum);
     }
-    e.memcg_stats.values().next().map(total_keys)
+    e.body.memcg_stats.values().next().map(total_keys)
 }
 
 /// v1 `total_rss` etc. are the hierarchical values: prefer them under the plain names.
@@ -538,7 +538,7 @@ pub fn cgroup_fill(e: &OomEvent) -> Option<Fill> {
 /// The host's memory at a host OOM, from Mem-Info (pages of [`PAGE_BYTES`]), against
 /// the RAM. `None` without Mem-Info.
 pub fn host_fill(e: &OomEvent) -> Option<Fill> {
-    let mi = e.meminfo.as_ref()?;
+    let mi = e.body.meminfo.as_ref()?;
     let page = |k: &str| page_bytes(mi.get(k).copied().unwrap_or(0));
     let pages = |ks: &[&str]| sum_bytes(ks.iter().map(|k| page(k)));
     let shmem = page("shmem");
@@ -665,7 +665,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v * 1024))
             .collect();
-        e.memcg_stats.insert("/docker/a".into(), stats);
+        e.body.memcg_stats.insert("/docker/a".into(), stats);
         e
     }
 
@@ -694,7 +694,7 @@ mod tests {
         e.memory.usage_kb = Some(u64::MAX);
         e.memory.memsw_usage_kb = Some(u64::MAX);
         e.memory.kmem_usage_kb = Some(u64::MAX);
-        e.memcg_stats.insert(
+        e.body.memcg_stats.insert(
             "/docker/a/child".into(),
             [("rss".to_string(), u64::MAX)].into_iter().collect(),
         );
@@ -703,8 +703,8 @@ mod tests {
         assert_eq!(f.parts[0], (Part::Anon, u64::MAX));
         assert_eq!(f.total(), u64::MAX);
         e.memory.swap_usage_kb = Some(u64::MAX);
-        e.memcg_stats.clear();
-        e.memcg_stats.insert(
+        e.body.memcg_stats.clear();
+        e.body.memcg_stats.insert(
             "/docker/a".into(),
             [
                 ("anon", u64::MAX),
@@ -717,7 +717,7 @@ mod tests {
             .collect(),
         );
         assert_eq!(cgroup_fill(&e).unwrap().total(), u64::MAX);
-        e.meminfo = Some(
+        e.body.meminfo = Some(
             [
                 "active_anon",
                 "inactive_anon",
@@ -752,9 +752,9 @@ mod tests {
     fn a_mem_info_of_ram_alone_fills_no_bar() {
         let mut e = v1_event();
         // `8388478 pages RAM` was the only Mem-Info line the kernel's block kept.
-        e.meminfo = Some([("ram_pages".to_string(), 8_388_478)].into_iter().collect());
+        e.body.meminfo = Some([("ram_pages".to_string(), 8_388_478)].into_iter().collect());
         assert!(host_fill(&e).is_none());
-        e.meminfo = Some(
+        e.body.meminfo = Some(
             [("ram_pages", 8_388_478), ("free", 1000), ("active_anon", 0)]
                 .iter()
                 .map(|(k, v)| (k.to_string(), *v))
@@ -767,11 +767,11 @@ mod tests {
     #[test]
     fn v1_fill_sums_descendant_blocks() {
         let mut e = v1_event();
-        e.memcg_stats.insert(
+        e.body.memcg_stats.insert(
             "/docker/a/child".into(),
             [("rss".to_string(), 100 * 1024)].into_iter().collect(),
         );
-        e.memcg_stats.insert(
+        e.body.memcg_stats.insert(
             "/docker/ab".into(),
             [("rss".to_string(), 999 * 1024)].into_iter().collect(),
         );

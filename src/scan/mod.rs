@@ -249,7 +249,7 @@ fn drift_warnings(out: &mut SourceScan) {
     let mut by: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
     for e in &out.events {
         let base = e.sources.first().map_or(0, |s| s.line);
-        for &(variant, delta) in &e.drift {
+        for &(variant, delta) in &e.body.drift {
             let at = by.entry(variant).or_insert((u64::MAX, 0));
             at.0 = at.0.min(base + delta);
             at.1 += 1;
@@ -682,7 +682,7 @@ mod tests {
         let reaped: Vec<Option<Option<u64>>> = whole
             .events
             .iter()
-            .map(|e| e.reaped.as_ref().map(|r| r.file_rss_kb))
+            .map(|e| e.body.reaped.as_ref().map(|r| r.file_rss_kb))
             .collect();
         assert_eq!(whole.events.len(), 2);
         // The first kill's own reaper line (file-rss 0), none from after the banner;

@@ -32,6 +32,7 @@ fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
         return None;
     }
     let main = e
+        .body
         .tasks
         .iter()
         .filter(|t| t.name != "pause")
@@ -39,11 +40,12 @@ fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
         .min()?;
     // A memory.oom.group kill that took the main process killed the container whole.
     let group_took_main = e
+        .body
         .oom_group
         .as_ref()
         .is_some_and(|g| g.killed.iter().any(|m| m.pid == main));
-    (main != victim && !group_took_main && e.tasks.iter().any(|t| t.pid == victim)).then(|| {
-        let main_name = e.tasks.iter().find(|t| t.pid == main).map(|t| t.name.clone());
+    (main != victim && !group_took_main && e.body.tasks.iter().any(|t| t.pid == victim)).then(|| {
+        let main_name = e.body.tasks.iter().find(|t| t.pid == main).map(|t| t.name.clone());
         ENTRY.diagnosis(
             format!("the kernel killed pid {victim} ({}), not the container's main process {main} ({}): the container may keep running and Kubernetes may not report OOMKilled", e.victim.comm.as_deref().unwrap_or("?"), main_name.as_deref().unwrap_or("?")),
             vec![("victim_pid", json!(victim)), ("main_pid", json!(main)), ("main_comm", json!(main_name))],
@@ -72,7 +74,7 @@ mod tests {
         }));
         e.victim.pid = Some(20);
         for (pid, name) in [(5, "pause"), (10, "gunicorn"), (20, "gunicorn")] {
-            e.tasks.push(TaskRow {
+            e.body.tasks.push(TaskRow {
                 pid,
                 columns: vec![],
                 name: name.into(),

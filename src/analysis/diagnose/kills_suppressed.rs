@@ -20,7 +20,7 @@ pub const ENTRY: Entry = Entry {
 };
 
 fn check(e: &OomEvent, _: &super::Context) -> Option<Diagnosis> {
-    let n = e.suppressed_before?;
+    let n = e.body.suppressed_before?;
     Some(ENTRY.diagnosis(
         format!(
             "{n} OOM-killer messages before this kill were dropped by printk rate limiting: the log undercounts the kills"
@@ -40,7 +40,7 @@ mod tests {
     fn reads_the_typed_count() {
         let mut e = cgroup_event();
         assert!(check(&e, &ctx()).is_none());
-        e.suppressed_before = Some(70);
+        e.body.suppressed_before = Some(70);
         let d = check(&e, &ctx()).unwrap();
         assert_eq!(d.evidence["suppressed"], json!(70));
     }

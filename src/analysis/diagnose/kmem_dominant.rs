@@ -49,7 +49,7 @@ mod tests {
         assert_eq!(d.evidence["kmem_share_pct"], json!(57.2));
         e.memory.kmem_usage_kb = Some(10);
         assert!(check(&e, &ctx()).is_none());
-        e.memcg_stats.insert(
+        e.body.memcg_stats.insert(
             "/a".into(),
             [("kernel".to_string(), 500_000u64 * 1024)]
                 .into_iter()

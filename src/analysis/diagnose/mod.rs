@@ -195,8 +195,8 @@ pub(crate) fn own_stats(e: &OomEvent) -> Option<&BTreeMap<String, u64>> {
     e.cgroup
         .oom
         .as_ref()
-        .and_then(|p| e.memcg_stats.get(p))
-        .or_else(|| e.memcg_stats.values().next())
+        .and_then(|p| e.body.memcg_stats.get(p))
+        .or_else(|| e.body.memcg_stats.values().next())
 }
 
 /// Kernel memory charged to the cgroup at the kill, in kB, and where it was read: the

@@ -42,7 +42,7 @@ mod tests {
     #[test]
     fn cache_without_shmem() {
         let mut e = cgroup_event();
-        e.memcg_stats.insert(
+        e.body.memcg_stats.insert(
             "/a".into(),
             [
                 ("file".to_string(), 900_000u64 * 1024),
@@ -52,7 +52,7 @@ mod tests {
             .collect(),
         );
         assert_eq!(codes(&e, &ctx()), vec!["shmem_dominant"]);
-        if let Some(s) = e.memcg_stats.get_mut("/a") {
+        if let Some(s) = e.body.memcg_stats.get_mut("/a") {
             s.insert("shmem".into(), 0);
         }
         assert_eq!(codes(&e, &ctx()), vec!["page_cache_dominant"]);

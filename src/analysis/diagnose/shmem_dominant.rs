@@ -43,7 +43,7 @@ mod tests {
     #[test]
     fn share_of_usage() {
         let mut e = cgroup_event();
-        e.memcg_stats.insert(
+        e.body.memcg_stats.insert(
             "/a".into(),
             [("shmem".to_string(), 400_000u64 * 1024)]
                 .into_iter()

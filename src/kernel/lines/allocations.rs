@@ -112,7 +112,7 @@ impl Variant for Allocation {
         let Some(b) = ctx.open().filter(|b| b.in_allocations) else {
             return Fed::Unrelated;
         };
-        b.ev.allocations.push(Site {
+        b.ev.body.allocations.push(Site {
             size: self.size.into_owned(),
             calls: Some(self.calls),
             site: self.site.into_owned(),

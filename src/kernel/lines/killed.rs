@@ -292,7 +292,7 @@ impl Variant for Killed {
         let notes = self.unparsed.clone();
         if let Some(b) = ctx.open()
             && b.killed
-            && b.ev.oom_group.is_some()
+            && b.ev.body.oom_group.is_some()
         {
             group_member(b, self);
         } else {
@@ -385,7 +385,7 @@ fn group_member(b: &mut Block, k: Killed) {
         v.oom_score_adj = v.oom_score_adj.or(k.oom_score_adj);
         return;
     }
-    let Some(g) = b.ev.oom_group.as_mut() else {
+    let Some(g) = b.ev.body.oom_group.as_mut() else {
         return;
     };
     if g.killed.iter().any(|m| m.pid == k.pid) {

@@ -88,7 +88,7 @@ impl Variant for MemInfoLine {
     fn apply(self, ctx: &mut Ctx) -> Fed {
         match ctx.open() {
             Some(b) if b.in_meminfo => {
-                let m = b.ev.meminfo.get_or_insert_with(Default::default);
+                let m = b.ev.body.meminfo.get_or_insert_with(Default::default);
                 for (k, v) in self.pairs.into_owned() {
                     m.entry(k.into_owned()).or_insert(v);
                 }

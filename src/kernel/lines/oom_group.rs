@@ -54,7 +54,7 @@ impl Variant for OomGroup {
         };
         b.close_pending = false;
         let cgroup = self.cgroup.into_owned();
-        match &mut b.ev.oom_group {
+        match &mut b.ev.body.oom_group {
             Some(g) if g.cgroup == cgroup => {}
             Some(g) => {
                 let was = std::mem::replace(&mut g.cgroup, cgroup);
@@ -64,7 +64,7 @@ impl Variant for OomGroup {
                 ).into());
             }
             None => {
-                b.ev.oom_group = Some(Box::new(Group {
+                b.ev.body.oom_group = Some(Box::new(Group {
                     cgroup,
                     killed: Vec::new(),
                 }))

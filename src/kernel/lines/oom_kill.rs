@@ -265,7 +265,9 @@ fn summary(b: &mut Block, o: OomKill) {
         v.uid = o.uid;
     }
     for (k, val) in o.extra.iter() {
-        b.ev.oom_kill_extra.insert(k.to_string(), val.to_string());
+        b.ev.body
+            .oom_kill_extra
+            .insert(k.to_string(), val.to_string());
     }
 }
 

@@ -126,9 +126,9 @@ impl Variant for Reaper {
             ctx.note("oom_reaper", n);
         }
         if let Some(b) = ctx.open() {
-            if b.ev.victim.pid == Some(self.pid) && b.ev.reaped.is_none() {
-                b.ev.reaped = Some(Box::new(reaped));
-                if b.ev.oom_group.is_none() {
+            if b.ev.victim.pid == Some(self.pid) && b.ev.body.reaped.is_none() {
+                b.ev.body.reaped = Some(Box::new(reaped));
+                if b.ev.body.oom_group.is_none() {
                     b.close_pending = true;
                 }
                 return Fed::Block;
@@ -141,8 +141,8 @@ impl Variant for Reaper {
         let skip = events.len().saturating_sub(LOOK_BACK);
         for e in events.iter_mut().skip(skip).rev() {
             if e.victim.pid == Some(self.pid) {
-                if e.reaped.is_none() {
-                    e.reaped = Some(Box::new(reaped));
+                if e.body.reaped.is_none() {
+                    e.body.reaped = Some(Box::new(reaped));
                 }
                 break;
             }
@@ -157,6 +157,7 @@ impl Variant for Reaper {
 /// Sets the reaped figures of the group task with that pid (false when none).
 fn attach_to_member(e: &mut OomEvent, reaped: &Reaped) -> bool {
     let member = e
+        .body
         .oom_group
         .as_mut()
         .and_then(|g| g.killed.iter_mut().find(|m| m.pid == reaped.pid));

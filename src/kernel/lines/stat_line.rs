@@ -64,7 +64,7 @@ impl Variant for StatLine {
         if let Some(b) = ctx.open()
             && let Some(path) = b.v2_stats.clone()
         {
-            let stats = b.ev.memcg_stats.entry(path).or_default();
+            let stats = b.ev.body.memcg_stats.entry(path).or_default();
             stats.insert(self.key.into_owned(), self.value);
             return Fed::Block;
         }

@@ -119,7 +119,8 @@ impl Variant for StatsHeader {
             match self.inline {
                 Some(stats) => {
                     let stats = stats.into_owned().into_iter();
-                    b.ev.memcg_stats
+                    b.ev.body
+                        .memcg_stats
                         .entry(path)
                         .or_default()
                         .extend(stats.map(|(k, v)| (k.into_owned(), v)));

@@ -107,7 +107,7 @@ impl Variant for TaskRow {
         b.in_meminfo = false;
         let values = self.values.into_owned();
         let names = column_names(b.task_columns.as_deref(), values.len());
-        b.ev.tasks.push(Row {
+        b.ev.body.tasks.push(Row {
             pid: self.pid,
             columns: names.into_iter().zip(values).collect(),
             name: self.name.into_owned(),

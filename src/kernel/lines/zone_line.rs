@@ -136,7 +136,7 @@ impl Variant for ZoneLine {
                 (*node, zone.to_string())
             }
         };
-        let zones = &mut b.ev.zones;
+        let zones = &mut b.ev.body.zones;
         let at = match zones.iter().position(|z| z.node == node && z.name == name) {
             Some(i) => i,
             None => {

@@ -174,7 +174,7 @@ fn tables(e: &OomEvent) -> Markup {
             ("page tables", kb(v.pgtables_kb)),
             ("oom_score_adj", num(v.oom_score_adj)),
             ("score", num(v.score)),
-            ("reaped", e.reaped.as_ref().map(|r| {
+            ("reaped", e.body.reaped.as_ref().map(|r| {
                 format!(
                     "pid {}, now anon-rss {}",
                     r.pid,
@@ -182,7 +182,7 @@ fn tables(e: &OomEvent) -> Markup {
                 )
             })),
         ]))
-        @if let Some(g) = &e.oom_group {
+        @if let Some(g) = &e.body.oom_group {
             (group_table(g))
         }
         (kv_table("Trigger (invoked the OOM killer)", &[
@@ -262,7 +262,7 @@ fn snapshot_text(c: &CgroupSnapshot) -> String {
 
 fn memcg_stats(e: &OomEvent) -> Markup {
     html! {
-        @for (path, stats) in &e.memcg_stats {
+        @for (path, stats) in &e.body.memcg_stats {
             p.cap { "Memory cgroup stats for " code { (t(path)) } }
             dl.stats { @for (k, v) in stats { (stat_item(k, &human_bytes(*v))) } }
             "\n"
@@ -284,7 +284,7 @@ fn meminfo(e: &OomEvent) -> Markup {
         }
     };
     html! {
-        @if let Some(mi) = &e.meminfo {
+        @if let Some(mi) = &e.body.meminfo {
             p.cap { "Mem-Info (pages of " (PAGE_BYTES / 1024) " KiB assumed)" }
             dl.stats { @for (k, v) in mi { (stat_item(k, &text(k, *v))) } }
             "\n"

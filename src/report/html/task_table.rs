@@ -12,13 +12,13 @@ use maud::{Markup, html};
 const MAX_TASK_ROWS: usize = 100;
 
 pub(super) fn tasks(e: &OomEvent) -> Markup {
-    if e.tasks.is_empty() {
+    if e.body.tasks.is_empty() {
         return Markup::default();
     }
     let (columns, rows) = rows(e);
     let caption = format!(
         "Tasks ({}, largest resident first; memory in KiB/MiB/GiB from pages of 4 KiB, the JSON keeps the kernel's pages)",
-        e.tasks.len()
+        e.body.tasks.len()
     );
     html! {
         table.sortable.tasks {
@@ -37,11 +37,11 @@ pub(super) fn tasks(e: &OomEvent) -> Markup {
             }
         }
         "\n"
-        @if e.tasks.len() > MAX_TASK_ROWS {
+        @if e.body.tasks.len() > MAX_TASK_ROWS {
             p.note {
                 (t(&format!(
                     "The {MAX_TASK_ROWS} largest of {} tasks are shown; the JSON document has all.",
-                    e.tasks.len()
+                    e.body.tasks.len()
                 )))
             }
         }
