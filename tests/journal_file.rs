@@ -153,7 +153,7 @@ fn the_scan_of_each_binary_file_is_the_scan_of_its_export() {
         assert_eq!(outcome(&bin), want, "{name}");
         // Sources name the file and the entry's position in it.
         let e = &bin.events[0];
-        assert_eq!(e.sources[0].file, name);
+        assert_eq!(&*e.sources[0].file, name);
         assert!(e.sources[0].line >= 4 && e.sources[0].line <= 43);
     }
 }

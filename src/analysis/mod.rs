@@ -229,6 +229,8 @@ pub fn analyze(
                 }
             };
             let mut scan_events = scan.events;
+            // One name shared by the input's events (issue 16).
+            let input: std::sync::Arc<str> = b.input.as_str().into();
             for ((e, &year), &k) in scan_events.iter_mut().zip(ev_years).zip(ev_boots) {
                 resolve(
                     &mut e.node,
@@ -245,7 +247,7 @@ pub fn analyze(
                 if e.kernel.is_none() {
                     e.kernel.clone_from(&b.facts.kernel);
                 }
-                e.bundle.clone_from(&b.input);
+                e.bundle = input.clone();
             }
             // Moved whole, not event by event: a storm is held once (issue 16).
             if events.is_empty() {
@@ -577,7 +579,7 @@ fn named_facts(b: &Bundle, events: &[OomEvent]) -> Option<NodeFacts> {
     }
     let mut names = events
         .iter()
-        .filter(|e| e.bundle == b.input)
+        .filter(|e| *e.bundle == *b.input)
         .map(|e| e.node.as_ref());
     let first = names.next()??;
     names.all(|n| n == Some(first)).then(|| NodeFacts {

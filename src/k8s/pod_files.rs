@@ -67,7 +67,7 @@ pub fn read(names: &mut NameIndex, files: &[PodFile], errors: &mut Vec<(String, 
                 let mut reports = super::events::from_value(&v);
                 for r in &mut reports {
                     r.sources.push(crate::model::SourceRef {
-                        file: display.clone(),
+                        file: display.as_str().into(),
                         line: 0,
                     });
                 }
@@ -136,7 +136,7 @@ items:
         assert_eq!(errors[0].0, "mg/events.json");
         assert!(errors[0].1.starts_with("invalid JSON: "), "{errors:?}");
         assert_eq!(names.reports.len(), 1, "{:?}", names.reports);
-        assert_eq!(names.reports[0].sources[0].file, "mg/events.yaml");
+        assert_eq!(names.reports[0].sources[0].file.as_ref(), "mg/events.yaml");
     }
 
     /// `crictl ps`/`crictl pods` files holding `-o json` output are read as JSON, by

@@ -187,7 +187,7 @@ pub struct Assembler {
     cur: Option<Block>,
     idle: u32,
     suppressed: Option<u64>,
-    file: String,
+    file: std::sync::Arc<str>,
     /// Added to record offsets (the position of the scanned buffer in its source).
     pub offset_base: u64,
     pub events: Vec<OomEvent>,
@@ -218,7 +218,7 @@ pub const BOOT_UPTIME_BACKWARDS_US: u64 = 1_000_000;
 impl Assembler {
     pub fn new(file: &str) -> Assembler {
         Assembler {
-            file: file.to_string(),
+            file: file.into(),
             // A banner before any other record is the first boot's.
             boot_fresh: true,
             ..Assembler::default()

@@ -71,8 +71,9 @@ pub struct OomEvent {
     /// (values at collection time, not at the kill).
     pub cgroup_snapshot: Option<usize>,
     /// The input (bundle) the kill was found in.
+    /// Shared: one name per input, not a copy per event (issue 16).
     #[serde(skip)]
-    pub bundle: String,
+    pub bundle: std::sync::Arc<str>,
     /// The block's kernel lines as logged (capped): shown by the HTML report, and in
     /// the JSON only when the run keeps them (`--html`, `-o`, `--raw-blocks`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -428,7 +429,8 @@ pub struct Allocation {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SourceRef {
-    pub file: String,
+    /// Shared: the scanner's one name for its source, not a copy per event (issue 16).
+    pub file: std::sync::Arc<str>,
     pub line: u64,
 }
 

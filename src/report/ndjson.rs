@@ -35,7 +35,7 @@ impl NdjsonStream {
                     "cgroup_snapshot".into(),
                     serde_json::to_value(snapshot).map_err(io::Error::other)?,
                 );
-                o.insert("bundle".into(), Value::from(e.bundle.clone()));
+                o.insert("bundle".into(), Value::from(&*e.bundle));
             }
             // `io::Error::from` keeps a write error's kind (a closed pipe stays
             // `BrokenPipe`, which is not an error of the run).

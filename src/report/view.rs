@@ -120,7 +120,7 @@ pub fn death_pod(d: &crate::model::OtherDeath) -> Option<String> {
 /// have no line.
 pub fn source_ref(s: &crate::model::SourceRef) -> String {
     if s.line == 0 {
-        s.file.clone()
+        s.file.to_string()
     } else {
         format!("{}:{}", s.file, s.line)
     }

@@ -27,7 +27,7 @@ use std::io::Read;
 #[derive(Debug, Default)]
 pub struct Feed {
     asm: Assembler,
-    file: String,
+    file: std::sync::Arc<str>,
     user: Vec<OtherDeath>,
     offset_base: u64,
     /// Kubelet lines naming pods, kept from the bytes the prefilter skips.
@@ -49,7 +49,7 @@ impl Feed {
     pub fn new(file: &str) -> Feed {
         Feed {
             asm: Assembler::new(file),
-            file: file.to_string(),
+            file: file.into(),
             capture: crate::k8s::capture::KubeletCapture::new(file.contains("kubelet")),
             ..Feed::default()
         }

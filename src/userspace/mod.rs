@@ -97,7 +97,7 @@ pub fn may_tell(rec: &Record) -> bool {
 }
 
 /// The deaths one userspace record tells of, recorded at `file`:`line` (byte `offset`).
-pub fn deaths(rec: &Record, file: &str, line: u64, offset: u64) -> Vec<OtherDeath> {
+pub fn deaths(rec: &Record, file: &std::sync::Arc<str>, line: u64, offset: u64) -> Vec<OtherDeath> {
     classify(rec.program, &rec.msg)
         .into_iter()
         .map(|u| {
@@ -113,7 +113,7 @@ pub fn deaths(rec: &Record, file: &str, line: u64, offset: u64) -> Vec<OtherDeat
                 }
             });
             let at = SourceRef {
-                file: file.to_string(),
+                file: file.clone(),
                 line,
             };
             let stamp = Stamp {

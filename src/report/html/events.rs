@@ -45,7 +45,7 @@ pub(super) fn event(ctx: &Ctx, i: usize) -> Markup {
                 details.raw {
                     summary {
                         "Raw block (" (e.raw.len()) " lines, from "
-                        (t(e.sources.first().map_or("", |s| s.file.as_str()))) ")"
+                        (t(e.sources.first().map_or("", |s| &*s.file))) ")"
                     }
                     pre { @for l in &e.raw { (t(l)) "\n" } }
                 }

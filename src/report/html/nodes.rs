@@ -68,7 +68,7 @@ fn node(ctx: &Ctx, n: usize, anchor: &str) -> Markup {
         .iter()
         .filter_map(|&i| ctx.event(i))
         .flat_map(|e| &e.sources)
-        .filter_map(|s| ctx.source_input.get(s.file.as_str()).copied())
+        .filter_map(|s| ctx.source_input.get(&*s.file).copied())
         .collect();
     let inputs: Vec<&str> = inputs.into_iter().collect();
     let deaths = a
