@@ -38,7 +38,7 @@ type Key = (
     Option<u64>,
     Option<u64>,
     Option<u64>,
-    Option<String>,
+    Option<crate::model::Text>,
     Option<u64>,
     Option<u64>,
     Option<String>,

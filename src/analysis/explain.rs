@@ -506,8 +506,8 @@ mod tests {
             kind: Some(OomKind::Host),
             kernel: Some(kernel.to_string()),
             trigger: Trigger {
-                gfp_mask: Some(mask.to_string()),
-                gfp_flags: flags.map(str::to_string),
+                gfp_mask: Some(mask.into()),
+                gfp_flags: flags.map(Into::into),
                 order: Some(order),
                 ..Trigger::default()
             },

@@ -98,7 +98,7 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
         .collect();
     let mut sorted: Vec<Option<OomEvent>> = (0..evs.len()).map(|_| None).collect();
     for (&r, mut e) in rank.iter().zip(evs) {
-        e.id = format!("e{}", r + 1);
+        e.id = compact_str::format_compact!("e{}", r + 1);
         e.cgroup_snapshot = snapshot_of(&e, &out.cgroups);
         if let Some(slot) = sorted.get_mut(r) {
             *slot = Some(e);

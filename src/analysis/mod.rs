@@ -360,7 +360,7 @@ pub fn analyze(
     }
     sort_in_order(&mut events);
     for (i, e) in events.iter_mut().enumerate() {
-        e.id = format!("e{}", i + 1);
+        e.id = compact_str::format_compact!("e{}", i + 1);
     }
     deaths.sort_by(|a, b| (&a.node, a.sources.first()).cmp(&(&b.node, b.sources.first())));
     let mut nodes: Vec<NodeInfo> = bundles

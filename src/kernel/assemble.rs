@@ -375,7 +375,7 @@ impl Assembler {
             uptime_us: rec.uptime_us,
         };
         if !rec.time_raw.is_empty() {
-            b.ev.time_raw = Some(rec.time_raw.to_string());
+            b.ev.time_raw = Some(rec.time_raw.as_ref().into());
         }
         b.host = rec.host.map(str::to_string);
         b.ev.offset = offset;
@@ -431,7 +431,7 @@ impl Assembler {
                 kind: DeathKind::Panic,
                 reporter: "kernel".into(),
                 time: None,
-                time_raw: b.ev.time_raw.clone(),
+                time_raw: b.ev.time_raw.as_deref().map(str::to_string),
                 node: b.host.clone(),
                 message: text,
                 sources: b.ev.sources.clone(),

@@ -10,11 +10,17 @@ use std::collections::BTreeMap;
 /// A name fixed in code but read back from a document: `Cow<'static, str>`.
 pub type Name = std::borrow::Cow<'static, str>;
 
+/// A short text held in line (up to 24 bytes without an allocation: an event id, a
+/// raw time, a node or command name, a GFP mask), a `String` otherwise. A million
+/// header-only events hold six such texts each without a heap chunk apiece (issue 16;
+/// docs/DEPENDENCIES.md, `compact_str`).
+pub type Text = compact_str::CompactString;
+
 /// One kernel OOM kill.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OomEvent {
     /// Stable number in the document (`e1`, `e2`, … in output order).
-    pub id: String,
+    pub id: Text,
     /// `cgroup`, `host`, another constraint (`cpuset`, `memory_policy`), or null when
     /// the logs do not tell.
     pub kind: Option<OomKind>,
@@ -35,7 +41,7 @@ pub struct OomEvent {
     /// `rotation_name`, `file_time`, `reference_date`, `boot`, `none`).
     #[serde(default)]
     pub time_source: TimeSource,
-    pub time_raw: Option<String>,
+    pub time_raw: Option<Text>,
     pub node: Option<String>,
     /// Kernel release from the `CPU: … PID: … Comm: …` line.
     pub kernel: Option<String>,
@@ -250,12 +256,12 @@ impl<'de, T: Empty + PartialEq + serde::de::DeserializeOwned> Deserialize<'de> f
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Trigger {
     pub pid: Option<u64>,
-    pub comm: Option<String>,
-    pub gfp_mask: Option<String>,
+    pub comm: Option<Text>,
+    pub gfp_mask: Option<Text>,
     /// The flag names the kernel printed after the mask (`GFP_KERNEL|__GFP_COMP`),
     /// as printed (4.8+); absent when it printed a bare mask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gfp_flags: Option<String>,
+    pub gfp_flags: Option<Text>,
     pub order: Option<i64>,
     pub oom_score_adj: Option<i64>,
     pub nodemask: Option<String>,

@@ -191,7 +191,7 @@ mod tests {
         );
         for i in 1..=7 {
             a.events.push(OomEvent {
-                id: format!("e{i}"),
+                id: compact_str::format_compact!("e{i}"),
                 ..OomEvent::default()
             });
         }

@@ -132,7 +132,7 @@ impl Variant for Cpu {
         {
             b.ev.trigger.pid = Some(self.pid);
             b.ev.trigger.uid = self.uid;
-            b.ev.trigger.comm.get_or_insert(self.comm.into_owned());
+            b.ev.trigger.comm.get_or_insert(self.comm.into());
             b.ev.kernel = self.kernel.map(Text::into_owned);
         }
         Fed::Block

@@ -174,9 +174,9 @@ impl Variant for Header {
         let b = ctx.start();
         b.has_header = true;
         let t = &mut b.ev.trigger;
-        t.comm = Some(self.comm.into_owned());
-        t.gfp_mask = Some(self.gfp_mask.into_owned());
-        t.gfp_flags = self.gfp_flags.map(Text::into_owned);
+        t.comm = Some(self.comm.into());
+        t.gfp_mask = Some(self.gfp_mask.into());
+        t.gfp_flags = self.gfp_flags.map(Into::into);
         t.nodemask = self.nodemask.map(Text::into_owned);
         t.order = Some(self.order);
         t.oom_score_adj = Some(self.oom_score_adj);

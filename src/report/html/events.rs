@@ -157,7 +157,7 @@ fn tables(e: &OomEvent) -> Markup {
     html! {
         (kv_table("Kill", &[
             ("time", e.time.as_deref().map(str::to_string)),
-            ("as printed", e.time_raw.clone()),
+            ("as printed", e.time_raw.as_deref().map(str::to_string)),
             ("node", e.node.clone()),
             ("kernel", e.kernel.clone()),
             ("kind", e.kind.as_ref().map(OomKind::to_string)),
@@ -188,11 +188,11 @@ fn tables(e: &OomEvent) -> Markup {
         (kv_table("Trigger (invoked the OOM killer)", &[
             ("process", match (tr.pid, &tr.comm) {
                 (Some(p), Some(c)) => Some(format!("{p} ({c})")),
-                (None, Some(c)) => Some(c.clone()),
+                (None, Some(c)) => Some(c.to_string()),
                 (Some(p), None) => Some(p.to_string()),
                 (None, None) => None,
             }),
-            ("gfp_mask", tr.gfp_mask.clone()),
+            ("gfp_mask", tr.gfp_mask.as_deref().map(str::to_string)),
             ("order", num(tr.order)),
             ("oom_score_adj", num(tr.oom_score_adj)),
             ("nodemask", tr.nodemask.clone()),

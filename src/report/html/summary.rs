@@ -232,16 +232,16 @@ fn diagnoses_found(ctx: &Ctx) -> Markup {
         .enumerate()
         .flat_map(|(w, wl)| {
             let ds = ctx.incident(w).map_or(&[][..], |i| &i.diagnoses);
-            ds.iter().map(|d| (d, &wl.anchor))
+            ds.iter().map(|d| (d, wl.anchor.as_str()))
         })
         .chain(
             ctx.a
                 .events
                 .iter()
-                .flat_map(|e| e.diagnoses.iter().map(move |d| (d, &e.id))),
+                .flat_map(|e| e.diagnoses.iter().map(move |d| (d, e.id.as_str()))),
         );
     // code → (the first diagnosis with it, anchors where found)
-    let mut by_code: BTreeMap<&str, (&Diagnosis, Vec<&String>)> = BTreeMap::new();
+    let mut by_code: BTreeMap<&str, (&Diagnosis, Vec<&str>)> = BTreeMap::new();
     for (d, anchor) in found {
         by_code
             .entry(d.code.as_str())

@@ -138,7 +138,7 @@ fn kill_mark(ctx: &Ctx, i: usize, secs: f64, row: usize) -> Option<Mark> {
             limit.unwrap_or_default(),
             victim_text(e)
         ),
-        href: ctx.is_detailed(i).then(|| e.id.clone()),
+        href: ctx.is_detailed(i).then(|| e.id.to_string()),
     })
 }
 
