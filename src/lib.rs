@@ -273,7 +273,7 @@ fn lighten(units: &mut [Analyzed], keep: Keep) {
                 s.names = Default::default();
             } else if !keep.raw_blocks {
                 for e in &mut s.events {
-                    e.raw = Vec::new();
+                    e.raw = crate::model::Sparse::default();
                 }
             }
         }

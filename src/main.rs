@@ -69,6 +69,8 @@ fn run() -> Result<ExitCode, String> {
                 );
             }
             let filter = args.filter.filter();
+            // Raw kernel lines are kept only for the outputs that show them.
+            oomsift::kernel::assemble::keep_raw_lines(args.config().raw_blocks);
             // Filtered ndjson is written after the analysis: the filter needs all of it.
             let mut analysis = if args.out.stdout_format() == Format::Ndjson && !filter.is_active()
             {

@@ -32,7 +32,7 @@ use crate::model::{OomEvent, OtherDeath};
 use std::collections::{BTreeMap, HashMap};
 
 type Key = (
-    Option<String>,
+    Option<crate::model::Text>,
     Option<u64>,
     Option<String>,
     Option<u64>,
@@ -533,9 +533,9 @@ impl NodeNames {
     }
 
     /// Renames `node` to the name its node is shown by.
-    pub fn apply(&self, node: &mut Option<String>) {
-        if let Some(n) = node.as_ref().and_then(|n| self.shown.get(n)) {
-            *node = Some(n.clone());
+    pub fn apply<S: AsRef<str> + for<'a> From<&'a str>>(&self, node: &mut Option<S>) {
+        if let Some(n) = node.as_ref().and_then(|n| self.shown.get(n.as_ref())) {
+            *node = Some(S::from(n.as_str()));
         }
     }
 }

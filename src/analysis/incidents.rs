@@ -32,7 +32,7 @@ fn limit(e: &OomEvent) -> Limit {
 /// node. A kill whose limit is not known, or whose cgroup the block does not name, is
 /// keyed by its victim's container, pod or cgroup.
 fn key(e: &OomEvent) -> Key {
-    let node = e.node.clone();
+    let node = e.node.as_deref().map(str::to_string);
     let node_wide = |s: Scope| (node.clone(), s, String::new());
     match limit(e) {
         Limit::HostRam => return node_wide(Scope::Host),

@@ -148,7 +148,12 @@ pub fn analyze(
         }
         // A node's boot time from one of its logs applies to its other logs, not to
         // another node's side by side (a folder of loose files of several nodes).
-        let host = |e: &OomEvent| b.facts.hostname.clone().or_else(|| e.node.clone());
+        let host = |e: &OomEvent| {
+            b.facts
+                .hostname
+                .clone()
+                .or_else(|| e.node.as_deref().map(str::to_string))
+        };
         // (A log naming no host has only its own records' boot times.)
         let mut boots_by_node: std::collections::BTreeMap<String, i64> = Default::default();
         for e in scans.iter().flat_map(|s| &s.events) {
@@ -368,9 +373,9 @@ pub fn analyze(
         .filter_map(|b| node_info(&named_facts(b, &events)?, &events))
         .collect();
     for e in &events {
-        if e.node.is_some() && !nodes.iter().any(|n| n.name == e.node) {
+        if e.node.is_some() && !nodes.iter().any(|n| n.name.as_deref() == e.node.as_deref()) {
             nodes.push(NodeInfo {
-                name: e.node.clone(),
+                name: e.node.as_deref().map(str::to_string),
                 kernel: e.kernel.clone(),
                 cgroup_driver: driver_from_paths(&events, e.node.as_deref()),
                 ..NodeInfo::default()
@@ -435,13 +440,16 @@ pub fn analyze(
 /// Mem-Info's "pages RAM" (4 KiB pages) of a host OOM on `node`, in KiB; a page count
 /// too large to be real (it comes from the log) saturates rather than overflows.
 fn meminfo_ram_kb(events: &[OomEvent], node: &Option<String>) -> Option<u64> {
-    events.iter().filter(|e| e.node == *node).find_map(|e| {
-        e.body
-            .meminfo
-            .as_ref()?
-            .get("ram_pages")
-            .map(|p| p.saturating_mul(4))
-    })
+    events
+        .iter()
+        .filter(|e| e.node.as_deref() == node.as_deref())
+        .find_map(|e| {
+            e.body
+                .meminfo
+                .as_ref()?
+                .get("ram_pages")
+                .map(|p| p.saturating_mul(4))
+        })
 }
 
 fn enrich(
@@ -472,7 +480,7 @@ fn enrich(
     }
     for e in events.iter_mut() {
         names.enrich(e);
-        e.cgroup_snapshot = snapshot_of(e, cgroups);
+        e.cgroup_snapshot = snapshot_of(e, cgroups).and_then(|i| u32::try_from(i).ok());
     }
 }
 
@@ -481,7 +489,11 @@ pub(crate) fn snapshot_of(e: &OomEvent, cgroups: &[CgroupSnapshot]) -> Option<us
     [e.cgroup.oom.as_deref(), e.cgroup.task.as_deref()]
         .into_iter()
         .flatten()
-        .find_map(|p| cgroups.iter().position(|c| c.path == p && c.node == e.node))
+        .find_map(|p| {
+            cgroups
+                .iter()
+                .position(|c| c.path == p && c.node.as_deref() == e.node.as_deref())
+        })
 }
 
 /// Each kill's diagnoses, once its node, pod and the Kubernetes reports matched to it
@@ -496,7 +508,9 @@ fn diagnose_events(
     // a storm of kills the logs tell alike).
     let mut last: Option<std::sync::Arc<crate::model::Verdict>> = None;
     for (i, e) in events.iter_mut().enumerate() {
-        let node = nodes.iter().find(|n| n.name == e.node && e.node.is_some());
+        let node = nodes
+            .iter()
+            .find(|n| n.name.as_deref() == e.node.as_deref() && e.node.is_some());
         let ctx = diagnose::Context {
             node_mem_kb: node.and_then(|n| n.mem_total_kb.or(n.mem_capacity_kb)),
             node_allocatable_kb: node.and_then(|n| n.mem_allocatable_kb),
@@ -513,7 +527,11 @@ fn diagnose_events(
         };
         e.verdict = Some(std::sync::Arc::clone(&shared));
         last = Some(shared);
-        e.diagnoses = diagnose::event_diagnoses(e, &ctx);
+        // Set only when there is one: an empty list is not allocated (issue 16).
+        let found = diagnose::event_diagnoses(e, &ctx);
+        if !found.is_empty() || !e.diagnoses.is_empty() {
+            *e.diagnoses = found;
+        }
     }
 }
 
@@ -583,7 +601,7 @@ fn named_facts(b: &Bundle, events: &[OomEvent]) -> Option<NodeFacts> {
         .map(|e| e.node.as_ref());
     let first = names.next()??;
     names.all(|n| n == Some(first)).then(|| NodeFacts {
-        hostname: Some(first.clone()),
+        hostname: Some(first.to_string()),
         ..b.facts.clone()
     })
 }
@@ -866,8 +884,8 @@ fn yearless_years(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn resolve(
-    node: &mut Option<String>,
+fn resolve<S: for<'a> From<&'a str>>(
+    node: &mut Option<S>,
     time: &mut Option<Timestamp>,
     time_source: &mut TimeSource,
     stamp: Stamp,
@@ -877,10 +895,10 @@ fn resolve(
     year: Option<(i32, TimeSource)>,
 ) {
     if facts.hostname.is_some() {
-        node.clone_from(&facts.hostname);
+        *node = facts.hostname.as_deref().map(S::from);
     }
     if node.is_none() {
-        *node = node_from_path(&src.display);
+        *node = node_from_path(&src.display).as_deref().map(S::from);
     }
     let node_offset = facts.collected.and_then(|c| c.offset);
     let (t, source) = match stamp.wall {
@@ -1062,7 +1080,7 @@ mod tests {
             .map(|i| {
                 let k = (i * 7919) % 200;
                 OomEvent {
-                    node: (k % 3 != 0).then(|| format!("n{}", k % 3)),
+                    node: (k % 3 != 0).then(|| compact_str::format_compact!("n{}", k % 3)),
                     uptime_us: (k % 5 != 0).then_some(k / 4),
                     offset: i,
                     sources: vec![crate::model::SourceRef {
@@ -1126,7 +1144,7 @@ mod tests {
     fn huge_ram_pages_saturate() {
         let node = Some("n1".to_string());
         let e = OomEvent {
-            node: node.clone(),
+            node: node.as_deref().map(Into::into),
             body: crate::model::Body {
                 meminfo: Some([("ram_pages".to_string(), 4_611_686_018_427_387_904)].into()),
                 ..Default::default()
@@ -1136,7 +1154,7 @@ mod tests {
         };
         assert_eq!(meminfo_ram_kb(&[e], &node), Some(u64::MAX));
         let e = OomEvent {
-            node: node.clone(),
+            node: node.as_deref().map(Into::into),
             body: crate::model::Body {
                 meminfo: Some([("ram_pages".to_string(), 262_045)].into()),
                 ..Default::default()

@@ -146,7 +146,7 @@ fn is_report(d: &OtherDeath) -> bool {
 
 /// Does kernel event `e` stand behind report `d`?
 fn matches(d: &OtherDeath, e: &OomEvent) -> bool {
-    if d.node.is_some() && e.node.is_some() && d.node != e.node {
+    if d.node.is_some() && e.node.is_some() && d.node.as_deref() != e.node.as_deref() {
         return false;
     }
     if let (Some(id), Some(c)) = (

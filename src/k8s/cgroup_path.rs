@@ -157,7 +157,7 @@ fn container_of(last: &str, parent: Option<&str>) -> Option<Container> {
 /// and no `pause` task in the table, names the container). Never from the trigger's
 /// cpuset.
 pub fn attach_identity(ev: &mut OomEvent) {
-    let Cgroups { oom, task } = &ev.cgroup;
+    let Cgroups { oom, task } = &*ev.cgroup;
     let from_task = task.as_deref().map(identify);
     let from_oom = oom.as_deref().map(identify);
     if let Some(id) = &from_task {

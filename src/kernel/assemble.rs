@@ -181,6 +181,21 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// Whether blocks keep their lines as logged (`OomEvent::raw`); see [`keep_raw_lines`].
+static KEEP_RAW: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Whether the blocks assembled from now on in this process keep their kernel lines
+/// as logged (the HTML report's raw view, `--raw-blocks`); kept unless told. The
+/// `oomsift analyze` command turns it off when its outputs do not show them: the lines
+/// were copied for every block and dropped after the scan, which for a storm of a
+/// million header-only blocks left ~150 MB of freed chunks between the events' own
+/// small allocations, still resident through the analysis (issue 16). A process-wide
+/// setting, for a program to set once before it analyzes; the library's own runs
+/// never change it.
+pub fn keep_raw_lines(keep: bool) {
+    KEEP_RAW.store(keep, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Feeds records, collects events.
 #[derive(Debug, Default)]
 pub struct Assembler {
@@ -413,6 +428,9 @@ impl Assembler {
     /// Keeps a block line for the report's raw view.
     fn keep_raw(&mut self, rec: &Record, msg: &[u8]) {
         const MAX_RAW: usize = 5000;
+        if !KEEP_RAW.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         if let Some(b) = self.cur.as_mut()
             && b.ev.raw.len() < MAX_RAW
         {
@@ -472,7 +490,7 @@ impl Assembler {
         }
         b.ev.complete = b.has_header && b.killed;
         b.ev.kind = b.kind.as_ref().map(|(_, k)| OomKind::from_name(k));
-        b.ev.node = b.host.take();
+        b.ev.node = b.host.take().map(Into::into);
         if !b.stats_paths.is_empty() {
             b.stats_paths.shrink_to_fit();
             b.ev.body.stats_paths = std::mem::take(&mut b.stats_paths);
@@ -480,7 +498,9 @@ impl Assembler {
         // A vector's first push reserves room for four: a storm of a million
         // one-line blocks would hold three empty slots of each (issue 16).
         b.ev.warnings.shrink_to_fit();
-        b.ev.raw.shrink_to_fit();
+        if let Some(raw) = b.ev.raw.get_mut() {
+            raw.shrink_to_fit();
+        }
         self.events.push(b.ev);
     }
 }

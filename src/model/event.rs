@@ -42,7 +42,7 @@ pub struct OomEvent {
     #[serde(default)]
     pub time_source: TimeSource,
     pub time_raw: Option<Text>,
-    pub node: Option<String>,
+    pub node: Option<Text>,
     /// Kernel release from the `CPU: … PID: … Comm: …` line.
     pub kernel: Option<String>,
     /// Kernel uptime of the block's first line in microseconds, when printed.
@@ -55,7 +55,8 @@ pub struct OomEvent {
     pub boot: Option<u32>,
     pub trigger: Trigger,
     pub victim: Sparse<Victim>,
-    pub cgroup: Cgroups,
+    /// Empty in a header-only block: held only once set (issue 16).
+    pub cgroup: Sparse<Cgroups>,
     pub pod: Option<Box<Pod>>,
     pub container: Option<Box<Container>>,
     pub memory: Sparse<Memory>,
@@ -72,18 +73,20 @@ pub struct OomEvent {
     /// A sentence fixed in code is borrowed, not copied into every event (issue 16).
     pub warnings: Vec<Name>,
     /// Why this kill happened, as far as the evidence tells (`docs/diagnoses.md`).
-    pub diagnoses: Vec<Diagnosis>,
+    /// Held only once there is one (issue 16).
+    pub diagnoses: Sparse<Vec<Diagnosis>>,
     /// Index in the top-level `cgroups` of the snapshot of this kill's OOM cgroup
     /// (values at collection time, not at the kill).
-    pub cgroup_snapshot: Option<usize>,
+    pub cgroup_snapshot: Option<u32>,
     /// The input (bundle) the kill was found in.
     /// Shared: one name per input, not a copy per event (issue 16).
     #[serde(skip)]
     pub bundle: std::sync::Arc<str>,
     /// The block's kernel lines as logged (capped): shown by the HTML report, and in
     /// the JSON only when the run keeps them (`--html`, `-o`, `--raw-blocks`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub raw: Vec<String>,
+    /// Held only when kept (issue 16).
+    #[serde(default, skip_serializing_if = "no_lines")]
+    pub raw: Sparse<Vec<String>>,
     #[serde(skip)]
     pub stamp: Stamp,
     /// Byte offset of the block's first record in its source (for ordering and merging).
@@ -161,6 +164,23 @@ impl Empty for Body {
     }
 }
 
+/// An empty list read before anything is pushed ([`Sparse`]).
+macro_rules! empty_vec {
+    ($($t:ty),*) => {$(
+        impl Empty for Vec<$t> {
+            fn empty() -> &'static Self {
+                static EMPTY: Vec<$t> = Vec::new();
+                &EMPTY
+            }
+        }
+    )*};
+}
+empty_vec!(String, Diagnosis);
+
+fn no_lines(v: &Sparse<Vec<String>>) -> bool {
+    v.is_empty()
+}
+
 /// (De)serializes a shared verdict as the verdict itself.
 mod shared_verdict {
     use super::super::Verdict;
@@ -199,6 +219,17 @@ impl<T: Empty> Sparse<T> {
     /// The value for writing when one was set (no allocation when not).
     pub fn get_mut(&mut self) -> Option<&mut T> {
         self.0.as_deref_mut()
+    }
+}
+
+impl<'a, U> IntoIterator for &'a Sparse<Vec<U>>
+where
+    Vec<U>: Empty,
+{
+    type Item = &'a U;
+    type IntoIter = std::slice::Iter<'a, U>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 
@@ -301,6 +332,16 @@ impl Empty for Victim {
             pgtables_kb: None,
             oom_score_adj: None,
             score: None,
+        };
+        &EMPTY
+    }
+}
+
+impl Empty for Cgroups {
+    fn empty() -> &'static Self {
+        static EMPTY: Cgroups = Cgroups {
+            oom: None,
+            task: None,
         };
         &EMPTY
     }

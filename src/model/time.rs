@@ -129,14 +129,15 @@ impl TimeSource {
 pub struct Timestamp {
     civil: Civil,
     offset: Option<i32>,
-    text: String,
+    /// Held in line when short (a local time's 19 bytes; issue 16).
+    text: super::event::Text,
 }
 
 impl Timestamp {
     /// A time with a known UTC offset (seconds east of UTC).
     pub fn zoned(civil: Civil, offset_secs: i32) -> Timestamp {
         Timestamp {
-            text: civil.rfc3339_with_offset(offset_secs),
+            text: super::event::Text::new(civil.rfc3339_with_offset(offset_secs)),
             civil,
             offset: Some(offset_secs),
         }
@@ -145,7 +146,7 @@ impl Timestamp {
     /// A local time whose zone is not known.
     pub fn local(civil: Civil) -> Timestamp {
         Timestamp {
-            text: civil.rfc3339_local(),
+            text: super::event::Text::new(civil.rfc3339_local()),
             civil,
             offset: None,
         }

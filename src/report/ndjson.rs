@@ -30,7 +30,9 @@ impl NdjsonStream {
             if let Some(o) = v.as_object_mut() {
                 self.written += 1;
                 o.insert("id".into(), Value::from(format!("e{}", self.written)));
-                let snapshot = e.cgroup_snapshot.and_then(|i| unit.cgroups.get(i));
+                let snapshot = e
+                    .cgroup_snapshot
+                    .and_then(|i| unit.cgroups.get(usize::try_from(i).ok()?));
                 o.insert(
                     "cgroup_snapshot".into(),
                     serde_json::to_value(snapshot).map_err(io::Error::other)?,

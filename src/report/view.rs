@@ -650,7 +650,8 @@ mod tests {
             cgroup: Cgroups {
                 oom: Some("/docker/a".into()),
                 task: Some("/docker/a".into()),
-            },
+            }
+            .into(),
             memory: Memory {
                 usage_kb: Some(1000),
                 limit_kb: Some(1000),

@@ -158,7 +158,7 @@ fn tables(e: &OomEvent) -> Markup {
         (kv_table("Kill", &[
             ("time", e.time.as_deref().map(str::to_string)),
             ("as printed", e.time_raw.as_deref().map(str::to_string)),
-            ("node", e.node.clone()),
+            ("node", e.node.as_deref().map(str::to_string)),
             ("kernel", e.kernel.clone()),
             ("kind", e.kind.as_ref().map(OomKind::to_string)),
             ("constraint", e.constraint.clone()),
@@ -236,7 +236,7 @@ fn cgroup_table(a: &Analysis, e: &OomEvent) -> Markup {
             (
                 "OOM cgroup at collection time",
                 e.cgroup_snapshot
-                    .and_then(|i| a.cgroups.get(i))
+                    .and_then(|i| a.cgroups.get(usize::try_from(i).ok()?))
                     .map(snapshot_text),
             ),
         ],

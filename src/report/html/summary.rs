@@ -114,7 +114,11 @@ fn node_row(ctx: &Ctx, i: usize) -> Markup {
     let Some(n) = a.nodes.get(i) else {
         return Markup::default();
     };
-    let evs = || a.events.iter().filter(|e| e.node == n.name);
+    let evs = || {
+        a.events
+            .iter()
+            .filter(|e| e.node.as_deref() == n.name.as_deref())
+    };
     let host = evs().filter(|e| Kind::of(e) == Kind::Host).count();
     let cg = evs().filter(|e| Kind::of(e) == Kind::Cgroup).count();
     let cgroup = match (&n.cgroup_version, &n.cgroup_driver) {
