@@ -284,7 +284,6 @@ fn read_anything(b: &Bundle, snapshots: &[CgroupSnapshot]) -> bool {
 /// A bundle on disk: its sources scanned (in parallel), its cgroups and names read.
 fn on_disk(mut b: Bundle) -> Analyzed {
     let scans = scan_sources(&b.sources);
-    release_freed_memory();
     let snapshots = match &b.root {
         Some(root) => {
             let tree = DiskTree::new(root.clone());
@@ -393,17 +392,4 @@ fn names(b: &mut Bundle) -> (NameIndex, Vec<String>) {
             .chain(empty.into_iter().map(|p| p.display))
             .collect(),
     )
-}
-
-/// Gives the pages the scan's worker threads freed back to the system (glibc keeps a
-/// thread's freed chunks in its arena for reuse; the scan's temporaries, freed in
-/// between the events' own small allocations, left ~240 MB resident after a storm of
-/// a million header-only blocks; issue 16). Elsewhere a no-op.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` only returns free memory of the allocator's arenas to the
-    // system; it takes no pointer and is safe to call from any thread at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
