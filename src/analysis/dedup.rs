@@ -90,9 +90,11 @@ fn stamps_agree(a: &OomEvent, b: &OomEvent) -> bool {
     uptime && wall
 }
 
+/// Each field `base` lacks taken from `other`; nothing written when `other` lacks
+/// it too (a write to a sparse part allocates it: issue 16).
 macro_rules! fill {
     ($dst:expr, $src:expr, $($f:ident),+) => {
-        $( if $dst.$f.is_none() { $dst.$f = $src.$f.clone(); } )+
+        $( if $dst.$f.is_none() && $src.$f.is_some() { $dst.$f = $src.$f.clone(); } )+
     };
 }
 
@@ -545,6 +547,35 @@ impl NodeNames {
 mod tests {
     use super::*;
     use crate::model::{SourceRef, TimeSource};
+
+    /// Two copies of a header-only kill merge without giving it the sparse parts
+    /// neither copy has (a million such kills would each hold empty ones).
+    #[test]
+    fn merging_header_only_copies_allocates_no_sparse_part() {
+        let copy = || OomEvent {
+            node: Some("n1".into()),
+            trigger: crate::model::Trigger {
+                comm: Some("java".into()),
+                ..Default::default()
+            },
+            ..OomEvent::default()
+        };
+        let mut base = copy();
+        merge(&mut base, copy());
+        assert!(base.cgroup.get_mut().is_none());
+        assert!(base.body.get_mut().is_none());
+        assert!(base.victim.get_mut().is_none() && base.memory.get_mut().is_none());
+        let mut rich = copy();
+        rich.cgroup.oom = Some("/kubepods/pod1".into());
+        rich.body.tasks.push(crate::model::TaskRow {
+            pid: 1,
+            columns: Vec::new(),
+            name: "java".into(),
+        });
+        merge(&mut base, rich);
+        assert_eq!(base.cgroup.oom.as_deref(), Some("/kubepods/pod1"));
+        assert_eq!(base.body.tasks.len(), 1);
+    }
 
     fn report(file: &str, us: i64, source: TimeSource) -> OtherDeath {
         OtherDeath {

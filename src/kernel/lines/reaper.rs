@@ -156,10 +156,11 @@ impl Variant for Reaper {
 
 /// Sets the reaped figures of the group task with that pid (false when none).
 fn attach_to_member(e: &mut OomEvent, reaped: &Reaped) -> bool {
+    // Through `get_mut`: a block without a body (header-only) is not given one.
     let member = e
         .body
-        .oom_group
-        .as_mut()
+        .get_mut()
+        .and_then(|b| b.oom_group.as_mut())
         .and_then(|g| g.killed.iter_mut().find(|m| m.pid == reaped.pid));
     match member {
         Some(m) => {
