@@ -99,7 +99,7 @@ pub fn merge(docs: Vec<(String, Analysis)>) -> Result<Analysis, String> {
     let mut sorted: Vec<Option<OomEvent>> = (0..evs.len()).map(|_| None).collect();
     for (&r, mut e) in rank.iter().zip(evs) {
         e.id = compact_str::format_compact!("e{}", r + 1);
-        e.cgroup_snapshot = snapshot_of(&e, &out.cgroups).and_then(|i| u32::try_from(i).ok());
+        e.cgroup_snapshot = snapshot_of(&e, &out.cgroups);
         if let Some(slot) = sorted.get_mut(r) {
             *slot = Some(e);
         }

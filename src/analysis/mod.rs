@@ -480,12 +480,12 @@ fn enrich(
     }
     for e in events.iter_mut() {
         names.enrich(e);
-        e.cgroup_snapshot = snapshot_of(e, cgroups).and_then(|i| u32::try_from(i).ok());
+        e.cgroup_snapshot = snapshot_of(e, cgroups);
     }
 }
 
 /// The index of the snapshot of a kill's OOM (else task) cgroup on its node.
-pub(crate) fn snapshot_of(e: &OomEvent, cgroups: &[CgroupSnapshot]) -> Option<usize> {
+pub(crate) fn snapshot_of(e: &OomEvent, cgroups: &[CgroupSnapshot]) -> Option<u32> {
     [e.cgroup.oom.as_deref(), e.cgroup.task.as_deref()]
         .into_iter()
         .flatten()
@@ -494,6 +494,7 @@ pub(crate) fn snapshot_of(e: &OomEvent, cgroups: &[CgroupSnapshot]) -> Option<us
                 .iter()
                 .position(|c| c.path == p && c.node.as_deref() == e.node.as_deref())
         })
+        .and_then(|i| u32::try_from(i).ok())
 }
 
 /// Each kill's diagnoses, once its node, pod and the Kubernetes reports matched to it

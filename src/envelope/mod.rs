@@ -161,9 +161,7 @@ impl FileFormat {
     }
 }
 
-pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    crate::util::has(hay, needle)
-}
+use crate::util::has as contains;
 
 #[cfg(test)]
 mod tests {

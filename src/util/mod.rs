@@ -1,5 +1,5 @@
 //! Small helpers every stage may use: error wording, number parsing, escaping,
-//! limits. Uses only `model` and `clock`.
+//! limits, short literal searches. Uses only `model` and `clock`.
 //!
 //! The layering (checked by `../shared/tools/layering`), foundations first:
 //! `model`, `clock`, `util`, `source` → `bundle` → `envelope` → `kernel`, `userspace`,

@@ -184,9 +184,7 @@ pub(crate) fn num<T: std::str::FromStr>(b: Option<regex::bytes::Match>) -> Optio
     std::str::from_utf8(b?.as_bytes()).ok()?.parse().ok()
 }
 
-pub(crate) fn has(msg: &[u8], p: &[u8]) -> bool {
-    crate::util::has(msg, p)
-}
+pub(crate) use crate::util::has;
 
 /// `s` split around the first `sep`: the parts before and after it.
 pub(crate) fn split_once<'a>(s: &'a [u8], sep: &[u8]) -> Option<(&'a [u8], &'a [u8])> {
