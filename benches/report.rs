@@ -3,7 +3,9 @@
 //! - `html/render_10k`: the page (summary, aggregated plots, capped per-kill detail),
 //!   throughput in bytes of HTML written;
 //! - `html/analyze_and_render_10k`: the analysis of the 22 MiB syslog and the page,
-//!   what `oomsift analyze --html` does, throughput in bytes of log read.
+//!   what `oomsift analyze --html` does, throughput in bytes of log read;
+//! - `json/render_10k`: the JSON document of the same analysis, written as
+//!   `oomsift analyze` writes it (through `dyn Write` into a buffered stdout).
 //!
 //! `cargo bench --bench report` takes about a minute.
 #![allow(
@@ -18,6 +20,7 @@ mod gen_oom;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use oomsift::report::Render;
 use oomsift::report::html::Html;
+use oomsift::report::json::Json;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -61,6 +64,23 @@ fn bench_report(c: &mut Criterion) {
         b.iter(|| {
             let a = oomsift::run(black_box(&cfg)).expect("analysis");
             black_box(render(&a))
+        })
+    });
+    g.finish();
+    // The JSON document as `oomsift analyze` writes it: through `dyn Write` into the
+    // buffered stdout (here a buffered sink); bytes of JSON per second.
+    let mut json = Vec::new();
+    Json.render(&analysis, &mut json).expect("render");
+    let mut g = c.benchmark_group("json");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    g.throughput(Throughput::Bytes(json.len() as u64));
+    g.bench_function("render_10k", |b| {
+        b.iter(|| {
+            let mut out = std::io::BufWriter::new(std::io::sink());
+            let w: &mut dyn std::io::Write = &mut out;
+            Json.render(black_box(&analysis), w).expect("render");
         })
     });
     g.finish();

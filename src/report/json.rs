@@ -9,7 +9,12 @@ pub struct Json;
 
 impl Render for Json {
     fn render(&self, analysis: &Analysis, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, analysis).map_err(io::Error::from)?;
-        out.write_all(b"\n")
+        // serde_json writes token by token: through a buffer of its own type each
+        // write is an inlined copy, not a call through `dyn Write` (bounded memory,
+        // unlike a document rendered whole first).
+        let mut buf = io::BufWriter::with_capacity(64 << 10, &mut *out);
+        serde_json::to_writer_pretty(&mut buf, analysis).map_err(io::Error::from)?;
+        buf.write_all(b"\n")?;
+        buf.flush()
     }
 }

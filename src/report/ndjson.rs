@@ -25,6 +25,9 @@ pub struct NdjsonStream {
 impl NdjsonStream {
     /// Writes the events of `unit` (an analysis of some inputs), one per line.
     pub fn write_unit(&mut self, unit: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+        // Token by token into a buffer of its own type, not through `dyn Write`
+        // (`report::json`); flushed with the unit, so a unit still reaches `out` whole.
+        let mut out = io::BufWriter::with_capacity(64 << 10, out);
         for e in &unit.events {
             let mut v = serde_json::to_value(e).map_err(io::Error::other)?;
             if let Some(o) = v.as_object_mut() {
@@ -41,10 +44,10 @@ impl NdjsonStream {
             }
             // `io::Error::from` keeps a write error's kind (a closed pipe stays
             // `BrokenPipe`, which is not an error of the run).
-            serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
+            serde_json::to_writer(&mut out, &v).map_err(io::Error::from)?;
             out.write_all(b"\n")?;
         }
-        Ok(())
+        out.flush()
     }
 }
 

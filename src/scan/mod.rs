@@ -147,7 +147,17 @@ impl Feed {
         self.boot_starts.append(&mut self.asm.boot_starts);
         self.deaths.append(&mut self.user);
         self.deaths.sort_by_key(|d| d.offset);
-        self.names = std::mem::take(&mut self.capture).names();
+        if !self.part {
+            self.names = std::mem::take(&mut self.capture).names();
+        }
+    }
+
+    /// A part's kubelet lines, left unparsed by [`Feed::finish`]: the parts' captures
+    /// are joined in file order and parsed once ([`KubeletCapture::absorb`]).
+    ///
+    /// [`KubeletCapture::absorb`]: crate::k8s::capture::KubeletCapture::absorb
+    pub(crate) fn take_capture(&mut self) -> crate::k8s::capture::KubeletCapture {
+        std::mem::take(&mut self.capture)
     }
 }
 
@@ -405,6 +415,8 @@ pub fn scan_body_parts(
     let mut all_issues = ScanIssues::default();
     // No kernel record since the last boot start (at the file's start: none yet).
     let mut fresh = true;
+    // The parts' kubelet lines, joined in file order (parsed once, after the loop).
+    let mut captures: Option<crate::k8s::capture::KubeletCapture> = None;
     for (k, (start, mut asm, end, issues, (head, fresh_end))) in parts.into_iter().enumerate() {
         if start + end.pos > part_start(k + 1) {
             stats.crossed += 1;
@@ -446,7 +458,7 @@ pub fn scan_body_parts(
         }
         out.boot_starts
             .extend(asm.boot_starts.iter().filter(|&&o| o >= consumed_to));
-        for mut d in asm.deaths {
+        for mut d in std::mem::take(&mut asm.deaths) {
             if d.offset < consumed_to {
                 stats.dropped += 1;
                 continue;
@@ -454,7 +466,10 @@ pub fn scan_body_parts(
             d.sources.iter_mut().for_each(|s| s.line += line_base);
             out.deaths.push(d);
         }
-        out.names.merge(asm.names);
+        match captures.as_mut() {
+            None => captures = Some(asm.take_capture()),
+            Some(c) => c.absorb(asm.take_capture()),
+        }
         consumed_to = consumed_to.max(start + end.pos as u64);
         all_issues.bad_records += issues.bad_records;
         all_issues.nul = records::NulDamage::join(all_issues.nul, issues.nul);
@@ -464,6 +479,7 @@ pub fn scan_body_parts(
         }
         line_base += end.line_at_soft_end.unwrap_or(end.line) - 1;
     }
+    out.names = captures.map(|c| c.names()).unwrap_or_default();
     out.boot_starts.sort_unstable();
     out.boot_starts.dedup();
     issues_warning(&all_issues, &mut out);
@@ -715,6 +731,54 @@ mod tests {
                 serde_json::to_string(&streamed.events).ok(),
                 want,
                 "chunks of {part}"
+            );
+        }
+    }
+
+    /// The kubelet lines of all parts are decided again in file order and parsed once:
+    /// any split names the same pods and containers, from the same lines, as one scan.
+    #[test]
+    fn names_from_parts_are_those_of_one_scan() {
+        let mut text = String::new();
+        for i in 0..60u32 {
+            let (pod, ns) = (i % 7, if i % 2 == 0 { "shop" } else { "ops" });
+            let uid = format!("{pod:08x}-3b8e-4f21-9c6a-0e5d2b7f4a10");
+            let id = format!("{:064x}", u64::from(i % 11) + 0xabc);
+            // Probe lines name the pod; `Killing container` lines its containers too.
+            if i % 3 == 0 {
+                text.push_str(&format!(
+                    "Mar  5 10:18:{s:02} node1 kubelet[1344]: I0305 10:18:{s:02}.1 1344 kuberuntime_container.go:742] \"Killing container with a grace period\" pod=\"{ns}/web-{pod}\" podUID=\"{uid}\" containerName=\"c{i}\" containerID=\"containerd://{id}\" gracePeriod=30\n",
+                    s = i % 60
+                ));
+            } else {
+                text.push_str(&format!(
+                    "Mar  5 10:18:{s:02} node1 kubelet[1344]: I0305 10:18:{s:02}.1 1344 prober.go:107] \"Probe failed\" probeType=\"Readiness\" pod=\"{ns}/web-{pod}\" podUID=\"{uid}\" containerName=\"app\"\n",
+                    s = i % 60
+                ));
+            }
+            if i == 30 {
+                text.push_str("Mar  5 10:19:00 node1 kernel: a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n");
+                text.push_str("Mar  5 10:19:00 node1 kernel: Out of memory: Killed process 7 (a) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB\n");
+            }
+        }
+        let body = Body::Buf(text.clone().into_bytes());
+        let whole = scan_body(&body, "f", FileFormat::Lines);
+        assert_eq!(whole.names.pods.len(), 7);
+        assert!(
+            whole.names.containers.len() >= 4,
+            "{:?}",
+            whole.names.containers
+        );
+        let streamed = scan_stream(&mut text.as_bytes(), "f", FileFormat::Lines);
+        assert_eq!(streamed.names.pods, whole.names.pods);
+        for part in [60, 333, 1000, 4096] {
+            let (parts, stats) = scan_body_parts(&body, "f", FileFormat::Lines, part);
+            assert!(stats.parts > 1);
+            assert_eq!(parts.names.pods, whole.names.pods, "parts of {part}");
+            assert_eq!(
+                format!("{:?}", parts.names.containers),
+                format!("{:?}", whole.names.containers),
+                "parts of {part}"
             );
         }
     }
