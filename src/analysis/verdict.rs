@@ -239,7 +239,7 @@ pub fn held_by(e: &OomEvent, ram_kb: Option<u64>) -> Option<HeldBy> {
         .iter()
         .take(TOP)
         .map(|(r, kb)| Holder {
-            name: r.name.clone(),
+            name: r.name.to_string(),
             pid: Some(r.pid),
             processes: None,
             rss_kb: *kb,

@@ -61,7 +61,8 @@ pub struct Block {
     /// After `Mem-Info:`, before the task table.
     pub in_meminfo: bool,
     /// The task table's column names (from its header line).
-    pub task_columns: Option<Vec<String>>,
+    /// The task table header's numeric columns (`name` left out).
+    pub task_columns: Option<Vec<crate::model::Text>>,
     /// In a `Memory allocations:` section (its lines follow).
     pub in_allocations: bool,
     /// The victim's work is done (its `oom_reaper` line was seen): the block ends at

@@ -485,8 +485,9 @@ pub struct SourceRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskRow {
     pub pid: u64,
-    pub columns: Vec<(String, i64)>,
-    pub name: String,
+    /// Column names in line (a storm of task tables allocated one per cell).
+    pub columns: Vec<(Text, i64)>,
+    pub name: Text,
 }
 
 impl TaskRow {
@@ -514,7 +515,7 @@ impl<'de> Deserialize<'de> for TaskRow {
                 let mut row = TaskRow {
                     pid: 0,
                     columns: Vec::new(),
-                    name: String::new(),
+                    name: Text::default(),
                 };
                 while let Some(k) = map.next_key::<String>()? {
                     match k.as_str() {
@@ -522,7 +523,7 @@ impl<'de> Deserialize<'de> for TaskRow {
                         "name" => row.name = map.next_value()?,
                         _ => {
                             let v: i64 = map.next_value()?;
-                            row.columns.push((k, v));
+                            row.columns.push((k.into(), v));
                         }
                     }
                 }

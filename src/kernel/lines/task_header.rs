@@ -74,7 +74,14 @@ impl Variant for TaskHeader {
     fn apply(self, ctx: &mut Ctx) -> Fed {
         let b = ctx.body();
         b.in_meminfo = false;
-        b.task_columns = Some(self.0.iter().map(|c| c.to_string()).collect());
+        // The numeric columns a row's values fill, in order (`name` is the row's tail).
+        b.task_columns = Some(
+            self.0
+                .iter()
+                .filter(|c| *c != "name")
+                .map(|c| crate::model::Text::from(&**c))
+                .collect(),
+        );
         Fed::Block
     }
 }

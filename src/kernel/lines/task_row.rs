@@ -105,12 +105,16 @@ impl Variant for TaskRow {
             return Fed::Unrelated;
         };
         b.in_meminfo = false;
-        let values = self.values.into_owned();
-        let names = column_names(b.task_columns.as_deref(), values.len());
+        let names = column_names(b.task_columns.as_deref(), self.values.len());
         b.ev.body.tasks.push(Row {
             pid: self.pid,
-            columns: names.into_iter().zip(values).collect(),
-            name: self.name.into_owned(),
+            // One allocation a row: the names are short texts held in line.
+            columns: names
+                .iter()
+                .cloned()
+                .zip(self.values.iter().copied())
+                .collect(),
+            name: crate::model::Text::from(&*self.name),
         });
         Fed::Block
     }
@@ -126,12 +130,11 @@ fn trim_spaces(mut s: &[u8]) -> &[u8] {
 /// Column names for a row: the header's, or a guess from the column count when the
 /// header was not seen (7 numbers: uid tgid total_vm rss pgtables swapents
 /// oom_score_adj; 8: nr_ptes and nr_pmds; 10: rss split in three).
-fn column_names(header: Option<&[String]>, n: usize) -> Vec<String> {
-    if let Some(h) = header {
-        let cols: Vec<String> = h.iter().filter(|c| *c != "name").cloned().collect();
-        if cols.len() == n {
-            return cols;
-        }
+fn column_names(header: Option<&[crate::model::Text]>, n: usize) -> Cow<'_, [crate::model::Text]> {
+    if let Some(h) = header
+        && h.len() == n
+    {
+        return Cow::Borrowed(h);
     }
     let guess: &[&str] = match n {
         7 => &[
@@ -168,9 +171,11 @@ fn column_names(header: Option<&[String]>, n: usize) -> Vec<String> {
         _ => &[],
     };
     if guess.len() == n {
-        return guess.iter().map(|s| (*s).to_string()).collect();
+        return guess.iter().map(|s| crate::model::Text::from(*s)).collect();
     }
-    (0..n).map(|i| format!("col{i}")).collect()
+    (0..n)
+        .map(|i| compact_str::format_compact!("col{i}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -185,8 +190,8 @@ mod tests {
 
     #[test]
     fn columns_from_the_header_else_from_the_count() {
-        let h: Vec<String> = ["uid", "tgid", "a", "b", "c", "name"]
-            .map(String::from)
+        let h: Vec<crate::model::Text> = ["uid", "tgid", "a", "b", "c"]
+            .map(crate::model::Text::from)
             .into();
         assert_eq!(column_names(Some(&h), 5)[2], "a");
         assert_eq!(column_names(Some(&h), 7)[4], "pgtables");
