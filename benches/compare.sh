@@ -11,7 +11,8 @@
 #                                 # pairs (512 MiB syslog, oomsift and rg alternating,
 #                                 # wall and CPU; not part of the default run)
 #   PAIRS=9 OOMSIFT_BEFORE=path/to/old/oomsift benches/compare.sh pairs
-#                                 # also time an older build in the same rounds
+#                                 # also time an older build in the same rounds, and
+#                                 # print the per-round now/before ratios
 #   RUNS=7 benches/compare.sh     # more runs per measurement (default 5, median shown)
 #   ARCH_RUNS=5 benches/compare.sh archives   # quiet runs per archive measurement (default 3, best shown)
 #   WAIT_IDLE=0 benches/compare.sh            # do not wait for idle cores before measuring
@@ -484,6 +485,16 @@ for k, side in enumerate(sides):
     rc = statistics.median(a / b for a, b in zip(c, rg_c) if b > 0)
     name = "oomsift analyze --format json" + (" (OOMSIFT_BEFORE)" if side == "before" else "")
     print(f"{name:<52} {statistics.median(w):>10.4f} {statistics.median(c):>10.3f} {rw:>8.2f} {rc:>8.2f}")
+if "before" in sides:
+    # The rule of issue 14: no slower in wall time, no more CPU than before it.
+    k = sides.index("before")
+    now_w = [float(r[5]) for r in rows]
+    now_c = [float(r[6]) for r in rows]
+    old_w = [float(r[5 + 3 * k]) for r in rows]
+    old_c = [float(r[6 + 3 * k]) for r in rows]
+    bw = statistics.median(a / b for a, b in zip(now_w, old_w))
+    bc = statistics.median(a / b for a, b in zip(now_c, old_c) if b > 0)
+    print(f"{'oomsift / OOMSIFT_BEFORE':<52} {'':>10} {'':>10} {bw:>8.2f} {bc:>8.2f}")
 print("(ratios: median of the per-round ratios)")
 PY
 fi
