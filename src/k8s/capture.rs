@@ -155,12 +155,29 @@ impl KubeletCapture {
     /// Looks at complete lines `hay` (skipped by the OOM prefilter), given the offsets
     /// of `podUID=` in it (found by the scan's own pass over them).
     pub fn scan(&mut self, hay: &[u8], pod_uid_at: &[usize]) {
-        for &hit in pod_uid_at {
-            self.pod_uid_hit(hay, hit);
+        if !self.old_forms {
+            for &hit in pod_uid_at {
+                self.pod_uid_hit(hay, hit);
+            }
+            return;
         }
-        if self.old_forms {
-            for hit in SYNCING.find_iter(hay) {
-                self.keep(hay, hit);
+        // Both kinds of hit in file order, so a line holding both is kept once (two
+        // hits of one line are neighbours) and counted once when parts are joined.
+        let mut syncing = SYNCING.find_iter(hay).peekable();
+        let mut pods = pod_uid_at.iter().copied().peekable();
+        loop {
+            match (pods.peek().copied(), syncing.peek().copied()) {
+                (None, None) => break,
+                (Some(p), s) if s.is_none_or(|s| p < s) => {
+                    pods.next();
+                    self.pod_uid_hit(hay, p);
+                }
+                (_, s) => {
+                    syncing.next();
+                    if let Some(s) = s {
+                        self.keep(hay, s);
+                    }
+                }
             }
         }
     }
@@ -238,7 +255,10 @@ impl KubeletCapture {
 
     /// Takes the lines a later part of the same file kept, each decided again with
     /// what this capture has already seen: the lines one capture over both parts in
-    /// turn would have kept (a part keeps a superset of those, having seen less).
+    /// turn would have kept (a part keeps a superset of those, having seen less; a
+    /// part captures no record past its own end, which the next part reads too, so
+    /// no line is counted twice). A line whose hit `MAX_LINE` cut off is kept as it
+    /// is, and one whose UID it cut is dropped (its parse could not name the pod).
     /// Parsing them once here, not per part, spared ~9 % of a 512 MiB syslog's CPU
     /// (sixteen parts each parsed the first lines of the same 80 pods;
     /// docs/PERFORMANCE.md, *Fifth pass*).
@@ -246,7 +266,7 @@ impl KubeletCapture {
         for line in later.lines {
             if PODUID.find(&line).is_some() || (self.old_forms && SYNCING.find(&line).is_some()) {
                 self.scan_all(&line);
-            } else if self.kept < MAX_KEPT {
+            } else if self.kept < MAX_KEPT && self.lines.last() != Some(&line) {
                 // Kept for a hit that `MAX_LINE` cut off: nothing to decide again.
                 self.kept += line.len();
                 self.lines.push(line);
@@ -338,6 +358,20 @@ mod tests {
         }
         // Two probes, then each container id once.
         assert_eq!(one.len(), usize::from(LINES_PER_POD) + 2);
+    }
+
+    /// In a kubelet file a line holding both `podUID=` and `Error syncing pod` is kept
+    /// once, though another kept line follows it in the same window.
+    #[test]
+    fn a_line_with_both_hits_is_kept_once() {
+        let syncing = format!(
+            "E0305 10:18:21.2 1344 pod_workers.go:1298] \"Error syncing pod, skipping\" err=\"x\" pod=\"shop/checkout-7c9f8d-x2k4p\" podUID=\"{UID}\"\n"
+        );
+        let other = probe(1).replace("7d1c9a52", "8e2d0b63");
+        let text = format!("{syncing}{other}");
+        let mut c = KubeletCapture::new(true);
+        c.scan_all(text.as_bytes());
+        assert_eq!(c.len(), 2, "{:?}", c.lines);
     }
 
     #[test]

@@ -26,7 +26,8 @@ impl NdjsonStream {
     /// Writes the events of `unit` (an analysis of some inputs), one per line.
     pub fn write_unit(&mut self, unit: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         // Token by token into a buffer of its own type, not through `dyn Write`
-        // (`report::json`); flushed with the unit, so a unit still reaches `out` whole.
+        // (`report::json`); flushed at the unit's end, so each unit is out before
+        // the next is analyzed, as before.
         let mut out = io::BufWriter::with_capacity(64 << 10, out);
         for e in &unit.events {
             let mut v = serde_json::to_value(e).map_err(io::Error::other)?;

@@ -56,8 +56,11 @@ pub fn find_iter<'h>(hay: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
 pub fn count_and_find(hay: &[u8], nul_len: usize, hits: &mut Vec<usize>) -> Pass {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512bw") {
-            // SAFETY: AVX-512BW (and so AVX-512F) is available (checked just above).
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: AVX-512F, AVX-512BW and POPCNT are available (checked just above).
             return unsafe { avx512::count_and_find(hay, nul_len, hits) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -239,7 +242,7 @@ mod avx512 {
     const EQ_AT: usize = 6;
 
     /// # Safety
-    /// The CPU must support AVX-512F and AVX-512BW.
+    /// The CPU must support AVX-512F, AVX-512BW and POPCNT.
     #[target_feature(enable = "avx512f,avx512bw,popcnt")]
     pub unsafe fn count_and_find(hay: &[u8], nul_len: usize, hits: &mut Vec<usize>) -> Pass {
         debug_assert_eq!(NEEDLE.get(U_AT..=EQ_AT), Some(&b"UID="[..]));
@@ -328,8 +331,11 @@ mod tests {
                 // SAFETY: AVX2 is available.
                 all.push(("avx2", |h, n, x| unsafe { avx2::count_and_find(h, n, x) }));
             }
-            if std::arch::is_x86_feature_detected!("avx512bw") {
-                // SAFETY: AVX-512BW is available.
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512bw")
+                && std::arch::is_x86_feature_detected!("popcnt")
+            {
+                // SAFETY: AVX-512F, AVX-512BW and POPCNT are available.
                 all.push(("avx512", |h, n, x| unsafe {
                     avx512::count_and_find(h, n, x)
                 }));

@@ -43,6 +43,9 @@ pub struct Feed {
     /// A part of a file scanned in parts: past its end it follows the open block only
     /// until another block starts (that one is the next part's).
     pub(crate) part: bool,
+    /// A part's end (an offset in the source): records past it, read while following
+    /// a block there, are the next part's to capture kubelet lines from.
+    capture_end: Option<u64>,
 }
 
 impl Feed {
@@ -114,7 +117,11 @@ impl Feed {
 
     /// Feeds one record: `line` is its 1-based line number, `offset` its byte offset.
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
-        if rec.origin != Origin::Kernel {
+        if rec.origin != Origin::Kernel
+            && self
+                .capture_end
+                .is_none_or(|end| offset + self.offset_base < end)
+        {
             // Lines read inside an OOM region are not among the skipped ones: a
             // kubelet line right after a kill (`Killing container`) is kept here.
             self.capture.scan_all(&rec.msg);
@@ -367,6 +374,7 @@ pub fn scan_body_parts(
             // A storm of blocks, each closed by the next one's start, would otherwise
             // be followed to the end of the file by every part (issue 16).
             asm.part = true;
+            asm.capture_end = Some(end as u64);
             let mut issues = ScanIssues {
                 nul_clip: Some(end.saturating_sub(start)),
                 ..ScanIssues::default()
@@ -781,6 +789,43 @@ mod tests {
                 "parts of {part}"
             );
         }
+    }
+
+    /// A part following a block past its end reads the next part's kubelet lines too;
+    /// they are the next part's to capture, or a pod's line counted twice would use up
+    /// its lines before the one that names it.
+    #[test]
+    fn kubelet_lines_past_a_parts_end_are_counted_once() {
+        let uid = "7d1c9a52-3b8e-4f21-9c6a-0e5d2b7f4a10";
+        let mut text = String::new();
+        for i in 0..8 {
+            text.push_str(&format!(
+                "Mar  5 10:18:0{i} node1 systemd[1]: Started unit {i}.\n"
+            ));
+        }
+        text.push_str("Mar  5 10:19:00 node1 kernel: a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n");
+        text.push_str("Mar  5 10:19:00 node1 kernel: Mem-Info:\n");
+        // No `pod=`: it names no pod, but counts as one of the pod's lines.
+        text.push_str(&format!("Mar  5 10:19:00 node1 kubelet[1344]: I0305 10:19:00.1 1344 kubelet_volumes.go:160] \"Cleaned up orphaned pod volumes dir\" podUID=\"{uid}\" path=\"/var/lib/kubelet/pods/{uid}/volumes\"\n"));
+        text.push_str("Mar  5 10:19:00 node1 kernel: Out of memory: Killed process 7 (a) total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:0kB\n");
+        // Beyond the lines a kill's block is followed for.
+        for i in 0..30 {
+            text.push_str(&format!(
+                "Mar  5 10:19:01 node1 systemd[1]: Started unit {i}.\n"
+            ));
+        }
+        text.push_str(&format!("Mar  5 10:19:01 node1 kubelet[1344]: I0305 10:19:01.1 1344 prober.go:107] \"Probe failed\" probeType=\"Readiness\" pod=\"shop/web-0\" podUID=\"{uid}\" containerName=\"app\"\n"));
+        let body = Body::Buf(text.clone().into_bytes());
+        let whole = scan_body(&body, "f", FileFormat::Lines);
+        assert_eq!(whole.events.len(), 1);
+        assert_eq!(whole.names.pods[uid].name.as_deref(), Some("web-0"));
+        let mut crossed = 0;
+        for part in (100..text.len()).step_by(13) {
+            let (parts, stats) = scan_body_parts(&body, "f", FileFormat::Lines, part);
+            crossed += stats.crossed;
+            assert_eq!(parts.names.pods, whole.names.pods, "parts of {part}");
+        }
+        assert!(crossed > 0, "some split has a block crossing a part's end");
     }
 
     /// Tiny parts: a block crosses part boundaries and is reported once, as a whole.
