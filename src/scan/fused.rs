@@ -84,6 +84,7 @@ pub fn portable(hay: &[u8], nul_len: usize, hits: &mut Vec<usize>) -> Pass {
 
 /// Adds the NUL runs of `hay[from..to]` to `acc` (the runs of `hay[..from]`); a run
 /// that `from` cuts in two is counted once.
+#[cfg(target_arch = "x86_64")]
 fn add_nuls(acc: &mut Nuls, hay: &[u8], from: usize, to: usize) {
     let Some((first, runs, bytes)) = hay.get(from..to).and_then(crate::source::nul_runs) else {
         return;
@@ -97,13 +98,8 @@ fn add_nuls(acc: &mut Nuls, hay: &[u8], from: usize, to: usize) {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{Pass, add_nuls, check_hit, tail_hits};
+    use super::{EQ_AT, Pass, U_AT, add_nuls, finish, walk_found};
     use std::arch::x86_64::*;
-
-    /// Where `U` and `=` are in [`NEEDLE`]: the pair is rarer in logs than `U`/`D`
-    /// (`SyncLoop UPDATE` has a `D` two bytes after its `U`).
-    const U_AT: usize = 3;
-    const EQ_AT: usize = 6;
 
     /// # Safety
     /// The CPU must support AVX2.
@@ -177,32 +173,60 @@ mod avx2 {
                     add_nuls(&mut nuls, hay, i, end.min(nul_len));
                 }
             }
-            for &(r, mask) in found.iter().take(k) {
-                let mut m = mask;
-                while m != 0 {
-                    check_hit(hay, i + 64 * r + m.trailing_zeros() as usize, U_AT, hits);
-                    m &= m - 1;
-                }
-            }
+            walk_found(hay, i, found.get(..k).unwrap_or_default(), hits);
             i += 64 * rounds;
         }
-        // The tail: needles whose `U` is at `i` or later, and the last newlines.
-        tail_hits(hay, i, U_AT, hits);
-        if i < nul_len {
-            add_nuls(&mut nuls, hay, i, nul_len);
+        finish(hay, i, nul_len, nuls, count, hits)
+    }
+}
+
+/// Where `U` and `=` are in [`NEEDLE`], the pair the vector loops look for: rarer in
+/// logs than `U`/`D` (`SyncLoop UPDATE` has a `D` two bytes after its `U`).
+#[cfg(target_arch = "x86_64")]
+const U_AT: usize = 3;
+#[cfg(target_arch = "x86_64")]
+const EQ_AT: usize = 6;
+
+/// Checks the rounds of the block at `i` that held a `U` with its `=`: each (round,
+/// mask of the `U`s of its 64 bytes).
+#[cfg(target_arch = "x86_64")]
+fn walk_found(hay: &[u8], i: usize, found: &[(usize, u64)], hits: &mut Vec<usize>) {
+    for &(r, mask) in found {
+        let mut m = mask;
+        while m != 0 {
+            check_hit(hay, i + 64 * r + m.trailing_zeros() as usize, U_AT, hits);
+            m &= m - 1;
         }
-        Pass {
-            lines: count
-                + hay
-                    .get(i..)
-                    .map_or(0, |t| bytecount::count(t, b'\n') as u64),
-            nuls,
-        }
+    }
+}
+
+/// The end of a vector loop whose blocks stopped at `i`: the needles and NUL runs of
+/// the rest, and its newlines added to the blocks' `count`.
+#[cfg(target_arch = "x86_64")]
+fn finish(
+    hay: &[u8],
+    i: usize,
+    nul_len: usize,
+    mut nuls: Nuls,
+    count: u64,
+    hits: &mut Vec<usize>,
+) -> Pass {
+    tail_hits(hay, i, U_AT, hits);
+    if i < nul_len {
+        add_nuls(&mut nuls, hay, i, nul_len);
+    }
+    Pass {
+        lines: count
+            + hay
+                .get(i..)
+                .map_or(0, |t| bytecount::count(t, b'\n') as u64),
+        nuls,
     }
 }
 
 /// The offsets of [`NEEDLE`] in `hay` whose `U` is at `from` or later (the end of a
 /// vector loop's rounds; `U_AT` is where `U` is in the needle).
+#[cfg(target_arch = "x86_64")]
 fn tail_hits(hay: &[u8], from: usize, u_at: usize, hits: &mut Vec<usize>) {
     let start = from.saturating_sub(u_at);
     if let Some(rest) = hay.get(start..) {
@@ -215,6 +239,7 @@ fn tail_hits(hay: &[u8], from: usize, u_at: usize, hits: &mut Vec<usize>) {
 }
 
 /// Pushes `at - u_at` when [`NEEDLE`] starts there (`at`: a candidate `U`).
+#[cfg(target_arch = "x86_64")]
 #[inline]
 fn check_hit(hay: &[u8], at: usize, u_at: usize, hits: &mut Vec<usize>) {
     // Seven bytes compared as one array (no `memcmp` call).
@@ -235,11 +260,8 @@ fn check_hit(hay: &[u8], at: usize, u_at: usize, hits: &mut Vec<usize>) {
 /// and from memory; docs/PERFORMANCE.md, *Fifth pass*).
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-    use super::{NEEDLE, Pass, add_nuls, check_hit, tail_hits};
+    use super::{EQ_AT, NEEDLE, Pass, U_AT, add_nuls, finish, walk_found};
     use std::arch::x86_64::*;
-
-    const U_AT: usize = 3;
-    const EQ_AT: usize = 6;
 
     /// # Safety
     /// The CPU must support AVX-512F, AVX-512BW and POPCNT.
@@ -291,26 +313,10 @@ mod avx512 {
             if i < nul_len && _mm512_cmpeq_epi8_mask(low, zero) != 0 {
                 add_nuls(&mut nuls, hay, i, end.min(nul_len));
             }
-            for &(r, mask) in found.iter().take(k) {
-                let mut m = mask;
-                while m != 0 {
-                    check_hit(hay, i + 64 * r + m.trailing_zeros() as usize, U_AT, hits);
-                    m &= m - 1;
-                }
-            }
+            walk_found(hay, i, found.get(..k).unwrap_or_default(), hits);
             i = end;
         }
-        tail_hits(hay, i, U_AT, hits);
-        if i < nul_len {
-            add_nuls(&mut nuls, hay, i, nul_len);
-        }
-        Pass {
-            lines: count
-                + hay
-                    .get(i..)
-                    .map_or(0, |t| bytecount::count(t, b'\n') as u64),
-            nuls,
-        }
+        finish(hay, i, nul_len, nuls, count, hits)
     }
 }
 
