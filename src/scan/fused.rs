@@ -321,7 +321,11 @@ mod avx512 {
 }
 
 #[cfg(test)]
-#[allow(clippy::indexing_slicing, clippy::string_slice)]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::cast_possible_truncation
+)]
 mod tests {
     use super::*;
 
@@ -398,6 +402,49 @@ mod tests {
         let p = count_and_find(b"podUID=", 9, &mut hits);
         assert_eq!((p.lines, p.nuls), (0, None));
         assert_eq!(hits, [0]);
+    }
+
+    /// Random bytes drawn mostly from the ones the loops look at (`\n`, NUL, `U`, `=`,
+    /// the needle's own), at random lengths across the blocks' sizes: every loop
+    /// agrees with the portable pair.
+    #[test]
+    fn every_loop_agrees_on_random_bytes() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"\n\0U=podI a\xff";
+        for case in 0..300 {
+            let len = (next() % 20_000) as usize;
+            let mut hay: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            for _ in 0..(next() % 40) {
+                if len > 7 {
+                    let at = (next() % (len as u64 - 7)) as usize;
+                    hay[at..at + 7].copy_from_slice(NEEDLE);
+                }
+            }
+            let nul_len = match case % 3 {
+                0 => usize::MAX,
+                1 => (next() % (len as u64 + 1)) as usize,
+                _ => 0,
+            };
+            let mut want_hits = Vec::new();
+            let want = portable(&hay, nul_len, &mut want_hits);
+            for (name, pass) in impls() {
+                let mut got_hits = Vec::new();
+                assert_eq!(
+                    pass(&hay, nul_len, &mut got_hits),
+                    want,
+                    "{name}, case {case}"
+                );
+                assert_eq!(got_hits, want_hits, "{name}, case {case}");
+            }
+        }
     }
 
     #[test]
