@@ -166,18 +166,17 @@ impl KubeletCapture {
         let mut syncing = SYNCING.find_iter(hay).peekable();
         let mut pods = pod_uid_at.iter().copied().peekable();
         loop {
-            match (pods.peek().copied(), syncing.peek().copied()) {
+            let pod_first = match (pods.peek(), syncing.peek()) {
                 (None, None) => break,
-                (Some(p), s) if s.is_none_or(|s| p < s) => {
-                    pods.next();
+                (Some(p), Some(s)) => p < s,
+                (p, _) => p.is_some(),
+            };
+            if pod_first {
+                if let Some(p) = pods.next() {
                     self.pod_uid_hit(hay, p);
                 }
-                (_, s) => {
-                    syncing.next();
-                    if let Some(s) = s {
-                        self.keep(hay, s);
-                    }
-                }
+            } else if let Some(s) = syncing.next() {
+                self.keep(hay, s);
             }
         }
     }
@@ -264,8 +263,9 @@ impl KubeletCapture {
     /// docs/PERFORMANCE.md, *Fifth pass*).
     pub fn absorb(&mut self, later: KubeletCapture) {
         for line in later.lines {
-            if PODUID.find(&line).is_some() || (self.old_forms && SYNCING.find(&line).is_some()) {
-                self.scan_all(&line);
+            let hits: Vec<usize> = PODUID.find_iter(&line).collect();
+            if !hits.is_empty() || (self.old_forms && SYNCING.find(&line).is_some()) {
+                self.scan(&line, &hits);
             } else if self.kept < MAX_KEPT && self.lines.last() != Some(&line) {
                 // Kept for a hit that `MAX_LINE` cut off: nothing to decide again.
                 self.kept += line.len();

@@ -40,12 +40,11 @@ pub struct Feed {
     /// Offsets of the records that start another boot (`Assembler::boot_starts`).
     pub boot_starts: Vec<u64>,
     pub names: crate::k8s::names::NameIndex,
-    /// A part of a file scanned in parts: past its end it follows the open block only
-    /// until another block starts (that one is the next part's).
-    pub(crate) part: bool,
-    /// A part's end (an offset in the source): records past it, read while following
-    /// a block there, are the next part's to capture kubelet lines from.
-    capture_end: Option<u64>,
+    /// The end (an offset in the source) of a part of a file scanned in parts. Past
+    /// it the part follows the open block only until another block starts (that one
+    /// is the next part's), and the records it reads there are the next part's to
+    /// capture kubelet lines from; its kept lines are parsed at the join.
+    pub(crate) part_end: Option<u64>,
 }
 
 impl Feed {
@@ -119,7 +118,7 @@ impl Feed {
     pub fn feed(&mut self, rec: &Record, line: u64, offset: u64) {
         if rec.origin != Origin::Kernel
             && self
-                .capture_end
+                .part_end
                 .is_none_or(|end| offset + self.offset_base < end)
         {
             // Lines read inside an OOM region are not among the skipped ones: a
@@ -154,7 +153,7 @@ impl Feed {
         self.boot_starts.append(&mut self.asm.boot_starts);
         self.deaths.append(&mut self.user);
         self.deaths.sort_by_key(|d| d.offset);
-        if !self.part {
+        if self.part_end.is_none() {
             self.names = std::mem::take(&mut self.capture).names();
         }
     }
@@ -373,8 +372,7 @@ pub fn scan_body_parts(
             let mut asm = Feed::new(file);
             // A storm of blocks, each closed by the next one's start, would otherwise
             // be followed to the end of the file by every part (issue 16).
-            asm.part = true;
-            asm.capture_end = Some(end as u64);
+            asm.part_end = Some(end as u64);
             let mut issues = ScanIssues {
                 nul_clip: Some(end.saturating_sub(start)),
                 ..ScanIssues::default()

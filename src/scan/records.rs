@@ -281,7 +281,7 @@ pub fn scan(
         // Past a part's end, a header that started another block is the next part's:
         // the part ends before it (the block it closed is emitted, as the whole file
         // does). Other starts are followed, as they may read differently from there.
-        if asm.part
+        if asm.part_end.is_some()
             && let Some(open_then) = soft_block
             && asm.open_offset().is_some_and(|o| Some(o) != open_then)
             && asm.open_is_plain_header()
